@@ -1,0 +1,182 @@
+package apply
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/qlikops/qlikops/pkg/kinds"
+	"github.com/qlikops/qlikops/pkg/plan"
+	"github.com/qlikops/qlikops/pkg/resource"
+)
+
+// Status of one executed step.
+type Status string
+
+const (
+	Done    Status = "done"
+	Failed  Status = "failed"
+	Skipped Status = "skipped"
+)
+
+// Outcome is what happened to one step.
+type Outcome struct {
+	Action     plan.Action `json:"action"`
+	Kind       string      `json:"kind"`
+	Name       string      `json:"name"`
+	Status     Status      `json:"status"`
+	Reason     string      `json:"reason,omitempty"`
+	Unresolved []string    `json:"unresolved,omitempty"`
+
+	// blocked marks a step skipped because a dependency failed, so that its
+	// own dependents are skipped in turn.
+	blocked bool
+}
+
+// Report is the outcome of every step, in plan order.
+type Report struct {
+	Outcomes []Outcome `json:"outcomes"`
+}
+
+// Count returns how many steps ended with the status.
+func (r Report) Count(s Status) int {
+	n := 0
+	for _, o := range r.Outcomes {
+		if o.Status == s {
+			n++
+		}
+	}
+	return n
+}
+
+// Options tune execution.
+type Options struct {
+	// Concurrency is the number of steps of one wave in flight; 0 means 4.
+	Concurrency int
+	// OnStep is called as each step finishes, for progress output.
+	OnStep func(Outcome)
+}
+
+// Run executes the plan's steps in order. It returns an error only when the
+// context ends; failed steps are in the report.
+func Run(ctx context.Context, reg *kinds.Registry, t *kinds.Tenant, p *plan.Plan, opts Options) (Report, error) {
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 4
+	}
+	e := &executor{reg: reg, t: t, opts: opts, failed: map[resource.Key]bool{}, outcomes: make([]Outcome, len(p.Steps))}
+	for _, phase := range phases(p.Steps) {
+		if err := e.runPhase(ctx, p.Steps, phase); err != nil {
+			return Report{Outcomes: e.outcomes}, err
+		}
+	}
+	return Report{Outcomes: e.outcomes}, nil
+}
+
+// phases groups step indexes that may run together: same action class
+// (writes or deletes) and same wave.
+func phases(steps []plan.Step) [][]int {
+	var out [][]int
+	for i, s := range steps {
+		if i == 0 || s.Wave != steps[i-1].Wave || (s.Action == plan.Delete) != (steps[i-1].Action == plan.Delete) {
+			out = append(out, nil)
+		}
+		out[len(out)-1] = append(out[len(out)-1], i)
+	}
+	return out
+}
+
+type executor struct {
+	reg  *kinds.Registry
+	t    *kinds.Tenant
+	opts Options
+
+	mu       sync.Mutex
+	failed   map[resource.Key]bool
+	outcomes []Outcome
+}
+
+func (e *executor) runPhase(ctx context.Context, steps []plan.Step, idx []int) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(e.opts.Concurrency)
+	for _, i := range idx {
+		g.Go(func() error {
+			o := e.runStep(gctx, steps[i])
+			e.record(i, steps[i].Key(), o)
+			return gctx.Err()
+		})
+	}
+	return g.Wait()
+}
+
+func (e *executor) record(i int, k resource.Key, o Outcome) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.outcomes[i] = o
+	if o.Status == Failed || o.blocked {
+		e.failed[k] = true
+	}
+	// Under the lock, so progress output is never interleaved.
+	if e.opts.OnStep != nil {
+		e.opts.OnStep(o)
+	}
+}
+
+func (e *executor) runStep(ctx context.Context, s plan.Step) Outcome {
+	o := Outcome{Action: s.Action, Kind: s.Kind, Name: s.Name}
+	if dep := e.failedDependency(s); dep != "" {
+		o.Status, o.Reason, o.blocked = Skipped, "depends on "+dep+", which failed", true
+		return o
+	}
+	h, ok := e.reg.Get(s.Kind)
+	if !ok {
+		o.Status, o.Reason = Failed, "unknown kind "+s.Kind
+		return o
+	}
+	var res kinds.Result
+	var err error
+	switch s.Action {
+	case plan.Create:
+		res, err = h.Create(ctx, e.t, *s.Want)
+	case plan.Update:
+		res, err = h.Update(ctx, e.t, *s.Want, *s.Have)
+	case plan.Delete:
+		res, err = h.Delete(ctx, e.t, *s.Have)
+	default:
+		err = fmt.Errorf("unknown action %q", s.Action)
+	}
+	o.Unresolved = res.Unresolved
+	switch {
+	case err != nil:
+		o.Status, o.Reason = Failed, err.Error()
+	case res.Skipped != "":
+		o.Status, o.Reason = Skipped, res.Skipped
+	default:
+		o.Status = Done
+	}
+	return o
+}
+
+// failedDependency names a failed resource this step needs. For writes that
+// is anything the wanted document references. Deletes stop at the first
+// failure of any kind: pruning on top of a partial apply could remove
+// something that a failed step still needed.
+func (e *executor) failedDependency(s plan.Step) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if s.Action != plan.Delete && s.Want != nil {
+		for _, r := range e.reg.Refs(*s.Want) {
+			if e.failed[r.Key] {
+				return r.Key.String()
+			}
+		}
+		return ""
+	}
+	for k := range e.failed {
+		if k != s.Key() {
+			return k.String()
+		}
+	}
+	return ""
+}

@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/qlikops/qlikops/pkg/apply"
+	"github.com/qlikops/qlikops/pkg/ops"
+	"github.com/qlikops/qlikops/pkg/plan"
+)
+
+type applyOptions struct {
+	planOptions
+	planFile string
+	dryRun   bool
+	yes      bool
+}
+
+func newApplyCmd(g *globals) *cobra.Command {
+	o := &applyOptions{planOptions: planOptions{globals: g}}
+	cmd := &cobra.Command{
+		Use:   "apply",
+		Short: "Make the tenant match a commit (or a saved plan)",
+		Long: `Apply computes the plan, shows it, and on confirmation executes it in
+dependency order. On a terminal it asks; otherwise it needs --yes. --dry-run
+prints the plan and writes nothing. Exit code 3 means some steps failed; their
+dependents were skipped.`,
+		Args: cobra.NoArgs,
+		RunE: o.run,
+	}
+	o.addFlags(cmd)
+	f := cmd.Flags()
+	f.StringVar(&o.planFile, "plan", "", "execute this saved plan (from plan --out) instead of planning anew")
+	f.BoolVar(&o.dryRun, "dry-run", false, "print the plan and write nothing")
+	f.BoolVarP(&o.yes, "yes", "y", false, "do not ask for confirmation")
+	return cmd
+}
+
+func (o *applyOptions) run(cmd *cobra.Command, _ []string) error {
+	if o.planFile != "" && cmd.Flags().Changed("ref") {
+		return errors.New("--plan and --ref cannot be used together")
+	}
+	if !o.dryRun && !o.yes && !o.isTTY() {
+		return errors.New("not a terminal: pass --yes to apply without confirmation, or --dry-run to only see the plan")
+	}
+	env, err := o.env(true)
+	if err != nil {
+		return err
+	}
+	opts := ops.ApplyOptions{PlanOptions: o.planOptions.planOptions(), DryRun: o.dryRun}
+	if o.planFile != "" {
+		if opts.Saved, err = loadPlan(o.planFile); err != nil {
+			return err
+		}
+	}
+	text := o.output == "text"
+	if text && !o.dryRun {
+		opts.OnStep = func(oc apply.Outcome) { printOutcome(o, oc) }
+	}
+	if !o.dryRun {
+		opts.Confirm = o.confirm
+	}
+	res, err := ops.Apply(cmd.Context(), env, opts)
+	if err != nil {
+		return err
+	}
+	return o.finish(res)
+}
+
+func (o *applyOptions) confirm(p *plan.Plan) bool {
+	if o.output == "text" {
+		printPlan(o.stdout, p)
+	}
+	if o.yes {
+		return true
+	}
+	fmt.Fprint(o.stdout, "Apply these changes to the tenant? Type yes to continue: ")
+	line, _ := bufio.NewReader(o.stdin).ReadString('\n')
+	return strings.TrimSpace(line) == "yes"
+}
+
+func (o *applyOptions) finish(res ops.ApplyResult) error {
+	if o.output == "json" {
+		if err := writeJSON(o.stdout, res); err != nil {
+			return err
+		}
+	} else if !res.Executed {
+		printPlan(o.stdout, res.Plan)
+		if o.dryRun {
+			fmt.Fprintln(o.stdout, "Dry run: nothing was written.")
+		}
+	} else {
+		r := res.Report
+		fmt.Fprintf(o.stdout, "Applied: %d done, %d skipped, %d failed.\n", r.Count(apply.Done), r.Count(apply.Skipped), r.Count(apply.Failed))
+	}
+	if res.Report.Count(apply.Failed) > 0 {
+		return exitCode(ExitPartial)
+	}
+	return nil
+}
+
+func printOutcome(o *applyOptions, oc apply.Outcome) {
+	line := fmt.Sprintf("%s %s %s %s", oc.Status, oc.Action, oc.Kind, oc.Name)
+	if oc.Reason != "" {
+		line += ": " + oc.Reason
+	}
+	fmt.Fprintln(o.stdout, line)
+	for _, u := range oc.Unresolved {
+		fmt.Fprintf(o.stdout, "    unresolved %s: skipped\n", u)
+	}
+}

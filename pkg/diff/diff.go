@@ -1,0 +1,223 @@
+package diff
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/qlikops/qlikops/pkg/resource"
+)
+
+// Op says how a resource or a field changed from the old side to the new.
+type Op string
+
+const (
+	Added   Op = "added"
+	Removed Op = "removed"
+	Changed Op = "changed"
+)
+
+// Field is one changed leaf. Old is nil when added, New is nil when removed.
+type Field struct {
+	Path string `json:"path"`
+	Op   Op     `json:"op"`
+	Old  any    `json:"old,omitempty"`
+	New  any    `json:"new,omitempty"`
+}
+
+// Change is one resource that differs between the two sides.
+type Change struct {
+	Op     Op                 `json:"op"`
+	Kind   string             `json:"kind"`
+	Name   string             `json:"name"`
+	Fields []Field            `json:"fields,omitempty"`
+	Old    *resource.Document `json:"-"`
+	New    *resource.Document `json:"-"`
+}
+
+// Key of the changed resource.
+func (c Change) Key() resource.Key { return resource.Key{Kind: c.Kind, Name: c.Name} }
+
+// Documents compares two sets of documents. The result is sorted by kind,
+// then name.
+func Documents(old, new []resource.Document) []Change {
+	oldBy := index(old)
+	newBy := index(new)
+	var out []Change
+	for k, o := range oldBy {
+		n, ok := newBy[k]
+		if !ok {
+			out = append(out, Change{Op: Removed, Kind: k.Kind, Name: k.Name, Old: o})
+			continue
+		}
+		if fields := Fields(*o, *n); len(fields) > 0 {
+			out = append(out, Change{Op: Changed, Kind: k.Kind, Name: k.Name, Fields: fields, Old: o, New: n})
+		}
+	}
+	for k, n := range newBy {
+		if _, ok := oldBy[k]; !ok {
+			out = append(out, Change{Op: Added, Kind: k.Kind, Name: k.Name, New: n})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Kind != out[j].Kind {
+			return out[i].Kind < out[j].Kind
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+func index(docs []resource.Document) map[resource.Key]*resource.Document {
+	m := make(map[resource.Key]*resource.Document, len(docs))
+	for i := range docs {
+		m[docs[i].Key()] = &docs[i]
+	}
+	return m
+}
+
+// Fields compares the specs of two documents of the same key. Metadata ids
+// are ignored: they differ between tenants by design.
+func Fields(old, new resource.Document) []Field {
+	var out []Field
+	walk("spec", toAny(old.Spec), toAny(new.Spec), &out)
+	if old.APIVersion != new.APIVersion {
+		out = append([]Field{{Path: "apiVersion", Op: Changed, Old: old.APIVersion, New: new.APIVersion}}, out...)
+	}
+	return out
+}
+
+func toAny(m map[string]any) any {
+	if m == nil {
+		return map[string]any{}
+	}
+	return m
+}
+
+func walk(path string, a, b any, out *[]Field) {
+	if cmp.Equal(a, b) {
+		return
+	}
+	switch {
+	case a == nil:
+		*out = append(*out, Field{Path: path, Op: Added, New: b})
+		return
+	case b == nil:
+		*out = append(*out, Field{Path: path, Op: Removed, Old: a})
+		return
+	}
+	am, aok := a.(map[string]any)
+	bm, bok := b.(map[string]any)
+	if aok && bok {
+		for _, k := range unionKeys(am, bm) {
+			walk(path+"."+k, am[k], bm[k], out)
+		}
+		return
+	}
+	al, aok := a.([]any)
+	bl, bok := b.([]any)
+	if aok && bok {
+		if key := identityKey(al, bl); key != "" {
+			walkKeyed(path, key, al, bl, out)
+			return
+		}
+	}
+	*out = append(*out, Field{Path: path, Op: Changed, Old: a, New: b})
+}
+
+func unionKeys(a, b map[string]any) []string {
+	seen := map[string]bool{}
+	var keys []string
+	for _, m := range []map[string]any{a, b} {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// identityFields name the element of a list of objects, in order of
+// preference. A list whose every element has one of them (members by user or
+// group, for instance) is compared element by element.
+var identityFields = []string{"user", "group", "name", "id"}
+
+func identityKey(lists ...[]any) string {
+	for _, f := range identityFields {
+		if allHaveOneOf(f, lists...) {
+			return f
+		}
+	}
+	return ""
+}
+
+func allHaveOneOf(field string, lists ...[]any) bool {
+	n := 0
+	for _, l := range lists {
+		for _, e := range l {
+			m, ok := e.(map[string]any)
+			if !ok {
+				return false
+			}
+			if _, ok := elementID(m, field); !ok {
+				return false
+			}
+			n++
+		}
+	}
+	return n > 0
+}
+
+// elementID is the identity of a list element: the preferred field, or for
+// members either user or group, rendered as "user=bob@example.com".
+func elementID(m map[string]any, preferred string) (string, bool) {
+	fields := []string{preferred}
+	if preferred == "user" || preferred == "group" {
+		fields = []string{"group", "user"}
+	}
+	for _, f := range fields {
+		if v, ok := m[f].(string); ok && v != "" {
+			return f + "=" + v, true
+		}
+	}
+	return "", false
+}
+
+func walkKeyed(path, key string, a, b []any, out *[]Field) {
+	am := map[string]any{}
+	bm := map[string]any{}
+	for _, e := range a {
+		id, _ := elementID(e.(map[string]any), key)
+		am[id] = e
+	}
+	for _, e := range b {
+		id, _ := elementID(e.(map[string]any), key)
+		bm[id] = e
+	}
+	for _, id := range unionKeys(am, bm) {
+		walk(fmt.Sprintf("%s[%s]", path, id), am[id], bm[id], out)
+	}
+}
+
+// Summary counts changes by op, e.g. "1 added, 2 changed".
+func Summary(cs []Change) string {
+	n := map[Op]int{}
+	for _, c := range cs {
+		n[c.Op]++
+	}
+	var parts []string
+	for _, op := range []Op{Added, Changed, Removed} {
+		if n[op] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[op], op))
+		}
+	}
+	if len(parts) == 0 {
+		return "no changes"
+	}
+	return strings.Join(parts, ", ")
+}

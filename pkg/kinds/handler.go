@@ -1,0 +1,152 @@
+package kinds
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/qlikops/qlikops/pkg/resource"
+)
+
+// Handler is everything qlikops knows about one resource kind.
+type Handler interface {
+	// Kind is the document kind, e.g. "Space".
+	Kind() string
+	// Folder is the repo folder and the name used by --kinds, e.g. "spaces".
+	Folder() string
+	// Wave orders apply: lower waves are created first and deleted last.
+	Wave() int
+	// Read lists the kind in the tenant as documents. A failed read is an
+	// error, never an empty list.
+	Read(ctx context.Context, t *Tenant) ([]resource.Document, error)
+	// Refs are the resources a document points at, by natural key.
+	Refs(d resource.Document) []resource.Ref
+	Create(ctx context.Context, t *Tenant, want resource.Document) (Result, error)
+	Update(ctx context.Context, t *Tenant, want, have resource.Document) (Result, error)
+	Delete(ctx context.Context, t *Tenant, have resource.Document) (Result, error)
+}
+
+// Result tells what a write did beyond succeeding.
+type Result struct {
+	// Skipped is set when the handler deliberately wrote nothing, e.g. a user
+	// the identity provider owns. It says why.
+	Skipped string
+	// Unresolved names references that the target tenant cannot satisfy and
+	// that were left out, e.g. a member whose user does not exist there.
+	Unresolved []string
+}
+
+// Registry is the explicit, ordered list of handlers. Tests build their own.
+type Registry struct {
+	handlers []Handler
+}
+
+// NewRegistry builds a registry; the order given does not matter.
+func NewRegistry(hs ...Handler) *Registry {
+	r := &Registry{handlers: append([]Handler(nil), hs...)}
+	sort.SliceStable(r.handlers, func(i, j int) bool {
+		a, b := r.handlers[i], r.handlers[j]
+		if a.Wave() != b.Wave() {
+			return a.Wave() < b.Wave()
+		}
+		return a.Kind() < b.Kind()
+	})
+	return r
+}
+
+// Default is every kind qlikops manages.
+func Default() *Registry {
+	return NewRegistry(
+		Groups{},
+		Users{},
+		Spaces{},
+	)
+}
+
+// All returns the handlers in wave order.
+func (r *Registry) All() []Handler { return r.handlers }
+
+// Get finds a handler by kind ("Space") or folder ("spaces").
+func (r *Registry) Get(name string) (Handler, bool) {
+	for _, h := range r.handlers {
+		if strings.EqualFold(h.Kind(), name) || h.Folder() == name {
+			return h, true
+		}
+	}
+	return nil, false
+}
+
+// Folder implements snapshot.Layout.
+func (r *Registry) Folder(kind string) string {
+	if h, ok := r.Get(kind); ok && h.Kind() == kind {
+		return h.Folder()
+	}
+	return ""
+}
+
+// Wave of a kind, for plans.
+func (r *Registry) Wave(kind string) int {
+	if h, ok := r.Get(kind); ok {
+		return h.Wave()
+	}
+	return 0
+}
+
+// Select applies --kinds and --exclude-kinds, the same way in every command.
+// Empty include means all. Unknown names are an error listing the known ones.
+func (r *Registry) Select(include, exclude []string) ([]Handler, error) {
+	pick := map[string]bool{}
+	for _, name := range include {
+		h, ok := r.Get(name)
+		if !ok {
+			return nil, r.unknown(name)
+		}
+		pick[h.Kind()] = true
+	}
+	drop := map[string]bool{}
+	for _, name := range exclude {
+		h, ok := r.Get(name)
+		if !ok {
+			return nil, r.unknown(name)
+		}
+		drop[h.Kind()] = true
+	}
+	var out []Handler
+	for _, h := range r.handlers {
+		if (len(include) == 0 || pick[h.Kind()]) && !drop[h.Kind()] {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+func (r *Registry) unknown(name string) error {
+	var known []string
+	for _, h := range r.handlers {
+		known = append(known, h.Folder())
+	}
+	return fmt.Errorf("unknown kind %q (known: %s)", name, strings.Join(known, ", "))
+}
+
+// Kinds lists the kind names of handlers.
+func Kinds(hs []Handler) []string {
+	out := make([]string, len(hs))
+	for i, h := range hs {
+		out[i] = h.Kind()
+	}
+	return out
+}
+
+// Refs of a document, from its kind's handler.
+func (r *Registry) Refs(d resource.Document) []resource.Ref {
+	if h, ok := r.Get(d.Kind); ok {
+		return h.Refs(d)
+	}
+	return nil
+}
+
+// Builtin reports resources that exist in every tenant without being listed.
+func (r *Registry) Builtin(k resource.Key) bool {
+	return k.Kind == "Group" && k.Name == everyoneGroupName
+}

@@ -1,0 +1,80 @@
+package kinds
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/qlikops/qlikops/pkg/resource"
+)
+
+// toDoc builds a canonical document from a typed spec. omitempty tags on the
+// spec types keep unset fields out of the YAML.
+func toDoc(kind, name, id string, spec any) (resource.Document, error) {
+	b, err := json.Marshal(spec)
+	if err != nil {
+		return resource.Document{}, fmt.Errorf("%s %q: %w", kind, name, err)
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return resource.Document{}, fmt.Errorf("%s %q: %w", kind, name, err)
+	}
+	return resource.New(kind, name, id, m), nil
+}
+
+// specOf decodes a document's spec into the kind's typed spec. Documents are
+// schema-validated before they reach a handler, so an error here means a bug
+// or a hand-built document, and it names the resource.
+func specOf[T any](d resource.Document) (T, error) {
+	var v T
+	b, err := json.Marshal(d.Spec)
+	if err != nil {
+		return v, fmt.Errorf("%s: %w", d.Key(), err)
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return v, fmt.Errorf("%s: spec: %w", d.Key(), err)
+	}
+	return v, nil
+}
+
+func roleNames(rs []apiRoleRef) []string {
+	var out []string
+	for _, r := range rs {
+		if r.Name != "" {
+			out = append(out, r.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func roleRefs(names []string) []apiRoleRef {
+	out := make([]apiRoleRef, 0, len(names))
+	for _, n := range names {
+		out = append(out, apiRoleRef{Name: n})
+	}
+	return out
+}
+
+// patchOp is one RFC 6902 operation as Qlik's PATCH endpoints take them.
+type patchOp struct {
+	Op    string `json:"op"`
+	Path  string `json:"path"`
+	Value any    `json:"value"`
+}
+
+func sameStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	x := append([]string(nil), a...)
+	y := append([]string(nil), b...)
+	sort.Strings(x)
+	sort.Strings(y)
+	for i := range x {
+		if x[i] != y[i] {
+			return false
+		}
+	}
+	return true
+}

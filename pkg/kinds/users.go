@@ -1,0 +1,150 @@
+package kinds
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/qlikops/qlikops/pkg/resource"
+)
+
+// Users handles Qlik users. The identity provider owns users: apply never
+// creates or deletes one. It restores what the tenant itself decides for a
+// user that exists: name, status, roles and custom-group membership.
+type Users struct{}
+
+type userSpec struct {
+	Subject string   `json:"subject"`
+	Email   string   `json:"email,omitempty"`
+	Name    string   `json:"name,omitempty"`
+	Status  string   `json:"status,omitempty"`
+	Roles   []string `json:"roles,omitempty"`
+	// Groups lists custom groups only; identity-provider group membership
+	// is the provider's to change.
+	Groups []string `json:"groups,omitempty"`
+}
+
+func (Users) Kind() string   { return "User" }
+func (Users) Folder() string { return "users" }
+func (Users) Wave() int      { return 1 }
+
+func (Users) Refs(d resource.Document) []resource.Ref {
+	s, err := specOf[userSpec](d)
+	if err != nil {
+		return nil
+	}
+	var refs []resource.Ref
+	for _, g := range s.Groups {
+		refs = append(refs, resource.Ref{Key: resource.Key{Kind: "Group", Name: g}, Field: "spec.groups"})
+	}
+	return refs
+}
+
+func (Users) Read(ctx context.Context, t *Tenant) ([]resource.Document, error) {
+	users, err := t.allUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	docs := make([]resource.Document, 0, len(users))
+	for _, u := range users {
+		d, err := toDoc("User", u.ref(), u.ID, userSpec{
+			Subject: u.Subject,
+			Email:   u.Email,
+			Name:    u.Name,
+			Status:  u.Status,
+			Roles:   roleNames(u.AssignedRoles),
+			Groups:  customGroupNames(u.AssignedGroups),
+		})
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, d)
+	}
+	resource.Sort(docs)
+	return docs, nil
+}
+
+func customGroupNames(gs []apiGroupRef) []string {
+	var out []string
+	for _, g := range gs {
+		if g.ProviderType == "custom" && g.Name != "" {
+			out = append(out, g.Name)
+		}
+	}
+	return sortedCopy(out)
+}
+
+func (Users) Create(_ context.Context, _ *Tenant, want resource.Document) (Result, error) {
+	return Result{Skipped: "user " + want.Metadata.Name + " is not in this tenant; users are created by the identity provider at first login"}, nil
+}
+
+func (Users) Delete(context.Context, *Tenant, resource.Document) (Result, error) {
+	return Result{Skipped: "users are never deleted by qlikops; remove them in the identity provider"}, nil
+}
+
+func (Users) Update(ctx context.Context, t *Tenant, want, have resource.Document) (Result, error) {
+	ws, err := specOf[userSpec](want)
+	if err != nil {
+		return Result{}, err
+	}
+	hs, err := specOf[userSpec](have)
+	if err != nil {
+		return Result{}, err
+	}
+	var ops []patchOp
+	var res Result
+	if ws.Name != hs.Name && ws.Name != "" {
+		ops = append(ops, patchOp{Op: "replace", Path: "/name", Value: ws.Name})
+	}
+	if ws.Status != hs.Status && ws.Status != "" {
+		ops = append(ops, patchOp{Op: "replace", Path: "/status", Value: ws.Status})
+	}
+	if !sameStrings(ws.Roles, hs.Roles) {
+		ops = append(ops, patchOp{Op: "replace", Path: "/assignedRoles", Value: roleRefs(ws.Roles)})
+	}
+	if !sameStrings(ws.Groups, hs.Groups) {
+		groups, unresolved, err := userGroupRefs(ctx, t, have.Metadata.ID, ws.Groups)
+		if err != nil {
+			return Result{}, err
+		}
+		res.Unresolved = unresolved
+		ops = append(ops, patchOp{Op: "replace", Path: "/assignedGroups", Value: groups})
+	}
+	if len(ops) == 0 {
+		return res, nil
+	}
+	return res, t.API.Do(ctx, http.MethodPatch, "/api/v1/users/"+have.Metadata.ID, ops, nil)
+}
+
+// userGroupRefs builds the full assignedGroups value: the wanted custom
+// groups plus the identity-provider groups the user has now, which a replace
+// must not drop.
+func userGroupRefs(ctx context.Context, t *Tenant, userID string, custom []string) ([]apiGroupRef, []string, error) {
+	users, err := t.allUsers(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []apiGroupRef
+	for _, u := range users {
+		if u.ID != userID {
+			continue
+		}
+		for _, g := range u.AssignedGroups {
+			if g.ProviderType != "custom" {
+				out = append(out, apiGroupRef{ID: g.ID})
+			}
+		}
+	}
+	var unresolved []string
+	for _, name := range custom {
+		g, ok, err := t.GroupByName(ctx, name)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !ok {
+			unresolved = append(unresolved, "group:"+name)
+			continue
+		}
+		out = append(out, apiGroupRef{ID: g.ID})
+	}
+	return out, unresolved, nil
+}

@@ -1,0 +1,113 @@
+package ops
+
+import (
+	"context"
+
+	"github.com/qlikops/qlikops/pkg/diff"
+	"github.com/qlikops/qlikops/pkg/kinds"
+	"github.com/qlikops/qlikops/pkg/plan"
+	"github.com/qlikops/qlikops/pkg/resource"
+	"github.com/qlikops/qlikops/pkg/store"
+)
+
+// Diff compares two revisions semantically. With one revision it compares
+// it with the working tree; with none, HEAD with the working tree.
+func Diff(env Env, revs ...string) ([]diff.Change, error) {
+	repo, err := store.Open(env.RepoDir)
+	if err != nil {
+		return nil, err
+	}
+	a, b := "HEAD", worktreeRev
+	switch len(revs) {
+	case 1:
+		a = revs[0]
+	case 2:
+		a, b = revs[0], revs[1]
+	}
+	old, err := LoadSnapshot(repo, env.Registry, a)
+	if err != nil {
+		return nil, err
+	}
+	new, err := LoadSnapshot(repo, env.Registry, b)
+	if err != nil {
+		return nil, err
+	}
+	hs, err := env.Registry.Select(env.Include, env.Exclude)
+	if err != nil {
+		return nil, err
+	}
+	return diff.Documents(only(old.Docs, hs), only(new.Docs, hs)), nil
+}
+
+// Drift compares the live tenant with a revision: the changes are written
+// from Git (old) to the tenant (new). It writes nothing, not even a lock.
+func Drift(ctx context.Context, env Env, ref string) ([]diff.Change, error) {
+	snap, hs, t, err := prepare(env, ref)
+	if err != nil {
+		return nil, err
+	}
+	live, err := readLive(ctx, env, t, hs)
+	if err != nil {
+		return nil, err
+	}
+	return diff.Documents(only(snap.Docs, hs), only(live, hs)), nil
+}
+
+// PlanOptions are the inputs of plan and apply beyond the environment.
+type PlanOptions struct {
+	Ref        string
+	Prune      bool
+	MaxDeletes int
+}
+
+// Plan computes what apply would do.
+func Plan(ctx context.Context, env Env, o PlanOptions) (*plan.Plan, error) {
+	snap, hs, t, err := prepare(env, o.Ref)
+	if err != nil {
+		return nil, err
+	}
+	live, err := readLive(ctx, env, t, hs)
+	if err != nil {
+		return nil, err
+	}
+	return plan.Build(env.Registry, plan.Input{
+		Commit:     snap.Commit,
+		Desired:    snap.Docs,
+		Live:       live,
+		Scope:      kinds.Kinds(hs),
+		Prune:      o.Prune,
+		MaxDeletes: o.MaxDeletes,
+	})
+}
+
+// prepare loads and validates the snapshot before any tenant call, so bad
+// input fails fast and changes nothing.
+func prepare(env Env, ref string) (Snapshot, []kinds.Handler, *kinds.Tenant, error) {
+	repo, err := store.Open(env.RepoDir)
+	if err != nil {
+		return Snapshot{}, nil, nil, err
+	}
+	snap, err := LoadSnapshot(repo, env.Registry, ref)
+	if err != nil {
+		return snap, nil, nil, err
+	}
+	hs, err := scope(env, snap)
+	if err != nil {
+		return snap, nil, nil, err
+	}
+	return snap, hs, kinds.NewTenant(env.Client), nil
+}
+
+func only(docs []resource.Document, hs []kinds.Handler) []resource.Document {
+	keep := map[string]bool{}
+	for _, h := range hs {
+		keep[h.Kind()] = true
+	}
+	var out []resource.Document
+	for _, d := range docs {
+		if keep[d.Kind] {
+			out = append(out, d)
+		}
+	}
+	return out
+}

@@ -1,0 +1,207 @@
+package ops
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/qlikops/qlikops/pkg/kinds"
+	"github.com/qlikops/qlikops/pkg/qlik"
+	"github.com/qlikops/qlikops/pkg/resource"
+	"github.com/qlikops/qlikops/pkg/snapshot"
+	"github.com/qlikops/qlikops/pkg/store"
+)
+
+// Env is what every command needs: where the repo is, how to reach the
+// tenant, and which kinds to work on.
+type Env struct {
+	RepoDir  string
+	Client   *qlik.Client
+	Registry *kinds.Registry
+	Include  []string
+	Exclude  []string
+	Now      func() time.Time
+	Version  string
+}
+
+func (e Env) now() time.Time {
+	if e.Now != nil {
+		return e.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// ExportResult is what an export did.
+type ExportResult struct {
+	Manifest Manifest
+	Commit   string   // "" when nothing changed
+	Changed  []string // paths that differ from the previous commit
+}
+
+// Partial reports whether some kinds failed.
+func (r ExportResult) Partial() bool { return len(r.Manifest.Failed()) > 0 }
+
+// Export reads the selected kinds from the tenant, writes their documents,
+// and commits if anything changed. A kind whose read fails keeps its previous
+// files and is marked failed; the others are still exported.
+func Export(ctx context.Context, env Env) (ExportResult, error) {
+	hs, err := env.Registry.Select(env.Include, env.Exclude)
+	if err != nil {
+		return ExportResult{}, err
+	}
+	repo, err := store.OpenOrInit(env.RepoDir)
+	if err != nil {
+		return ExportResult{}, err
+	}
+	unlock, err := repo.Lock()
+	if err != nil {
+		return ExportResult{}, err
+	}
+	defer unlock()
+
+	m := Manifest{Tool: "qlikops " + env.Version, Tenant: hostOf(env.Client.TenantURL()), StartedAt: env.now()}
+	t := kinds.NewTenant(env.Client)
+	docs, reports := readKinds(ctx, t, hs)
+	if err := ctx.Err(); err != nil {
+		return ExportResult{}, err
+	}
+	m.Kinds = reports
+	m.Warnings = t.Warnings()
+	files, err := snapshot.Encode(env.Registry, docs)
+	if err != nil {
+		return ExportResult{}, err
+	}
+	var owned []string
+	for _, r := range reports {
+		if r.Status == KindOK {
+			owned = append(owned, r.Folder)
+		}
+	}
+	if len(owned) > 0 {
+		owned = append(owned, snapshot.SchemaDir)
+	}
+	files[ConfigPath] = configFile(env.Client.TenantURL(), hs)
+	return commitSnapshot(repo, env, m, files, owned)
+}
+
+// readKinds reads every selected kind in parallel. Users and groups are
+// loaded once by the tenant directory whichever kind asks first.
+func readKinds(ctx context.Context, t *kinds.Tenant, hs []kinds.Handler) ([]resource.Document, []KindReport) {
+	reports := make([]KindReport, len(hs))
+	perKind := make([][]resource.Document, len(hs))
+	var g errgroup.Group
+	for i, h := range hs {
+		g.Go(func() error {
+			docs, err := h.Read(ctx, t)
+			reports[i] = KindReport{Kind: h.Kind(), Folder: h.Folder(), Status: KindOK, Count: len(docs)}
+			if err != nil {
+				reports[i] = KindReport{Kind: h.Kind(), Folder: h.Folder(), Status: KindFailed, Error: oneLine(err)}
+				return nil
+			}
+			perKind[i] = docs
+			return nil
+		})
+	}
+	_ = g.Wait()
+	var docs []resource.Document
+	for _, d := range perKind {
+		docs = append(docs, d...)
+	}
+	return docs, reports
+}
+
+// commitSnapshot compares the new files with HEAD (not with the working
+// tree, which a crashed run may have left half-written), writes them, and
+// commits the difference together with the manifest. Every run is recorded
+// on the runs ref, changed or not.
+func commitSnapshot(repo *store.Repo, env Env, m Manifest, files store.Files, owned []string) (ExportResult, error) {
+	head, err := repo.ReadRev("HEAD")
+	if err != nil && !errors.Is(err, store.ErrNoCommits) {
+		return ExportResult{}, err
+	}
+	// The settings file is the user's once it exists.
+	if old, ok := head[ConfigPath]; ok {
+		files[ConfigPath] = old
+	}
+	changed := changedPaths(head, files, owned)
+	if _, err := repo.WriteTree(files, owned); err != nil {
+		return ExportResult{}, err
+	}
+	res := ExportResult{Changed: changed}
+	m.Status = "ok"
+	if len(m.Failed()) > 0 {
+		m.Status = "partial"
+	}
+	m.Changed = len(changed)
+	m.FinishedAt = env.now()
+	sig := store.CommitOptions{Name: "qlikops", Email: "qlikops@localhost", When: m.FinishedAt}
+	if len(changed) > 0 {
+		if _, err := repo.WriteTree(store.Files{ManifestPath: m.encode()}, nil); err != nil {
+			return res, err
+		}
+		hash, _, err := repo.Commit(append(changed, ManifestPath), m.commitMessage(len(changed)), sig)
+		if err != nil {
+			return res, err
+		}
+		res.Commit = hash
+		m.Commit = hash
+	} else if h, err := repo.ResolveRev("HEAD"); err == nil {
+		m.Commit = h
+	}
+	res.Manifest = m
+	if _, err := repo.RecordRun(m.encode(), "qlikops run "+m.Status, sig); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// changedPaths lists files that differ from HEAD within the owned folders
+// and the root config file.
+func changedPaths(head, files store.Files, owned []string) []string {
+	inScope := func(p string) bool {
+		if p == ConfigPath {
+			return true
+		}
+		top, _, _ := strings.Cut(p, "/")
+		for _, o := range owned {
+			if top == o {
+				return true
+			}
+		}
+		return false
+	}
+	var out []string
+	for p, b := range files {
+		if inScope(p) && !bytes.Equal(head[p], b) {
+			out = append(out, p)
+		}
+	}
+	for p := range head {
+		if _, ok := files[p]; !ok && inScope(p) {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func configFile(tenant string, hs []kinds.Handler) []byte {
+	var b strings.Builder
+	b.WriteString("# qlikops settings for this repo. Flags and environment variables override them.\n")
+	fmt.Fprintf(&b, "tenant: %s\n", hostOf(tenant))
+	b.WriteString("kinds:\n")
+	for _, h := range hs {
+		fmt.Fprintf(&b, "  - %s\n", h.Folder())
+	}
+	return []byte(b.String())
+}
+
+func oneLine(err error) string {
+	return strings.ReplaceAll(err.Error(), "\n", "; ")
+}

@@ -1,0 +1,134 @@
+package ops
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/qlikops/qlikops/pkg/kinds"
+	"github.com/qlikops/qlikops/pkg/resource"
+	"github.com/qlikops/qlikops/pkg/snapshot"
+	"github.com/qlikops/qlikops/pkg/store"
+)
+
+// Snapshot is the desired state read from one revision (or the working tree).
+type Snapshot struct {
+	Commit string
+	Docs   []resource.Document
+	// Kinds are the kinds this snapshot manages: those with files, plus
+	// those its manifest says were exported (a kind exported with zero
+	// resources is still managed).
+	Kinds []string
+}
+
+// worktreeRev names the working tree where a revision is expected.
+const worktreeRev = "WORKTREE"
+
+// LoadSnapshot reads and validates every document of a revision straight
+// from Git objects. rev "" means HEAD; "WORKTREE" means the working tree.
+func LoadSnapshot(repo *store.Repo, reg *kinds.Registry, rev string) (Snapshot, error) {
+	var files store.Files
+	var err error
+	snap := Snapshot{}
+	if rev == worktreeRev {
+		files, err = repo.ReadWorktree()
+		snap.Commit = worktreeRev
+	} else {
+		if rev == "" {
+			rev = "HEAD"
+		}
+		if snap.Commit, err = repo.ResolveRev(rev); err == nil {
+			files, err = repo.ReadRev(rev)
+		}
+	}
+	if errors.Is(err, store.ErrNoCommits) {
+		return snap, fmt.Errorf("%s has no commits yet: run qlikops export first", repo.Dir())
+	}
+	if err != nil {
+		return snap, err
+	}
+	all := kinds.Kinds(reg.All())
+	docs, err := snapshot.Decode(reg, all, files)
+	if err != nil {
+		return snap, err
+	}
+	snap.Docs = docs
+	snap.Kinds = managedKinds(reg, docs, files[ManifestPath])
+	return snap, nil
+}
+
+func managedKinds(reg *kinds.Registry, docs []resource.Document, manifest []byte) []string {
+	set := map[string]bool{}
+	for _, d := range docs {
+		set[d.Kind] = true
+	}
+	var m Manifest
+	if json.Unmarshal(manifest, &m) == nil {
+		for _, k := range m.Kinds {
+			if _, ok := reg.Get(k.Kind); ok && k.Status == KindOK {
+				set[k.Kind] = true
+			}
+		}
+	}
+	var out []string
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// scope is the kinds a command acts on: selected by flags and managed by the
+// snapshot. A kind missing from the snapshot is not managed and left alone.
+func scope(env Env, snap Snapshot) ([]kinds.Handler, error) {
+	hs, err := env.Registry.Select(env.Include, env.Exclude)
+	if err != nil {
+		return nil, err
+	}
+	managed := map[string]bool{}
+	for _, k := range snap.Kinds {
+		managed[k] = true
+	}
+	var out []kinds.Handler
+	for _, h := range hs {
+		if managed[h.Kind()] {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+// readLive reads the kinds in scope from the tenant, plus users and groups,
+// which every reference resolves against. Any failed read fails the whole
+// command: a kind that could not be read is never treated as empty.
+func readLive(ctx context.Context, env Env, t *kinds.Tenant, hs []kinds.Handler) ([]resource.Document, error) {
+	need := map[string]kinds.Handler{}
+	for _, h := range hs {
+		need[h.Kind()] = h
+	}
+	for _, name := range []string{"Group", "User"} {
+		if h, ok := env.Registry.Get(name); ok {
+			need[h.Kind()] = h
+		}
+	}
+	var docs []resource.Document
+	var errs []string
+	for _, h := range env.Registry.All() {
+		if _, ok := need[h.Kind()]; !ok {
+			continue
+		}
+		d, err := h.Read(ctx, t)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s: %s", h.Folder(), oneLine(err)))
+			continue
+		}
+		docs = append(docs, d...)
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("could not read the tenant, refusing to act on a partial view: %s", strings.Join(errs, "; "))
+	}
+	return docs, nil
+}

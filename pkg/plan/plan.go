@@ -1,0 +1,207 @@
+package plan
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/qlikops/qlikops/pkg/diff"
+	"github.com/qlikops/qlikops/pkg/resource"
+)
+
+// Action is what a step does to one resource.
+type Action string
+
+const (
+	Create Action = "create"
+	Update Action = "update"
+	Delete Action = "delete"
+)
+
+// Step is one resource to write.
+type Step struct {
+	Action Action             `json:"action"`
+	Kind   string             `json:"kind"`
+	Name   string             `json:"name"`
+	Wave   int                `json:"wave"`
+	Fields []diff.Field       `json:"fields,omitempty"`
+	Want   *resource.Document `json:"want,omitempty"`
+	Have   *resource.Document `json:"have,omitempty"`
+}
+
+// Key of the step's resource.
+func (s Step) Key() resource.Key { return resource.Key{Kind: s.Kind, Name: s.Name} }
+
+// Plan is the ordered list of steps plus what a reviewer needs to trust it.
+type Plan struct {
+	Commit string   `json:"commit"`
+	Kinds  []string `json:"kinds"`
+	Prune  bool     `json:"prune"`
+	Steps  []Step   `json:"steps"`
+	// Unresolved lists references the target cannot satisfy (users that only
+	// the identity provider can create). Apply skips them and reports them.
+	Unresolved []string `json:"unresolved,omitempty"`
+	// LiveDigest fingerprints the live state the plan was computed from, so
+	// that a saved plan is refused once the tenant has moved on.
+	LiveDigest string `json:"liveDigest"`
+}
+
+// Kinds is what plan needs to know about kinds: their order and references.
+type Kinds interface {
+	Wave(kind string) int
+	Refs(d resource.Document) []resource.Ref
+	// Builtin reports resources every tenant has without listing them, such
+	// as Qlik's Everyone group.
+	Builtin(k resource.Key) bool
+}
+
+// Input is everything a plan depends on.
+type Input struct {
+	Commit string
+	// Desired is the whole snapshot; Live holds the tenant's documents for
+	// every kind in Scope plus any kind that references resolve against.
+	Desired []resource.Document
+	Live    []resource.Document
+	// Scope is the kinds this run manages: selected by the user and present
+	// in the snapshot. Kinds outside it are left alone.
+	Scope      []string
+	Prune      bool
+	MaxDeletes int // 0 means the default brake
+}
+
+// DefaultMaxDeletes is the brake on prune when --max-deletes is not given.
+const DefaultMaxDeletes = 10
+
+// Build computes the plan. It fails when a reference resolves nowhere or
+// when pruning would exceed the delete brake.
+func Build(k Kinds, in Input) (*Plan, error) {
+	scope := map[string]bool{}
+	for _, s := range in.Scope {
+		scope[s] = true
+	}
+	want := filter(in.Desired, scope)
+	have := filter(in.Live, scope)
+	p := &Plan{Commit: in.Commit, Kinds: sortedKeys(scope), Prune: in.Prune, LiveDigest: Digest(have)}
+	if err := checkRefs(k, want, in.Desired, in.Live, p); err != nil {
+		return nil, err
+	}
+	for _, c := range diff.Documents(have, want) {
+		step := Step{Kind: c.Kind, Name: c.Name, Wave: k.Wave(c.Kind), Fields: c.Fields, Want: c.New, Have: c.Old}
+		switch c.Op {
+		case diff.Added:
+			step.Action = Create
+		case diff.Changed:
+			step.Action = Update
+		case diff.Removed:
+			if !in.Prune {
+				continue
+			}
+			step.Action = Delete
+		}
+		p.Steps = append(p.Steps, step)
+	}
+	order(p.Steps)
+	if err := brake(p.Steps, have, in.MaxDeletes); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func filter(docs []resource.Document, scope map[string]bool) []resource.Document {
+	var out []resource.Document
+	for _, d := range docs {
+		if scope[d.Kind] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// order sorts creates and updates by wave, kind, name, then deletes in
+// reverse wave order, so dependents go before what they depend on.
+func order(steps []Step) {
+	sort.SliceStable(steps, func(i, j int) bool {
+		a, b := steps[i], steps[j]
+		ad, bd := a.Action == Delete, b.Action == Delete
+		if ad != bd {
+			return !ad
+		}
+		if a.Wave != b.Wave {
+			if ad {
+				return a.Wave > b.Wave
+			}
+			return a.Wave < b.Wave
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.Name < b.Name
+	})
+}
+
+// brake refuses a prune that deletes more than the limit. Without an
+// explicit limit a kind may lose at most 10% of its resources (at least one)
+// and the run at most DefaultMaxDeletes.
+func brake(steps []Step, have []resource.Document, explicit int) error {
+	perKind := map[string]int{}
+	total := 0
+	for _, s := range steps {
+		if s.Action == Delete {
+			perKind[s.Kind]++
+			total++
+		}
+	}
+	if explicit > 0 {
+		if total > explicit {
+			return fmt.Errorf("prune would delete %d resources, more than --max-deletes %d; raise --max-deletes to proceed", total, explicit)
+		}
+		return nil
+	}
+	if total > DefaultMaxDeletes {
+		return fmt.Errorf("prune would delete %d resources, more than the default limit of %d; pass --max-deletes %d to proceed", total, DefaultMaxDeletes, total)
+	}
+	count := map[string]int{}
+	for _, d := range have {
+		count[d.Kind]++
+	}
+	for _, kind := range sortedKeys(perKind) {
+		limit := int(math.Ceil(float64(count[kind]) * 0.10))
+		if limit < 1 {
+			limit = 1
+		}
+		if perKind[kind] > limit {
+			return fmt.Errorf("prune would delete %d of %d %s resources, more than 10%%; pass --max-deletes %d to proceed", perKind[kind], count[kind], kind, total)
+		}
+	}
+	return nil
+}
+
+// Digest fingerprints documents, ignoring order.
+func Digest(docs []resource.Document) string {
+	sorted := append([]resource.Document(nil), docs...)
+	resource.Sort(sorted)
+	b, _ := json.Marshal(sorted)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Counts returns how many steps of each action the plan has.
+func (p *Plan) Counts() map[Action]int {
+	n := map[Action]int{}
+	for _, s := range p.Steps {
+		n[s.Action]++
+	}
+	return n
+}
