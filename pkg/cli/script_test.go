@@ -1,0 +1,148 @@
+package cli_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/qlikops/qlikops/pkg/cli"
+	"github.com/qlikops/qlikops/pkg/qlik"
+	"github.com/qlikops/qlikops/pkg/sim"
+	"github.com/qlikops/qlikops/pkg/sim/simctl"
+)
+
+var update = flag.Bool("update", false, "rewrite cmp golden sections of the CLI scripts with actual output")
+
+func TestMain(m *testing.M) {
+	os.Exit(testscript.RunMain(m, map[string]func() int{
+		"qlikops": cli.Main,
+		// qlikops-exit N ARGS... runs qlikops ARGS and succeeds only if it
+		// exits with code N, so scripts can assert 2 (changes) or 3 (partial).
+		"qlikops-exit": func() int {
+			want, err := strconv.Atoi(os.Args[1])
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "usage: qlikops-exit CODE ARGS...")
+				return 100
+			}
+			got := cli.Run(os.Args[2:], os.Stdin, os.Stdout, os.Stderr)
+			if got != want {
+				fmt.Fprintf(os.Stderr, "qlikops exited %d, want %d\n", got, want)
+				return 1
+			}
+			return 0
+		},
+		"qliksim": func() int { return sim.Main(os.Args[1:]) },
+	}))
+}
+
+// TestScripts runs the CLI scenarios in testdata/script against simulators
+// served over loopback, one fresh tenant per script.
+func TestScripts(t *testing.T) {
+	repoRoot, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:           filepath.Join(repoRoot, "testdata", "script"),
+		UpdateScripts: *update,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("DEMO_SEED", filepath.Join(repoRoot, "examples", "demo-tenant"))
+			env.Setenv("QLIK_TENANT_URL", "")
+			env.Setenv("QLIK_API_KEY", "")
+			env.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(env.WorkDir, ".gitconfig"))
+			return os.WriteFile(filepath.Join(env.WorkDir, ".gitconfig"), []byte("[user]\n\tname = Tester\n\temail = tester@example.com\n[init]\n\tdefaultBranch = main\n"), 0o644)
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"simstart": cmdSimStart,
+			"simctl":   cmdSimCtl,
+		},
+	})
+}
+
+const testAPIKey = "script-test-key"
+
+// cmdSimStart starts a simulator seeded from a folder and points a variable
+// at it: simstart SEED_DIR [VAR]. VAR defaults to QLIK_TENANT_URL, and then
+// QLIK_API_KEY is set too. SEED_DIR "-" starts an empty tenant.
+func cmdSimStart(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: simstart SEED_DIR [VAR]")
+	}
+	s := sim.New(sim.Options{APIKey: testAPIKey})
+	if args[0] != "-" {
+		ts.Check(s.LoadSeed(ts.MkAbs(args[0])))
+	}
+	srv := httptest.NewServer(s.Handler())
+	ts.Defer(srv.Close)
+	v := "QLIK_TENANT_URL"
+	if len(args) == 2 {
+		v = args[1]
+	}
+	ts.Setenv(v, srv.URL)
+	ts.Setenv("QLIK_API_KEY", testAPIKey)
+}
+
+// cmdSimCtl changes the tenant at $QLIK_TENANT_URL through its REST API, or
+// checks its request counters:
+//
+//	simctl delete-space NAME
+//	simctl set-description SPACE TEXT
+//	simctl remove-member SPACE EMAIL
+//	simctl create-space NAME TYPE
+//	simctl reset-stats
+//	simctl writes N          (fails unless exactly N writes since reset)
+func cmdSimCtl(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) == 0 {
+		ts.Fatalf("usage: simctl COMMAND ARGS...")
+	}
+	c, err := qlik.New(qlik.Config{TenantURL: ts.Getenv("QLIK_TENANT_URL"), APIKey: ts.Getenv("QLIK_API_KEY"), Tier1PerMin: -1, Tier2PerMin: -1})
+	ts.Check(err)
+	ctl := simctl.Ctl{API: c}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	want := func(n int) {
+		if len(args) != n+1 {
+			ts.Fatalf("simctl %s takes %d arguments", args[0], n)
+		}
+	}
+	switch args[0] {
+	case "delete-space":
+		want(1)
+		err = ctl.DeleteSpace(ctx, args[1])
+	case "set-description":
+		want(2)
+		err = ctl.SetSpaceDescription(ctx, args[1], args[2])
+	case "remove-member":
+		want(2)
+		err = ctl.RemoveMember(ctx, args[1], args[2])
+	case "create-space":
+		want(2)
+		err = ctl.CreateSpace(ctx, args[1], args[2])
+	case "reset-stats":
+		want(0)
+		err = ctl.ResetSimStats(ctx)
+	case "writes":
+		want(1)
+		n, convErr := strconv.Atoi(args[1])
+		ts.Check(convErr)
+		var st simctl.Stats
+		st, err = ctl.SimStats(ctx)
+		if err == nil && (st.Writes == int64(n)) == neg {
+			err = fmt.Errorf("simulator saw %d writes (%v), want %d", st.Writes, st.ByMethod, n)
+		}
+	default:
+		ts.Fatalf("unknown simctl command %q", args[0])
+	}
+	if args[0] != "writes" && neg {
+		ts.Fatalf("simctl %s does not support !", args[0])
+	}
+	ts.Check(err)
+}

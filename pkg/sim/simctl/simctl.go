@@ -1,0 +1,168 @@
+// Package simctl changes a tenant through its public REST API the way an
+// admin clicking in the hub would: delete a space, edit a description,
+// remove a member. The demo and the CLI tests use it to make the "mistakes"
+// that drift must notice and apply must undo. It works against qliksim or
+// any Qlik Cloud tenant, and it reads the simulator's request counters.
+package simctl
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/qlikops/qlikops/pkg/qlik"
+)
+
+// Ctl drives one tenant.
+type Ctl struct {
+	API *qlik.Client
+}
+
+type idName struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email"`
+	Type  string `json:"type"`
+}
+
+type assignment struct {
+	ID         string `json:"id"`
+	AssigneeID string `json:"assigneeId"`
+}
+
+func (c Ctl) list(ctx context.Context, path string, q url.Values) ([]idName, error) {
+	var out []idName
+	err := c.API.ListAll(ctx, path, q, func(raw json.RawMessage) error {
+		var v idName
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return err
+		}
+		out = append(out, v)
+		return nil
+	})
+	return out, err
+}
+
+// SpaceID finds a space by exact name.
+func (c Ctl) SpaceID(ctx context.Context, name string) (string, error) {
+	spaces, err := c.list(ctx, "/api/v1/spaces", url.Values{"limit": {"100"}})
+	if err != nil {
+		return "", err
+	}
+	for _, s := range spaces {
+		if s.Name == name {
+			return s.ID, nil
+		}
+	}
+	return "", fmt.Errorf("no space named %q", name)
+}
+
+// UserID finds a user by email.
+func (c Ctl) UserID(ctx context.Context, email string) (string, error) {
+	users, err := c.list(ctx, "/api/v1/users", url.Values{"limit": {"100"}})
+	if err != nil {
+		return "", err
+	}
+	for _, u := range users {
+		if strings.EqualFold(u.Email, email) {
+			return u.ID, nil
+		}
+	}
+	return "", fmt.Errorf("no user with email %q", email)
+}
+
+// DeleteSpace deletes a space with all its members, the way an admin does
+// in the console: members first, because Qlik refuses to delete a space
+// that is not empty.
+func (c Ctl) DeleteSpace(ctx context.Context, name string) error {
+	id, err := c.SpaceID(ctx, name)
+	if err != nil {
+		return err
+	}
+	var rows []assignment
+	err = c.API.ListAll(ctx, "/api/v1/spaces/"+id+"/assignments", url.Values{"limit": {"100"}}, func(raw json.RawMessage) error {
+		var a assignment
+		if err := json.Unmarshal(raw, &a); err != nil {
+			return err
+		}
+		rows = append(rows, a)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, a := range rows {
+		if err := c.API.Do(ctx, http.MethodDelete, "/api/v1/spaces/"+id+"/assignments/"+a.ID, nil, nil); err != nil {
+			return err
+		}
+	}
+	return c.API.Do(ctx, http.MethodDelete, "/api/v1/spaces/"+id, nil, nil)
+}
+
+// SetSpaceDescription replaces a space's description.
+func (c Ctl) SetSpaceDescription(ctx context.Context, name, text string) error {
+	id, err := c.SpaceID(ctx, name)
+	if err != nil {
+		return err
+	}
+	ops := []map[string]any{{"op": "replace", "path": "/description", "value": text}}
+	return c.API.Do(ctx, http.MethodPatch, "/api/v1/spaces/"+id, ops, nil)
+}
+
+// RemoveMember removes a user's assignment from a space.
+func (c Ctl) RemoveMember(ctx context.Context, space, email string) error {
+	id, err := c.SpaceID(ctx, space)
+	if err != nil {
+		return err
+	}
+	uid, err := c.UserID(ctx, email)
+	if err != nil {
+		return err
+	}
+	var rows []assignment
+	err = c.API.ListAll(ctx, "/api/v1/spaces/"+id+"/assignments", url.Values{"assigneeId": {uid}}, func(raw json.RawMessage) error {
+		var a assignment
+		if err := json.Unmarshal(raw, &a); err != nil {
+			return err
+		}
+		rows = append(rows, a)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		return fmt.Errorf("%s is not a member of %q", email, space)
+	}
+	return c.API.Do(ctx, http.MethodDelete, "/api/v1/spaces/"+id+"/assignments/"+rows[0].ID, nil, nil)
+}
+
+// CreateSpace creates an empty space.
+func (c Ctl) CreateSpace(ctx context.Context, name, typ string) error {
+	return c.API.Do(ctx, http.MethodPost, "/api/v1/spaces", map[string]any{"name": name, "type": typ}, nil)
+}
+
+// Stats reads qliksim's request counters from /_sim/stats. It fails
+// against a real tenant, which has no such endpoint.
+type Stats struct {
+	Requests int64            `json:"requests"`
+	Tier1    int64            `json:"tier1"`
+	Tier2    int64            `json:"tier2"`
+	Writes   int64            `json:"writes"`
+	ByMethod map[string]int64 `json:"byMethod"`
+}
+
+// SimStats reads the counters.
+func (c Ctl) SimStats(ctx context.Context) (Stats, error) {
+	var s Stats
+	err := c.API.Do(ctx, http.MethodGet, "/_sim/stats", nil, &s)
+	return s, err
+}
+
+// ResetSimStats zeroes the counters.
+func (c Ctl) ResetSimStats(ctx context.Context) error {
+	return c.API.Do(ctx, http.MethodPost, "/_sim/stats/reset", nil, nil)
+}
