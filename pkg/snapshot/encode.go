@@ -6,8 +6,6 @@ import (
 	"path"
 	"strings"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/qlikops/qlikops/pkg/resource"
 	"github.com/qlikops/qlikops/schemas"
 )
@@ -63,7 +61,7 @@ func Encode(l Layout, docs []resource.Document) (Files, error) {
 // Marshal renders one document as YAML with an editor schema header whose
 // relative path suits the file's depth in the repo.
 func Marshal(d resource.Document, filePath string) ([]byte, error) {
-	body, err := yaml.Marshal(d)
+	body, err := encodeYAML(d)
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", d.Key(), err)
 	}

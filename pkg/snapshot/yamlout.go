@@ -1,0 +1,119 @@
+package snapshot
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/qlikops/qlikops/pkg/resource"
+)
+
+// leadingKeys come first in any mapping, in this order; the rest follow
+// alphabetically. A member then reads "- user: bob@example.com" with its
+// roles underneath, and a document opens with apiVersion and kind.
+var leadingKeys = []string{"apiVersion", "kind", "metadata", "name", "user", "group", "id", "type", "spec"}
+
+// encodeYAML renders a document deterministically: fixed key order, lists
+// of scalars in flow style ([a, b]) so role lists stay on one line, and
+// strings quoted only where YAML needs it.
+func encodeYAML(d resource.Document) ([]byte, error) {
+	// Going through JSON first gives exactly the values the decoder will see.
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return nil, err
+	}
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, err
+	}
+	node, err := toNode(v)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(node); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func toNode(v any) (*yaml.Node, error) {
+	switch t := v.(type) {
+	case map[string]any:
+		n := &yaml.Node{Kind: yaml.MappingNode}
+		for _, k := range orderedKeys(t) {
+			val, err := toNode(t[k])
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, scalar(k), val)
+		}
+		return n, nil
+	case []any:
+		n := &yaml.Node{Kind: yaml.SequenceNode}
+		flow := len(t) > 0
+		for _, e := range t {
+			val, err := toNode(e)
+			if err != nil {
+				return nil, err
+			}
+			flow = flow && val.Kind == yaml.ScalarNode && !multiline(val)
+			n.Content = append(n.Content, val)
+		}
+		if flow {
+			n.Style = yaml.FlowStyle
+		}
+		return n, nil
+	default:
+		n := &yaml.Node{}
+		if err := n.Encode(t); err != nil {
+			return nil, fmt.Errorf("encode %v: %w", t, err)
+		}
+		if s, ok := t.(string); ok && multilineString(s) {
+			n.Style = yaml.LiteralStyle
+		}
+		return n, nil
+	}
+}
+
+func scalar(s string) *yaml.Node {
+	n := &yaml.Node{}
+	_ = n.Encode(s)
+	return n
+}
+
+func multiline(n *yaml.Node) bool { return n.Style == yaml.LiteralStyle }
+
+func multilineString(s string) bool {
+	return bytes.ContainsRune([]byte(s), '\n')
+}
+
+func orderedKeys(m map[string]any) []string {
+	rank := map[string]int{}
+	for i, k := range leadingKeys {
+		rank[k] = i + 1
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		ri, rj := rank[keys[i]], rank[keys[j]]
+		if ri != rj {
+			if ri == 0 || rj == 0 {
+				return ri != 0
+			}
+			return ri < rj
+		}
+		return keys[i] < keys[j]
+	})
+	return keys
+}

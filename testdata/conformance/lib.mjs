@@ -1,0 +1,173 @@
+// Shared helpers for the qliksim conformance tests.
+//
+// Every test talks to the simulator through Qlik's own TypeScript client,
+// @qlik/api (pinned in package.json / package-lock.json). Raw fetch is used only
+// where the client cannot express the check (a deliberately broken request, the
+// test-only /_sim endpoints, or an independent cross-check of a client result).
+import assert from "node:assert/strict";
+import { createQlikApi } from "@qlik/api";
+
+function requireEnv(name) {
+  const v = process.env[name];
+  if (!v) {
+    throw new Error(`${name} is not set: run these tests through testdata/conformance/run.sh`);
+  }
+  return v;
+}
+
+export const HOST = requireEnv("QLIK_HOST").replace(/\/+$/, "");
+export const API_KEY = requireEnv("QLIK_API_KEY");
+export const CLIENT_ID = process.env.QLIK_CLIENT_ID || "";
+export const CLIENT_SECRET = process.env.QLIK_CLIENT_SECRET || "";
+
+// The documented way to bind @qlik/api 2.19.0 to one tenant (the README example
+// that passes the host config directly is outdated; see DESIGN.md section 4).
+export function apiKeyApi(apiKey = API_KEY) {
+  return createQlikApi({ hostConfig: { authType: "apikey", host: HOST, apiKey } });
+}
+
+export const api = apiKeyApi();
+
+// Options that bypass the client's GET cache (needed after any write).
+export const fresh = { noCache: true };
+
+// A run tag keeps names unique even against a long-lived simulator.
+export const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+export function uniqueName(prefix) {
+  return `conf-${prefix}-${RUN}-${Math.floor(Math.random() * 1e9).toString(36)}`;
+}
+
+// An id that is well formed (24 hex digits, like Qlik's) but never issued.
+export const UNKNOWN_ID = "0123456789abcdef01234567";
+
+/**
+ * Follow `next()` from a first list response until there is no next page.
+ * Returns the array of page responses (first included).
+ */
+export async function collectPages(first, { maxPages = 200 } = {}) {
+  const pages = [first];
+  let resp = first;
+  while (typeof resp.next === "function") {
+    const href = resp.data?.links?.next?.href;
+    assertAbsoluteHref(href, "links.next.href");
+    if (pages.length >= maxPages) {
+      throw new Error(`more than ${maxPages} pages: paging does not terminate (last next=${href})`);
+    }
+    resp = await resp.next();
+    assert.equal(resp.status, 200, "status of a next() page");
+    pages.push(resp);
+  }
+  // next() exists exactly when links.next.href does.
+  assert.equal(resp.data?.links?.next, undefined, "last page must not carry links.next");
+  return pages;
+}
+
+/** A page link must be an absolute URL on the tenant (the client follows it verbatim). */
+export function assertAbsoluteHref(href, what) {
+  assert.equal(typeof href, "string", `${what} must be a string`);
+  let u;
+  try {
+    u = new URL(href);
+  } catch {
+    assert.fail(`${what} is not an absolute URL: ${JSON.stringify(href)}`);
+  }
+  assert.equal(u.origin, new URL(HOST).origin, `${what} must point at the tenant host: ${href}`);
+  return u;
+}
+
+/** Check that every page but the last has exactly `limit` items and ids are unique. */
+export function assertPaging(pages, limit, { itemsOf = (p) => p.data.data } = {}) {
+  const ids = [];
+  pages.forEach((p, i) => {
+    const items = itemsOf(p);
+    assert.ok(Array.isArray(items), `page ${i + 1}: data must be an array`);
+    if (i < pages.length - 1) {
+      assert.equal(items.length, limit, `page ${i + 1} of ${pages.length} must be full (limit=${limit})`);
+    } else {
+      assert.ok(items.length >= 1 && items.length <= limit, `last page must have 1..${limit} items, got ${items.length}`);
+    }
+    for (const it of items) ids.push(it.id);
+  });
+  const seen = new Set();
+  const dups = ids.filter((id) => (seen.has(id) ? true : (seen.add(id), false)));
+  assert.deepEqual(dups, [], "no item may be returned twice across pages");
+  assert.equal(pages.length, Math.ceil(ids.length / limit), "number of pages");
+  return ids;
+}
+
+/**
+ * Await a promise that must reject with an HTTP error from @qlik/api, and check
+ * the status and that the body parses with Qlik's error shape:
+ * { errors: [ { code: string, title: string, ... } ], ... }.
+ * Returns the thrown error.
+ */
+export async function expectHttpError(promise, status, { numericStatusField = false } = {}) {
+  let err;
+  try {
+    const resp = await promise;
+    assert.fail(`expected HTTP ${status}, but the call succeeded with ${resp?.status}: ${JSON.stringify(resp?.data)?.slice(0, 300)}`);
+  } catch (e) {
+    if (e instanceof assert.AssertionError) throw e;
+    err = e;
+  }
+  assert.equal(err.status, status, `HTTP status (error: ${err.message}; body: ${JSON.stringify(err.data)?.slice(0, 300)})`);
+  assertQlikErrorBody(err.data, status, { numericStatusField });
+  return err;
+}
+
+export function assertQlikErrorBody(body, status, { numericStatusField = false } = {}) {
+  assert.equal(typeof body, "object", `error body must be JSON, got ${JSON.stringify(body)?.slice(0, 200)}`);
+  assert.ok(body !== null, "error body must not be null");
+  assert.ok(Array.isArray(body.errors), `error body must have an errors array: ${JSON.stringify(body).slice(0, 300)}`);
+  assert.ok(body.errors.length >= 1, "errors array must not be empty");
+  for (const e of body.errors) {
+    assert.equal(typeof e.code, "string", `errors[].code must be a string: ${JSON.stringify(e)}`);
+    assert.ok(e.code.length > 0, "errors[].code must not be empty");
+    assert.equal(typeof e.title, "string", `errors[].title must be a string: ${JSON.stringify(e)}`);
+    assert.ok(e.title.length > 0, "errors[].title must not be empty");
+    if (numericStatusField && e.status !== undefined) {
+      // users/groups error elements carry the HTTP status as a number.
+      assert.equal(e.status, status, `errors[].status must be the number ${status}`);
+    }
+  }
+}
+
+/** The calling user (the API key's owner). */
+let meCache;
+export async function me() {
+  if (!meCache) {
+    const r = await api.users.getMyUser(fresh);
+    assert.equal(r.status, 200);
+    meCache = r.data;
+  }
+  return meCache;
+}
+
+/** All users, through the client, one big page (at most 100). */
+export async function allUsers() {
+  const r = await api.users.getUsers({ limit: 100 }, fresh);
+  assert.equal(r.status, 200);
+  return r.data.data;
+}
+
+/** Best-effort cleanup that never masks a test failure. */
+export async function quietly(fn) {
+  try {
+    await fn();
+  } catch {
+    // ignore
+  }
+}
+
+/** Raw GET (not through the client), for cross-checks. */
+export async function rawGet(path, { apiKey = API_KEY } = {}) {
+  const res = await fetch(new URL(path, HOST), { headers: { Authorization: `Bearer ${apiKey}` } });
+  const text = await res.text();
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  return { status: res.status, headers: res.headers, body };
+}
