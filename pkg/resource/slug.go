@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
-	"unicode/utf8"
 )
 
 // maxSlugLen keeps paths well under every filesystem's name limit even after
@@ -32,7 +31,11 @@ var windowsReserved = map[string]bool{
 // it is stable across runs and tenants.
 func Slug(name string) string {
 	readable := readablePart(name)
-	if readable == name && !needsHash(readable) {
+	if reservedBase(readable) {
+		// "con.txt" is as unusable on Windows as "con".
+		readable = "_" + readable
+	}
+	if readable == name && readable != "" {
 		return readable
 	}
 	sum := sha256.Sum256([]byte(name))
@@ -71,12 +74,9 @@ func readablePart(name string) string {
 	return s
 }
 
-// needsHash catches readable parts that spell the name but are still unsafe
-// as a file name: reserved device names, and names that only dots could form.
-func needsHash(s string) bool {
-	if s == "" || !utf8.ValidString(s) {
-		return true
-	}
+// reservedBase reports slugs whose part before the first dot is a Windows
+// device name.
+func reservedBase(s string) bool {
 	base, _, _ := strings.Cut(s, ".")
 	return windowsReserved[base]
 }

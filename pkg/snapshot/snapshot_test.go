@@ -1,0 +1,104 @@
+package snapshot
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/qlikops/qlikops/pkg/resource"
+)
+
+type layout map[string]string
+
+func (l layout) Folder(kind string) string { return l[kind] }
+
+var testLayout = layout{"Space": "spaces", "Group": "groups", "User": "users"}
+
+func TestEncodeDecodeRoundTrip(t *testing.T) {
+	docs := []resource.Document{
+		resource.New("Group", "Data Engineers", "g1", map[string]any{"providerType": "custom", "roles": []any{"Developer"}}),
+		resource.New("Space", "Finance", "s1", map[string]any{
+			"type":        "managed",
+			"description": "Line one\nline two: with a colon\n",
+			"owner":       "user:jane@example.com",
+			"members": []any{
+				map[string]any{"group": "Data Engineers", "roles": []any{"consumer"}},
+				map[string]any{"user": "bob@example.com", "roles": []any{"contributor", "publisher"}},
+			},
+		}),
+	}
+	files, err := Encode(testLayout, docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := Encode(testLayout, docs)
+	if d := cmp.Diff(files, again); d != "" {
+		t.Fatalf("encoding is not deterministic:\n%s", d)
+	}
+	for _, p := range []string{"spaces/finance-b696d755.yaml", "groups/data-engineers-33c073d3.yaml", "schemas/space.schema.json", "schemas/group.schema.json"} {
+		if _, ok := files[p]; !ok {
+			t.Errorf("missing %s in %v", p, keys(files))
+		}
+	}
+	got, err := Decode(testLayout, []string{"Space", "Group"}, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := append([]resource.Document(nil), docs...)
+	resource.Sort(want)
+	for i := range want {
+		want[i], _ = resource.Canonical(want[i])
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("round trip (-want +got):\n%s", d)
+	}
+	if !strings.Contains(string(files["spaces/finance-b696d755.yaml"]), "  members:\n    - group: Data Engineers\n      roles: [consumer]\n    - user: bob@example.com\n") {
+		t.Errorf("unexpected layout:\n%s", files["spaces/finance-b696d755.yaml"])
+	}
+}
+
+func keys(f Files) []string { return sortedPaths(f) }
+
+func TestDecodeReportsEveryBadFileWithLineAndField(t *testing.T) {
+	files := Files{
+		"spaces/a.yaml": []byte("apiVersion: qlikops.dev/v1\nkind: Space\nmetadata:\n  name: A\nspec:\n  type: managed\n  colour: red\n"),
+		"spaces/b.yaml": []byte("apiVersion: qlikops.dev/v1\nkind: Group\nmetadata:\n  name: B\nspec:\n  providerType: custom\n"),
+		"spaces/c.yaml": []byte("kind: Space\n---\nkind: Space\n"),
+		"spaces/d.yaml": []byte("apiVersion: qlikops.dev/v1\nkind: Space\nmetadata:\n  name: A\nspec:\n  type: managed\n"),
+		"spaces/e.yaml": []byte("apiVersion: qlikops.dev/v1\nkind: Space\nmetadata:\n  name: E\nspec: {type: shared\n"),
+		"spaces/f.yaml": []byte("apiVersion: qlikops.dev/v1\nkind: Space\nmetadata:\n  name: F\nspec:\n  type: shared\n"),
+		"spaces/x.txt":  []byte("ignored"),
+	}
+	_, err := Decode(testLayout, []string{"Space", "Group"}, files)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	var fe *FileError
+	if !errors.As(err, &fe) {
+		t.Fatalf("%T is not a FileError", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"spaces/a.yaml:5: field spec: additional properties 'colour' not allowed",
+		"spaces/b.yaml: field kind: a Group document cannot live in spaces/",
+		"spaces/c.yaml:2: more than one YAML document",
+		"spaces/e.yaml:4: invalid YAML: did not find expected ',' or '}'",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error lacks %q:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "f.yaml") {
+		t.Errorf("valid file reported:\n%s", msg)
+	}
+}
+
+func TestDecodeRejectsDuplicateKeys(t *testing.T) {
+	doc := []byte("apiVersion: qlikops.dev/v1\nkind: Space\nmetadata:\n  name: A\nspec:\n  type: managed\n")
+	_, err := Decode(testLayout, []string{"Space"}, Files{"spaces/a.yaml": doc, "spaces/a-copy.yaml": doc})
+	if err == nil || !strings.Contains(err.Error(), "Space/A is also defined in spaces/a-copy.yaml") {
+		t.Errorf("err = %v", err)
+	}
+}
