@@ -37,6 +37,9 @@ type seedSpace struct {
 	Description string       `json:"description,omitempty"`
 	Owner       string       `json:"owner,omitempty"`
 	Members     []seedMember `json:"members,omitempty"`
+	// Apps names content that qlikops does not manage yet. It makes the
+	// space non-empty, so deleting it is refused with 412 as in Qlik.
+	Apps []string `json:"apps,omitempty"`
 }
 
 type seedMember struct {
@@ -221,6 +224,7 @@ func (s *Server) seedSpaces(st *state, spaces []seedSpace) error {
 			}
 		}
 		nsp := s.insertSpace(st, sp.Name, sp.Type, sp.Description, owner.ID)
+		nsp.Apps = sp.Apps
 		for j, m := range sp.Members {
 			if err := s.seedMember(st, nsp, m); err != nil {
 				return fmt.Errorf("%s: members[%d]: %w", where, j, err)

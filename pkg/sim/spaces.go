@@ -311,7 +311,7 @@ func (s *Server) deleteSpace(w http.ResponseWriter, r *http.Request) {
 	}
 	if !s.st.spaceIsEmpty(sp.ID) {
 		writeError(w, r, http.StatusPreconditionFailed, "", "", "Precondition Failed",
-			"the space is not empty: remove its assignments and resources first")
+			"the space is not empty: move or delete its apps and other resources first")
 		return
 	}
 	delete(s.st.Spaces, sp.ID)

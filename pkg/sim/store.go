@@ -25,6 +25,8 @@ type space struct {
 	CreatedAt   time.Time `json:"createdAt"`
 	UpdatedAt   time.Time `json:"updatedAt"`
 	Seq         int64     `json:"seq"`
+	// Apps is content the simulator holds only by name (see seedSpace).
+	Apps []string `json:"apps,omitempty"`
 }
 
 type assignment struct {
@@ -223,10 +225,12 @@ func (st *state) spaceAssignments(spaceID string) []*assignment {
 	return out
 }
 
-// spaceIsEmpty reports whether a space may be deleted. Resources that live in
-// spaces (apps, data connections, ...) are to be checked here as they are added.
+// spaceIsEmpty reports whether a space may be deleted. Qlik refuses to delete
+// a space that still holds apps or other assets; members do not count.
+// Resources that live in spaces are to be checked here as they are added.
 func (st *state) spaceIsEmpty(spaceID string) bool {
-	return len(st.spaceAssignments(spaceID)) == 0
+	sp := st.Spaces[spaceID]
+	return sp == nil || len(sp.Apps) == 0
 }
 
 func (st *state) hasRole(u *user, roleName string) bool {
