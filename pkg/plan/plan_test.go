@@ -27,7 +27,9 @@ func (fakeKinds) Refs(d resource.Document) []resource.Ref {
 	return out
 }
 
-func (fakeKinds) Builtin(k resource.Key) bool { return k == resource.Key{Kind: "Group", Name: "Everyone"} }
+func (fakeKinds) Builtin(k resource.Key) bool {
+	return k == resource.Key{Kind: "Group", Name: "Everyone"}
+}
 
 func doc(kind, name string, spec map[string]any) resource.Document {
 	return resource.New(kind, name, "", spec)
