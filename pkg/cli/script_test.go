@@ -61,8 +61,9 @@ func TestScripts(t *testing.T) {
 			return os.WriteFile(filepath.Join(env.WorkDir, ".gitconfig"), []byte("[user]\n\tname = Tester\n\temail = tester@example.com\n[init]\n\tdefaultBranch = main\n"), 0o644)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"simstart": cmdSimStart,
-			"simctl":   cmdSimCtl,
+			"simstart":       cmdSimStart,
+			"simstart-oauth": cmdSimStartOAuth,
+			"simctl":         cmdSimCtl,
 		},
 	})
 }
@@ -90,6 +91,26 @@ func cmdSimStart(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("QLIK_API_KEY", testAPIKey)
 }
 
+// cmdSimStartOAuth starts a simulator that also accepts OAuth2 client
+// credentials with a short token lifetime, and configures qlikops to use
+// them instead of an API key: simstart-oauth SEED_DIR.
+func cmdSimStartOAuth(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: simstart-oauth SEED_DIR")
+	}
+	s := sim.New(sim.Options{APIKey: testAPIKey, ClientID: "qlikops-ci", ClientSecret: testClientSecret, TokenTTL: 2 * time.Second})
+	ts.Check(s.LoadSeed(ts.MkAbs(args[0])))
+	srv := httptest.NewServer(s.Handler())
+	ts.Defer(srv.Close)
+	ts.Setenv("QLIK_TENANT_URL", srv.URL)
+	ts.Setenv("QLIK_API_KEY", "")
+	ts.Setenv("QLIK_CLIENT_ID", "qlikops-ci")
+	ts.Setenv("QLIK_CLIENT_SECRET", testClientSecret)
+}
+
+// testClientSecret is a sentinel: scripts check it never shows up in output.
+const testClientSecret = "sentinel-oauth-secret-5f2b"
+
 // cmdSimCtl changes the tenant at $QLIK_TENANT_URL through its REST API, or
 // checks its request counters:
 //
@@ -103,7 +124,8 @@ func cmdSimCtl(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) == 0 {
 		ts.Fatalf("usage: simctl COMMAND ARGS...")
 	}
-	c, err := qlik.New(qlik.Config{TenantURL: ts.Getenv("QLIK_TENANT_URL"), APIKey: ts.Getenv("QLIK_API_KEY"), Tier1PerMin: -1, Tier2PerMin: -1})
+	c, err := qlik.New(qlik.Config{TenantURL: ts.Getenv("QLIK_TENANT_URL"), APIKey: ts.Getenv("QLIK_API_KEY"),
+		ClientID: ts.Getenv("QLIK_CLIENT_ID"), ClientSecret: ts.Getenv("QLIK_CLIENT_SECRET"), Tier1PerMin: -1, Tier2PerMin: -1})
 	ts.Check(err)
 	ctl := simctl.Ctl{API: c}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -45,7 +45,8 @@ func Apply(ctx context.Context, env Env, o ApplyOptions) (ApplyResult, error) {
 	}
 	defer unlock()
 
-	p, err := applyPlan(ctx, env, o)
+	t := kinds.NewTenant(env.Client)
+	p, err := applyPlan(ctx, env, t, o)
 	if err != nil {
 		return ApplyResult{}, err
 	}
@@ -57,13 +58,13 @@ func Apply(ctx context.Context, env Env, o ApplyOptions) (ApplyResult, error) {
 		return res, ErrAborted
 	}
 	res.Executed = true
-	res.Report, err = apply.Run(ctx, env.Registry, kinds.NewTenant(env.Client), p, apply.Options{OnStep: o.OnStep})
+	res.Report, err = apply.Run(ctx, env.Registry, t, p, apply.Options{OnStep: o.OnStep})
 	return res, err
 }
 
-func applyPlan(ctx context.Context, env Env, o ApplyOptions) (*plan.Plan, error) {
+func applyPlan(ctx context.Context, env Env, t *kinds.Tenant, o ApplyOptions) (*plan.Plan, error) {
 	if o.Saved == nil {
-		return Plan(ctx, env, o.PlanOptions)
+		return planOn(ctx, env, t, o.PlanOptions)
 	}
 	var hs []kinds.Handler
 	for _, k := range o.Saved.Kinds {
@@ -73,7 +74,7 @@ func applyPlan(ctx context.Context, env Env, o ApplyOptions) (*plan.Plan, error)
 		}
 		hs = append(hs, h)
 	}
-	live, err := readLive(ctx, env, kinds.NewTenant(env.Client), hs)
+	live, err := readLive(ctx, env, t, hs)
 	if err != nil {
 		return nil, err
 	}

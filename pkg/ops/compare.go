@@ -42,11 +42,11 @@ func Diff(env Env, revs ...string) ([]diff.Change, error) {
 // Drift compares the live tenant with a revision: the changes are written
 // from Git (old) to the tenant (new). It writes nothing, not even a lock.
 func Drift(ctx context.Context, env Env, ref string) ([]diff.Change, error) {
-	snap, hs, t, err := prepare(env, ref)
+	snap, hs, err := prepare(env, ref)
 	if err != nil {
 		return nil, err
 	}
-	live, err := readLive(ctx, env, t, hs)
+	live, err := readLive(ctx, env, kinds.NewTenant(env.Client), hs)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +62,13 @@ type PlanOptions struct {
 
 // Plan computes what apply would do.
 func Plan(ctx context.Context, env Env, o PlanOptions) (*plan.Plan, error) {
-	snap, hs, t, err := prepare(env, o.Ref)
+	return planOn(ctx, env, kinds.NewTenant(env.Client), o)
+}
+
+// planOn plans against a given tenant, so that apply executes with the
+// directory of users and groups the plan already read.
+func planOn(ctx context.Context, env Env, t *kinds.Tenant, o PlanOptions) (*plan.Plan, error) {
+	snap, hs, err := prepare(env, o.Ref)
 	if err != nil {
 		return nil, err
 	}
@@ -82,20 +88,17 @@ func Plan(ctx context.Context, env Env, o PlanOptions) (*plan.Plan, error) {
 
 // prepare loads and validates the snapshot before any tenant call, so bad
 // input fails fast and changes nothing.
-func prepare(env Env, ref string) (Snapshot, []kinds.Handler, *kinds.Tenant, error) {
+func prepare(env Env, ref string) (Snapshot, []kinds.Handler, error) {
 	repo, err := store.Open(env.RepoDir)
 	if err != nil {
-		return Snapshot{}, nil, nil, err
+		return Snapshot{}, nil, err
 	}
 	snap, err := LoadSnapshot(repo, env.Registry, ref)
 	if err != nil {
-		return snap, nil, nil, err
+		return snap, nil, err
 	}
 	hs, err := scope(env, snap)
-	if err != nil {
-		return snap, nil, nil, err
-	}
-	return snap, hs, kinds.NewTenant(env.Client), nil
+	return snap, hs, err
 }
 
 func only(docs []resource.Document, hs []kinds.Handler) []resource.Document {

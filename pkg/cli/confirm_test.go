@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/qlikops/qlikops/pkg/kinds"
+	"github.com/qlikops/qlikops/pkg/qlik"
+	"github.com/qlikops/qlikops/pkg/sim"
+	"github.com/qlikops/qlikops/pkg/sim/simctl"
+)
+
+// TestApplyAsksOnATerminal drives the confirmation prompt, which scripts
+// cannot reach because they never run on a terminal.
+func TestApplyAsksOnATerminal(t *testing.T) {
+	s := sim.New(sim.Options{APIKey: "k"})
+	if err := s.LoadSeed("../../examples/demo-tenant"); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	t.Setenv("QLIK_TENANT_URL", srv.URL)
+	t.Setenv("QLIK_API_KEY", "k")
+	repo := t.TempDir()
+
+	run := func(stdin string, args ...string) (int, string) {
+		var out bytes.Buffer
+		g := &globals{registry: kinds.Default(), stdin: strings.NewReader(stdin), stdout: &out, stderr: &out, isTTY: func() bool { return true }}
+		root := newRoot(g)
+		root.SetArgs(args)
+		err := root.ExecuteContext(context.Background())
+		var c exitCode
+		switch {
+		case err == nil:
+			return ExitOK, out.String()
+		case errors.As(err, &c):
+			return int(c), out.String()
+		default:
+			return ExitError, out.String() + err.Error()
+		}
+	}
+	if code, out := run("", "export", "--repo", repo); code != ExitOK {
+		t.Fatalf("export: %d %s", code, out)
+	}
+	c, err := qlik.New(qlik.Config{TenantURL: srv.URL, APIKey: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := (simctl.Ctl{API: c}).SetSpaceDescription(context.Background(), "Finance", "oops"); err != nil {
+		t.Fatal(err)
+	}
+
+	s.ResetStats()
+	code, out := run("no\n", "apply", "--repo", repo)
+	if code != ExitError || !strings.Contains(out, "~ update Space Finance") || !strings.Contains(out, "Type yes to continue") || !strings.Contains(out, "nothing was written") {
+		t.Errorf("declined apply: exit %d\n%s", code, out)
+	}
+	if w := s.Stats().Writes; w != 0 {
+		t.Errorf("declined apply wrote %d times", w)
+	}
+
+	code, out = run("yes\n", "apply", "--repo", repo)
+	if code != ExitOK || !strings.Contains(out, "done update Space Finance") {
+		t.Errorf("confirmed apply: exit %d\n%s", code, out)
+	}
+	if w := s.Stats().Writes; w != 1 {
+		t.Errorf("confirmed apply wrote %d times, want 1", w)
+	}
+}
