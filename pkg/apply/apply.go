@@ -29,6 +29,7 @@ type Outcome struct {
 	Status     Status      `json:"status"`
 	Reason     string      `json:"reason,omitempty"`
 	Unresolved []string    `json:"unresolved,omitempty"`
+	NotApplied []string    `json:"notApplied,omitempty"`
 
 	// blocked marks a step skipped because a dependency failed, so that its
 	// own dependents are skipped in turn.
@@ -147,6 +148,7 @@ func (e *executor) runStep(ctx context.Context, s plan.Step) Outcome {
 		err = fmt.Errorf("unknown action %q", s.Action)
 	}
 	o.Unresolved = res.Unresolved
+	o.NotApplied = res.NotApplied
 	switch {
 	case err != nil:
 		o.Status, o.Reason = Failed, err.Error()

@@ -112,4 +112,7 @@ func printOutcome(o *applyOptions, oc apply.Outcome) {
 	for _, u := range oc.Unresolved {
 		fmt.Fprintf(o.stdout, "    unresolved %s: skipped\n", u)
 	}
+	for _, n := range oc.NotApplied {
+		fmt.Fprintf(o.stdout, "    not applied: %s\n", n)
+	}
 }

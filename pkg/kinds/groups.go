@@ -83,24 +83,26 @@ func (Groups) Update(ctx context.Context, t *Tenant, want, have resource.Documen
 		return Result{}, err
 	}
 	var ops []patchOp
+	var res Result
 	if !sameStrings(ws.Roles, hs.Roles) {
 		ops = append(ops, patchOp{Op: "replace", Path: "/assignedRoles", Value: roleRefs(ws.Roles)})
 	}
 	// Only custom groups let name and description change; for identity
 	// provider groups they come from the provider.
-	if ws.Description != hs.Description && hs.ProviderType == "custom" {
-		ops = append(ops, patchOp{Op: "replace", Path: "/description", Value: ws.Description})
+	if ws.Description != hs.Description {
+		if hs.ProviderType == "custom" {
+			ops = append(ops, patchOp{Op: "replace", Path: "/description", Value: ws.Description})
+		} else {
+			res.NotApplied = append(res.NotApplied, "description: the identity provider owns it")
+		}
 	}
 	if ws.ProviderType != hs.ProviderType {
 		return Result{}, fmt.Errorf("%s: providerType cannot change (%s in the tenant, %s in Git)", want.Key(), hs.ProviderType, ws.ProviderType)
 	}
 	if len(ops) == 0 {
-		return Result{}, nil
+		return res, nil
 	}
-	if err := t.API.Do(ctx, http.MethodPatch, "/api/v1/groups/"+have.Metadata.ID, ops, nil); err != nil {
-		return Result{}, err
-	}
-	return Result{}, nil
+	return res, t.API.Do(ctx, http.MethodPatch, "/api/v1/groups/"+have.Metadata.ID, ops, nil)
 }
 
 func (Groups) Delete(ctx context.Context, t *Tenant, have resource.Document) (Result, error) {

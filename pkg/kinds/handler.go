@@ -35,6 +35,9 @@ type Result struct {
 	// Unresolved names references that the target tenant cannot satisfy and
 	// that were left out, e.g. a member whose user does not exist there.
 	Unresolved []string
+	// NotApplied names wanted changes the API does not allow, e.g. the
+	// description of an identity-provider group. The rest was applied.
+	NotApplied []string
 }
 
 // Registry is the explicit, ordered list of handlers. Tests build their own.

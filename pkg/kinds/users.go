@@ -96,7 +96,13 @@ func (Users) Update(ctx context.Context, t *Tenant, want, have resource.Document
 		ops = append(ops, patchOp{Op: "replace", Path: "/name", Value: ws.Name})
 	}
 	if ws.Status != hs.Status && ws.Status != "" {
-		ops = append(ops, patchOp{Op: "replace", Path: "/status", Value: ws.Status})
+		// Only these two are set through the API; invited, provisioned and
+		// deleted follow from what the user and the identity provider do.
+		if ws.Status == "active" || ws.Status == "disabled" {
+			ops = append(ops, patchOp{Op: "replace", Path: "/status", Value: ws.Status})
+		} else {
+			res.NotApplied = append(res.NotApplied, "status "+ws.Status+": set by the user's sign-in, not by the API")
+		}
 	}
 	if !sameStrings(ws.Roles, hs.Roles) {
 		ops = append(ops, patchOp{Op: "replace", Path: "/assignedRoles", Value: roleRefs(ws.Roles)})

@@ -314,6 +314,9 @@ func (s *Server) deleteSpace(w http.ResponseWriter, r *http.Request) {
 			"the space is not empty: move or delete its apps and other resources first")
 		return
 	}
+	for _, a := range s.st.spaceAssignments(sp.ID) {
+		delete(s.st.Assignments, a.ID)
+	}
 	delete(s.st.Spaces, sp.ID)
 	w.WriteHeader(http.StatusNoContent)
 }

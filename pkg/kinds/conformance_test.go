@@ -1,0 +1,114 @@
+package kinds_test
+
+import (
+	"testing"
+
+	"github.com/qlikops/qlikops/pkg/kinds"
+	"github.com/qlikops/qlikops/pkg/kinds/kindtest"
+	"github.com/qlikops/qlikops/pkg/resource"
+)
+
+// The shared handler conformance suite: one line per kind, plus its fixture.
+
+const demoSeed = "../../examples/demo-tenant"
+
+func TestConformanceSpaces(t *testing.T) { kindtest.Run(t, kinds.Spaces{}, spacesFixture) }
+func TestConformanceGroups(t *testing.T) { kindtest.Run(t, kinds.Groups{}, customGroupsFixture) }
+func TestConformanceIdPGroups(t *testing.T) {
+	kindtest.Run(t, kinds.Groups{}, idpGroupsFixture)
+}
+func TestConformanceUsers(t *testing.T) { kindtest.Run(t, kinds.Users{}, usersFixture) }
+
+type spec = map[string]any
+type list = []any
+
+var spacesFixture = kindtest.Fixture{
+	Seed: demoSeed,
+	New: resource.New("Space", "Conformance Space", "", spec{
+		"type":        "managed",
+		"description": "Created by the conformance suite.",
+		"owner":       "user:jane.doe@example.com",
+		"members": list{
+			spec{"group": "Executives", "roles": list{"basicconsumer"}},
+			spec{"group": "Finance Analysts", "roles": list{"consumer"}},
+			spec{"user": "bob.smith@example.com", "roles": list{"contributor", "publisher"}},
+			spec{"user": "carol.white@example.com", "roles": list{"consumer"}},
+		},
+	}),
+	// The owner moves to a member (carol), the old owner (jane) becomes a
+	// member, one group goes, two come (one the built-in Everyone, which is
+	// never listed with the groups), and roles change on the rest.
+	Modified: resource.New("Space", "Conformance Space", "", spec{
+		"type":        "managed",
+		"description": "Changed by the conformance suite.",
+		"owner":       "user:carol.white@example.com",
+		"members": list{
+			spec{"group": "Everyone", "roles": list{"consumer"}},
+			spec{"group": "Executives", "roles": list{"consumer"}},
+			spec{"group": "Sales Team", "roles": list{"consumer"}},
+			spec{"user": "bob.smith@example.com", "roles": list{"consumer"}},
+			spec{"user": "jane.doe@example.com", "roles": list{"publisher"}},
+		},
+	}),
+	FailPaths: []string{"/api/v1/spaces", "/api/v1/spaces/*/assignments", "/api/v1/users", "/api/v1/groups"},
+}
+
+var customGroupsFixture = kindtest.Fixture{
+	Seed: demoSeed,
+	New: resource.New("Group", "Conformance Group", "", spec{
+		"providerType": "custom",
+		"description":  "Created by the conformance suite.",
+		"status":       "active",
+		"roles":        list{"AnalyticsAdmin", "Steward"},
+	}),
+	Modified: resource.New("Group", "Conformance Group", "", spec{
+		"providerType": "custom",
+		"description":  "Changed by the conformance suite.",
+		"status":       "active",
+		"roles":        list{"DataSpaceCreator"},
+	}),
+	FailPaths: []string{"/api/v1/groups", "/api/v1/users"},
+}
+
+// Identity-provider groups are seeded, never created or deleted; their roles
+// are what qlikops restores.
+var idpGroupsFixture = kindtest.Fixture{
+	Seed: demoSeed,
+	New: resource.New("Group", "Finance Analysts", "", spec{
+		"providerType": "idp",
+		"status":       "active",
+	}),
+	Modified: resource.New("Group", "Finance Analysts", "", spec{
+		"providerType": "idp",
+		"status":       "active",
+		"roles":        list{"Steward"},
+	}),
+	NeverCreates: true,
+	NeverDeletes: true,
+	FailPaths:    []string{"/api/v1/groups", "/api/v1/users"},
+}
+
+// Users come from the identity provider: never created or deleted, but their
+// name, status, roles and custom groups are restored.
+var usersFixture = kindtest.Fixture{
+	Seed: demoSeed,
+	New: resource.New("User", "jane.doe@example.com", "", spec{
+		"subject": "auth0|jane.doe",
+		"email":   "jane.doe@example.com",
+		"name":    "Jane Doe",
+		"status":  "active",
+		"roles":   list{"ManagedSpaceCreator", "SharedSpaceCreator"},
+		"groups":  list{"Executives"},
+	}),
+	Modified: resource.New("User", "jane.doe@example.com", "", spec{
+		"subject": "auth0|jane.doe",
+		"email":   "jane.doe@example.com",
+		"name":    "Jane Q. Doe",
+		"status":  "disabled",
+		"roles":   list{"Steward"},
+		"groups":  list{"Data Engineers"},
+	}),
+	NeverCreates: true,
+	NeverDeletes: true,
+	FailPaths:    []string{"/api/v1/users", "/api/v1/groups"},
+}
