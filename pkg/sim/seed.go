@@ -83,6 +83,15 @@ func (s *Server) LoadSeed(dir string) error {
 	if err := s.seedSpaces(st, spaces); err != nil {
 		return fmt.Errorf("%s: %w", filepath.Join(dir, "spaces.yaml"), err)
 	}
+	// Each of these reads its own file(s) in dir and names them in errors.
+	for _, seed := range []func(*state, string) error{
+		s.seedDataConnections, s.seedAutomationConnections, s.seedAutomations,
+		s.seedGlossaries, s.seedThemes, s.seedExtensions,
+	} {
+		if err := seed(st, dir); err != nil {
+			return err
+		}
+	}
 	s.st = st
 	return nil
 }

@@ -97,6 +97,13 @@ type state struct {
 	Users       map[string]*user       `json:"users"`
 	Groups      map[string]*group      `json:"groups"`
 	Roles       map[string]*role       `json:"roles"`
+
+	DataConnections       map[string]*dataConnection       `json:"dataConnections"`
+	Automations           map[string]*automation           `json:"automations"`
+	AutomationConnections map[string]*automationConnection `json:"automationConnections"`
+	Glossaries            map[string]*glossary             `json:"glossaries"`
+	Themes                map[string]*theme                `json:"themes"`
+	Extensions            map[string]*extension            `json:"extensions"`
 }
 
 func newState() *state {
@@ -107,6 +114,13 @@ func newState() *state {
 		Users:       map[string]*user{},
 		Groups:      map[string]*group{},
 		Roles:       map[string]*role{},
+
+		DataConnections:       map[string]*dataConnection{},
+		Automations:           map[string]*automation{},
+		AutomationConnections: map[string]*automationConnection{},
+		Glossaries:            map[string]*glossary{},
+		Themes:                map[string]*theme{},
+		Extensions:            map[string]*extension{},
 	}
 }
 
@@ -127,6 +141,24 @@ func (st *state) fillMaps() {
 	}
 	if st.Roles == nil {
 		st.Roles = fresh.Roles
+	}
+	if st.DataConnections == nil {
+		st.DataConnections = fresh.DataConnections
+	}
+	if st.Automations == nil {
+		st.Automations = fresh.Automations
+	}
+	if st.AutomationConnections == nil {
+		st.AutomationConnections = fresh.AutomationConnections
+	}
+	if st.Glossaries == nil {
+		st.Glossaries = fresh.Glossaries
+	}
+	if st.Themes == nil {
+		st.Themes = fresh.Themes
+	}
+	if st.Extensions == nil {
+		st.Extensions = fresh.Extensions
 	}
 }
 
@@ -230,7 +262,10 @@ func (st *state) spaceAssignments(spaceID string) []*assignment {
 // Resources that live in spaces are to be checked here as they are added.
 func (st *state) spaceIsEmpty(spaceID string) bool {
 	sp := st.Spaces[spaceID]
-	return sp == nil || len(sp.Apps) == 0
+	if sp == nil {
+		return true
+	}
+	return len(sp.Apps)+st.dataConnectionsInSpace(spaceID)+st.automationsInSpace(spaceID)+st.glossariesInSpace(spaceID) == 0
 }
 
 func (st *state) hasRole(u *user, roleName string) bool {
