@@ -25,6 +25,7 @@ const (
 type Outcome struct {
 	Action     plan.Action `json:"action"`
 	Kind       string      `json:"kind"`
+	Space      string      `json:"space,omitempty"`
 	Name       string      `json:"name"`
 	Status     Status      `json:"status"`
 	Reason     string      `json:"reason,omitempty"`
@@ -35,6 +36,9 @@ type Outcome struct {
 	// own dependents are skipped in turn.
 	blocked bool
 }
+
+// Key of the outcome's resource.
+func (o Outcome) Key() resource.Key { return resource.Key{Kind: o.Kind, Space: o.Space, Name: o.Name} }
 
 // Report is the outcome of every step, in plan order.
 type Report struct {
@@ -125,7 +129,7 @@ func (e *executor) record(i int, k resource.Key, o Outcome) {
 }
 
 func (e *executor) runStep(ctx context.Context, s plan.Step) Outcome {
-	o := Outcome{Action: s.Action, Kind: s.Kind, Name: s.Name}
+	o := Outcome{Action: s.Action, Kind: s.Kind, Space: s.Space, Name: s.Name}
 	if dep := e.failedDependency(s); dep != "" {
 		o.Status, o.Reason, o.blocked = Skipped, "depends on "+dep+", which failed", true
 		return o

@@ -104,7 +104,7 @@ func (o *applyOptions) finish(res ops.ApplyResult) error {
 }
 
 func printOutcome(o *applyOptions, oc apply.Outcome) {
-	line := fmt.Sprintf("%s %s %s %s", oc.Status, oc.Action, oc.Kind, oc.Name)
+	line := fmt.Sprintf("%s %s %s %s", oc.Status, oc.Action, oc.Kind, oc.Key().Display())
 	if oc.Reason != "" {
 		line += ": " + oc.Reason
 	}

@@ -84,7 +84,7 @@ func printPlan(w io.Writer, p *plan.Plan) {
 	fmt.Fprintf(w, "Plan for %s: %d to create, %d to update, %d to delete.\n",
 		short(p.Commit), n[plan.Create], n[plan.Update], n[plan.Delete])
 	for _, s := range p.Steps {
-		fmt.Fprintf(w, "%s %s %s %s\n", actionSymbol[s.Action], s.Action, s.Kind, s.Name)
+		fmt.Fprintf(w, "%s %s %s %s\n", actionSymbol[s.Action], s.Action, s.Kind, s.Key().Display())
 		if s.Action == plan.Update {
 			for _, f := range s.Fields {
 				fmt.Fprintf(w, "    %s\n", fieldLine(f))

@@ -1,9 +1,12 @@
 package diff
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -31,6 +34,7 @@ type Field struct {
 type Change struct {
 	Op     Op                 `json:"op"`
 	Kind   string             `json:"kind"`
+	Space  string             `json:"space,omitempty"`
 	Name   string             `json:"name"`
 	Fields []Field            `json:"fields,omitempty"`
 	Old    *resource.Document `json:"-"`
@@ -38,7 +42,7 @@ type Change struct {
 }
 
 // Key of the changed resource.
-func (c Change) Key() resource.Key { return resource.Key{Kind: c.Kind, Name: c.Name} }
+func (c Change) Key() resource.Key { return resource.Key{Kind: c.Kind, Space: c.Space, Name: c.Name} }
 
 // Documents compares two sets of documents. The result is sorted by kind,
 // then name.
@@ -49,24 +53,19 @@ func Documents(old, new []resource.Document) []Change {
 	for k, o := range oldBy {
 		n, ok := newBy[k]
 		if !ok {
-			out = append(out, Change{Op: Removed, Kind: k.Kind, Name: k.Name, Old: o})
+			out = append(out, Change{Op: Removed, Kind: k.Kind, Space: k.Space, Name: k.Name, Old: o})
 			continue
 		}
 		if fields := Fields(*o, *n); len(fields) > 0 {
-			out = append(out, Change{Op: Changed, Kind: k.Kind, Name: k.Name, Fields: fields, Old: o, New: n})
+			out = append(out, Change{Op: Changed, Kind: k.Kind, Space: k.Space, Name: k.Name, Fields: fields, Old: o, New: n})
 		}
 	}
 	for k, n := range newBy {
 		if _, ok := oldBy[k]; !ok {
-			out = append(out, Change{Op: Added, Kind: k.Kind, Name: k.Name, New: n})
+			out = append(out, Change{Op: Added, Kind: k.Kind, Space: k.Space, Name: k.Name, New: n})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Kind != out[j].Kind {
-			return out[i].Kind < out[j].Kind
-		}
-		return out[i].Name < out[j].Name
-	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Key().Less(out[j].Key()) })
 	return out
 }
 
@@ -78,15 +77,31 @@ func index(docs []resource.Document) map[resource.Key]*resource.Document {
 	return m
 }
 
-// Fields compares the specs of two documents of the same key. Metadata ids
-// are ignored: they differ between tenants by design.
+// Fields compares the specs and side files of two documents of the same
+// key. Metadata ids are ignored: they differ between tenants by design.
 func Fields(old, new resource.Document) []Field {
 	var out []Field
 	walk("spec", toAny(old.Spec), toAny(new.Spec), &out)
+	walk("files", filesAsValues(old.Files), filesAsValues(new.Files), &out)
 	if old.APIVersion != new.APIVersion {
 		out = append([]Field{{Path: "apiVersion", Op: Changed, Old: old.APIVersion, New: new.APIVersion}}, out...)
 	}
 	return out
+}
+
+// filesAsValues turns side files into comparable values: text as a string
+// (so a change renders as a line diff), anything else as its digest.
+func filesAsValues(files map[string][]byte) any {
+	m := map[string]any{}
+	for name, b := range files {
+		if utf8.Valid(b) && !bytes.ContainsRune(b, 0) {
+			m[name] = string(b)
+		} else {
+			sum := sha256.Sum256(b)
+			m[name] = fmt.Sprintf("binary, %d bytes, sha256 %x", len(b), sum)
+		}
+	}
+	return m
 }
 
 func toAny(m map[string]any) any {

@@ -15,7 +15,7 @@ var opSymbol = map[Op]string{Added: "+", Removed: "-", Changed: "~"}
 // line per field. Multi-line text fields are shown as a line diff.
 func Text(w io.Writer, cs []Change) {
 	for _, c := range cs {
-		fmt.Fprintf(w, "%s %s %s\n", opSymbol[c.Op], c.Kind, c.Name)
+		fmt.Fprintf(w, "%s %s %s\n", opSymbol[c.Op], c.Kind, c.Key().Display())
 		for _, f := range c.Fields {
 			writeField(w, "    ", f)
 		}
@@ -88,13 +88,13 @@ func Markdown(w io.Writer, title string, cs []Change) {
 	fmt.Fprintln(w, "| | Kind | Name | Fields |")
 	fmt.Fprintln(w, "|---|---|---|---|")
 	for _, c := range cs {
-		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", opSymbol[c.Op], c.Kind, mdEscape(c.Name), mdEscape(fieldList(c)))
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", opSymbol[c.Op], c.Kind, mdEscape(c.Key().Display()), mdEscape(fieldList(c)))
 	}
 	for _, c := range cs {
 		if len(c.Fields) == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "\n<details><summary>%s %s</summary>\n\n```diff\n", c.Kind, mdEscape(c.Name))
+		fmt.Fprintf(w, "\n<details><summary>%s %s</summary>\n\n```diff\n", c.Kind, mdEscape(c.Key().Display()))
 		for _, f := range c.Fields {
 			writeField(w, "", f)
 		}

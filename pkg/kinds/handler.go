@@ -88,6 +88,22 @@ func (r *Registry) Folder(kind string) string {
 	return ""
 }
 
+// Files implements snapshot.Layout: kinds with side files say how they are
+// laid out by implementing FileLayouter.
+func (r *Registry) Files(kind string) resource.FileLayout {
+	if h, ok := r.Get(kind); ok {
+		if fl, ok := h.(FileLayouter); ok {
+			return fl.FileLayout()
+		}
+	}
+	return resource.FileLayout{}
+}
+
+// FileLayouter is implemented by kinds whose documents carry side files.
+type FileLayouter interface {
+	FileLayout() resource.FileLayout
+}
+
 // Wave of a kind, for plans.
 func (r *Registry) Wave(kind string) int {
 	if h, ok := r.Get(kind); ok {

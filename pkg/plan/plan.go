@@ -25,6 +25,7 @@ const (
 type Step struct {
 	Action Action             `json:"action"`
 	Kind   string             `json:"kind"`
+	Space  string             `json:"space,omitempty"`
 	Name   string             `json:"name"`
 	Wave   int                `json:"wave"`
 	Fields []diff.Field       `json:"fields,omitempty"`
@@ -33,7 +34,7 @@ type Step struct {
 }
 
 // Key of the step's resource.
-func (s Step) Key() resource.Key { return resource.Key{Kind: s.Kind, Name: s.Name} }
+func (s Step) Key() resource.Key { return resource.Key{Kind: s.Kind, Space: s.Space, Name: s.Name} }
 
 // Plan is the ordered list of steps plus what a reviewer needs to trust it.
 type Plan struct {
@@ -89,7 +90,7 @@ func Build(k Kinds, in Input) (*Plan, error) {
 		return nil, err
 	}
 	for _, c := range diff.Documents(have, want) {
-		step := Step{Kind: c.Kind, Name: c.Name, Wave: k.Wave(c.Kind), Fields: c.Fields, Want: c.New, Have: c.Old}
+		step := Step{Kind: c.Kind, Space: c.Space, Name: c.Name, Wave: k.Wave(c.Kind), Fields: c.Fields, Want: c.New, Have: c.Old}
 		switch c.Op {
 		case diff.Added:
 			step.Action = Create
@@ -135,10 +136,7 @@ func order(steps []Step) {
 			}
 			return a.Wave < b.Wave
 		}
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
-		}
-		return a.Name < b.Name
+		return a.Key().Less(b.Key())
 	})
 }
 

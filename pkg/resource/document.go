@@ -16,26 +16,45 @@ type Document struct {
 	Kind       string         `json:"kind"`
 	Metadata   Metadata       `json:"metadata"`
 	Spec       map[string]any `json:"spec"`
+	// Files are side files stored next to the document: large text bodies
+	// (an automation's workspace, a load script) or the unpacked files of
+	// a theme, by path relative to the document. They are part of the
+	// resource: diff and plan compare them like spec fields.
+	Files map[string][]byte `json:"files,omitempty"`
 }
 
-// Metadata identifies a document. Name is the natural key within its kind.
-// ID is the id in the tenant the document was exported from: informational,
-// and used only as a fast path when applying back to that same tenant.
+// Metadata identifies a document. Name is the natural key within its kind,
+// or within its space for kinds that live in spaces. ID is the id in the
+// tenant the document was exported from: informational, and used only as a
+// fast path when applying back to that same tenant.
 type Metadata struct {
-	Name string `json:"name"`
-	ID   string `json:"id,omitempty"`
+	Name  string `json:"name"`
+	Space string `json:"space,omitempty"`
+	ID    string `json:"id,omitempty"`
 }
 
-// Key is the identity of a resource across tenants: its kind and natural key.
+// Key is the identity of a resource across tenants: its kind and natural
+// key, which includes the space for kinds scoped to a space.
 type Key struct {
-	Kind string
-	Name string
+	Kind  string
+	Space string
+	Name  string
 }
 
-func (k Key) String() string { return k.Kind + "/" + k.Name }
+// Display is the key without its kind: "Name", or "Space/Name".
+func (k Key) Display() string {
+	if k.Space != "" {
+		return k.Space + "/" + k.Name
+	}
+	return k.Name
+}
+
+func (k Key) String() string { return k.Kind + "/" + k.Display() }
 
 // Key returns the document's identity.
-func (d Document) Key() Key { return Key{Kind: d.Kind, Name: d.Metadata.Name} }
+func (d Document) Key() Key {
+	return Key{Kind: d.Kind, Space: d.Metadata.Space, Name: d.Metadata.Name}
+}
 
 // New returns a document of the current APIVersion.
 func New(kind, name, id string, spec map[string]any) Document {
@@ -52,14 +71,21 @@ type Ref struct {
 	Field string
 }
 
-// Sort orders documents by kind, then name, so every listing is deterministic.
+// Sort orders documents by kind, space, then name, so every listing is
+// deterministic.
 func Sort(docs []Document) {
-	sort.SliceStable(docs, func(i, j int) bool {
-		if docs[i].Kind != docs[j].Kind {
-			return docs[i].Kind < docs[j].Kind
-		}
-		return docs[i].Metadata.Name < docs[j].Metadata.Name
-	})
+	sort.SliceStable(docs, func(i, j int) bool { return docs[i].Key().Less(docs[j].Key()) })
+}
+
+// Less orders keys by kind, space, then name.
+func (k Key) Less(o Key) bool {
+	if k.Kind != o.Kind {
+		return k.Kind < o.Kind
+	}
+	if k.Space != o.Space {
+		return k.Space < o.Space
+	}
+	return k.Name < o.Name
 }
 
 // UserRef is how documents name a user: "user:<email>", or "user:<subject>"
@@ -90,4 +116,15 @@ func Canonical(d Document) (Document, error) {
 	}
 	d.Spec = spec
 	return d, nil
+}
+
+// FileLayout says how a kind's documents and their side files are laid out
+// in its folder. The zero value is one <slug>.yaml per document.
+type FileLayout struct {
+	// Bundle, when set, makes each document a folder: <slug>/<Bundle> is
+	// the document and every other file under <slug>/ is a side file.
+	Bundle string
+	// SideFiles are suffixes of side files next to a flat document:
+	// <slug>.<suffix> beside <slug>.yaml, e.g. "workspace.json".
+	SideFiles []string
 }

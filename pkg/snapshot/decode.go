@@ -52,7 +52,7 @@ func Decode(l Layout, kinds []string, files Files) ([]resource.Document, error) 
 	for _, p := range sortedPaths(files) {
 		top, _, _ := strings.Cut(p, "/")
 		kind, ok := folders[top]
-		if !ok || path.Ext(p) != ".yaml" {
+		if !ok || !isDocPath(l.Files(kind), p) {
 			continue
 		}
 		d, err := DecodeFile(p, files[p])
@@ -69,6 +69,7 @@ func Decode(l Layout, kinds []string, files Files) ([]resource.Document, error) 
 			continue
 		}
 		seen[d.Key()] = p
+		d.Files = sideFiles(l.Files(kind), p, files)
 		docs = append(docs, d)
 	}
 	if len(errs) > 0 {
@@ -76,6 +77,36 @@ func Decode(l Layout, kinds []string, files Files) ([]resource.Document, error) 
 	}
 	resource.Sort(docs)
 	return docs, nil
+}
+
+func isDocPath(fl resource.FileLayout, p string) bool {
+	if fl.Bundle != "" {
+		return path.Base(p) == fl.Bundle
+	}
+	return path.Ext(p) == ".yaml"
+}
+
+// sideFiles collects the side files of the document at docPath.
+func sideFiles(fl resource.FileLayout, docPath string, files Files) map[string][]byte {
+	out := map[string][]byte{}
+	if fl.Bundle != "" {
+		prefix := path.Dir(docPath) + "/"
+		for p, b := range files {
+			if rel, ok := strings.CutPrefix(p, prefix); ok && p != docPath {
+				out[rel] = b
+			}
+		}
+	} else {
+		for _, suffix := range fl.SideFiles {
+			if b, ok := files[sidePath(fl, docPath, suffix)]; ok {
+				out[suffix] = b
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 // DecodeFile parses and validates one document file.

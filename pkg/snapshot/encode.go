@@ -22,11 +22,31 @@ type Layout interface {
 	// Folder is the top-level folder of a kind ("spaces" for Space), or "" for
 	// a kind this layout does not know.
 	Folder(kind string) string
+	// Files says how the kind's documents and side files are laid out.
+	Files(kind string) resource.FileLayout
 }
 
-// PathOf is the file of a document: <folder>/<slug of name>.yaml.
+// PathOf is the file of a document: <folder>/[<space slug>/]<slug>.yaml, or
+// <folder>/[<space slug>/]<slug>/<bundle file> for bundled kinds. It depends
+// on the kind and the natural key only.
 func PathOf(l Layout, d resource.Document) string {
-	return path.Join(l.Folder(d.Kind), resource.Slug(d.Metadata.Name)+".yaml")
+	dir := l.Folder(d.Kind)
+	if d.Metadata.Space != "" {
+		dir = path.Join(dir, resource.Slug(d.Metadata.Space))
+	}
+	slug := resource.Slug(d.Metadata.Name)
+	if b := l.Files(d.Kind).Bundle; b != "" {
+		return path.Join(dir, slug, b)
+	}
+	return path.Join(dir, slug+".yaml")
+}
+
+// sidePath is where a side file of the document at docPath lives.
+func sidePath(fl resource.FileLayout, docPath, name string) string {
+	if fl.Bundle != "" {
+		return path.Join(path.Dir(docPath), name)
+	}
+	return strings.TrimSuffix(docPath, ".yaml") + "." + name
 }
 
 // Encode renders documents into files, plus the schema of each kind present.
@@ -46,6 +66,9 @@ func Encode(l Layout, docs []resource.Document) (Files, error) {
 			return nil, err
 		}
 		out[p] = b
+		if err := encodeSideFiles(l.Files(d.Kind), d, p, out); err != nil {
+			return nil, err
+		}
 		sp := path.Join(SchemaDir, schemas.FileName(d.Kind))
 		if _, ok := out[sp]; !ok {
 			s, err := schemas.Read(d.Kind)
@@ -70,4 +93,37 @@ func Marshal(d resource.Document, filePath string) ([]byte, error) {
 	fmt.Fprintf(&b, "# yaml-language-server: $schema=%s%s/%s\n", strings.Repeat("../", depth), SchemaDir, schemas.FileName(d.Kind))
 	b.Write(body)
 	return b.Bytes(), nil
+}
+
+func encodeSideFiles(fl resource.FileLayout, d resource.Document, docPath string, out Files) error {
+	for name, b := range d.Files {
+		if err := checkSideName(fl, name); err != nil {
+			return fmt.Errorf("encode %s: %w", d.Key(), err)
+		}
+		sp := sidePath(fl, docPath, name)
+		if _, dup := out[sp]; dup {
+			return fmt.Errorf("encode %s: side file %s collides with another file", d.Key(), sp)
+		}
+		out[sp] = b
+	}
+	return nil
+}
+
+// checkSideName keeps side files inside their document's place: a bundle
+// file is a clean relative path that is not the document itself, a flat
+// side file one of the kind's declared suffixes.
+func checkSideName(fl resource.FileLayout, name string) error {
+	if fl.Bundle == "" {
+		for _, s := range fl.SideFiles {
+			if s == name {
+				return nil
+			}
+		}
+		return fmt.Errorf("side file %q is not one this kind declares", name)
+	}
+	if name == "" || name == fl.Bundle || path.IsAbs(name) || path.Clean(name) != name ||
+		name == ".." || strings.HasPrefix(name, "../") || strings.ContainsRune(name, 0) || strings.Contains(name, "\\") {
+		return fmt.Errorf("side file %q is not a clean relative path", name)
+	}
+	return nil
 }

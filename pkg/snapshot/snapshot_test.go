@@ -14,6 +14,16 @@ type layout map[string]string
 
 func (l layout) Folder(kind string) string { return l[kind] }
 
+func (l layout) Files(kind string) resource.FileLayout {
+	switch kind {
+	case "Theme":
+		return resource.FileLayout{Bundle: "theme.yaml"}
+	case "Automation":
+		return resource.FileLayout{SideFiles: []string{"workspace.json"}}
+	}
+	return resource.FileLayout{}
+}
+
 var testLayout = layout{"Space": "spaces", "Group": "groups", "User": "users"}
 
 func TestEncodeDecodeRoundTrip(t *testing.T) {

@@ -21,6 +21,8 @@ var leadingKeys = []string{"apiVersion", "kind", "metadata", "name", "user", "gr
 // strings quoted only where YAML needs it.
 func encodeYAML(d resource.Document) ([]byte, error) {
 	// Going through JSON first gives exactly the values the decoder will see.
+	// Side files are written as files of their own, never inline.
+	d.Files = nil
 	raw, err := json.Marshal(d)
 	if err != nil {
 		return nil, err
