@@ -1,0 +1,7 @@
+//go:build !linux
+
+package store
+
+import "os"
+
+func osStat(fi os.FileInfo) statInfo { return statInfo{} }
