@@ -31,6 +31,8 @@ type Outcome struct {
 	Reason     string      `json:"reason,omitempty"`
 	Unresolved []string    `json:"unresolved,omitempty"`
 	NotApplied []string    `json:"notApplied,omitempty"`
+	// NeedsReentry names secrets to enter by hand, e.g. in the hub.
+	NeedsReentry []string `json:"needsReentry,omitempty"`
 
 	// blocked marks a step skipped because a dependency failed, so that its
 	// own dependents are skipped in turn.
@@ -54,6 +56,18 @@ func (r Report) Count(s Status) int {
 		}
 	}
 	return n
+}
+
+// NeedsReentry lists every secret that still has to be entered, by
+// resource, for the end of an apply.
+func (r Report) NeedsReentry() []string {
+	var out []string
+	for _, o := range r.Outcomes {
+		for _, n := range o.NeedsReentry {
+			out = append(out, o.Key().String()+": "+n)
+		}
+	}
+	return out
 }
 
 // Options tune execution.
@@ -153,6 +167,7 @@ func (e *executor) runStep(ctx context.Context, s plan.Step) Outcome {
 	}
 	o.Unresolved = res.Unresolved
 	o.NotApplied = res.NotApplied
+	o.NeedsReentry = res.NeedsReentry
 	switch {
 	case err != nil:
 		o.Status, o.Reason = Failed, err.Error()

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -11,13 +12,16 @@ import (
 	"github.com/qlikops/qlikops/pkg/apply"
 	"github.com/qlikops/qlikops/pkg/ops"
 	"github.com/qlikops/qlikops/pkg/plan"
+	"github.com/qlikops/qlikops/pkg/secrets"
 )
 
 type applyOptions struct {
 	planOptions
-	planFile string
-	dryRun   bool
-	yes      bool
+	planFile       string
+	dryRun         bool
+	yes            bool
+	secretsFile    string
+	readableSecret bool
 }
 
 func newApplyCmd(g *globals) *cobra.Command {
@@ -37,6 +41,8 @@ dependents were skipped.`,
 	f.StringVar(&o.planFile, "plan", "", "execute this saved plan (from plan --out) instead of planning anew")
 	f.BoolVar(&o.dryRun, "dry-run", false, "print the plan and write nothing")
 	f.BoolVarP(&o.yes, "yes", "y", false, "do not ask for confirmation")
+	f.StringVar(&o.secretsFile, "secrets", "", "YAML file of placeholder name: value (never keep it in the repo); "+secrets.EnvPrefix+"<NAME> variables also work")
+	f.BoolVar(&o.readableSecret, "allow-readable-secrets", false, "accept a secrets file that the group or others can read")
 	return cmd
 }
 
@@ -51,6 +57,13 @@ func (o *applyOptions) run(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	var values map[string]string
+	if o.secretsFile != "" {
+		if values, err = secrets.LoadFile(o.secretsFile, o.readableSecret); err != nil {
+			return err
+		}
+	}
+	env.Secrets = secrets.NewStore(values, os.Getenv)
 	opts := ops.ApplyOptions{PlanOptions: o.planOptions.planOptions(), DryRun: o.dryRun}
 	if o.planFile != "" {
 		if opts.Saved, err = loadPlan(o.planFile); err != nil {
@@ -96,6 +109,12 @@ func (o *applyOptions) finish(res ops.ApplyResult) error {
 	} else {
 		r := res.Report
 		fmt.Fprintf(o.stdout, "Applied: %d done, %d skipped, %d failed.\n", r.Count(apply.Done), r.Count(apply.Skipped), r.Count(apply.Failed))
+		if need := r.NeedsReentry(); len(need) > 0 {
+			fmt.Fprintf(o.stdout, "Needs re-entry (supply with --secrets or %s<NAME>, or enter in the hub):\n", secrets.EnvPrefix)
+			for _, n := range need {
+				fmt.Fprintf(o.stdout, "  %s\n", n)
+			}
+		}
 	}
 	if res.Report.Count(apply.Failed) > 0 {
 		return exitCode(ExitPartial)

@@ -38,6 +38,9 @@ type Result struct {
 	// NotApplied names wanted changes the API does not allow, e.g. the
 	// description of an identity-provider group. The rest was applied.
 	NotApplied []string
+	// NeedsReentry names secrets (placeholder names) that were not supplied
+	// for a resource that had to be created without them.
+	NeedsReentry []string
 }
 
 // Registry is the explicit, ordered list of handlers. Tests build their own.

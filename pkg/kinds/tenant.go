@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/qlikops/qlikops/pkg/qlik"
+	"github.com/qlikops/qlikops/pkg/secrets"
 )
 
 // everyoneGroupID is the fixed id Qlik gives the built-in Everyone group in
@@ -22,6 +23,8 @@ const (
 // users and groups, loaded once, that turns ids into natural keys and back.
 type Tenant struct {
 	API *qlik.Client
+	// Secrets supplies the values of placeholders on apply; nil on export.
+	Secrets *secrets.Store
 
 	once    sync.Once
 	loadErr error

@@ -46,6 +46,7 @@ func Apply(ctx context.Context, env Env, o ApplyOptions) (ApplyResult, error) {
 	defer unlock()
 
 	t := kinds.NewTenant(env.Client)
+	t.Secrets = env.Secrets
 	p, err := applyPlan(ctx, env, t, o)
 	if err != nil {
 		return ApplyResult{}, err

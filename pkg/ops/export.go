@@ -14,6 +14,7 @@ import (
 	"github.com/qlikops/qlikops/pkg/kinds"
 	"github.com/qlikops/qlikops/pkg/qlik"
 	"github.com/qlikops/qlikops/pkg/resource"
+	"github.com/qlikops/qlikops/pkg/secrets"
 	"github.com/qlikops/qlikops/pkg/snapshot"
 	"github.com/qlikops/qlikops/pkg/store"
 )
@@ -28,6 +29,8 @@ type Env struct {
 	Exclude  []string
 	Now      func() time.Time
 	Version  string
+	// Secrets supplies placeholder values to apply.
+	Secrets *secrets.Store
 }
 
 func (e Env) now() time.Time {
