@@ -55,6 +55,7 @@ func TestScripts(t *testing.T) {
 		UpdateScripts: *update,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("DEMO_SEED", filepath.Join(repoRoot, "examples", "demo-tenant"))
+			env.Setenv("SEEDS", filepath.Join(repoRoot, "testdata", "seeds"))
 			env.Setenv("QLIK_TENANT_URL", "")
 			env.Setenv("QLIK_API_KEY", "")
 			env.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(env.WorkDir, ".gitconfig"))
@@ -118,6 +119,8 @@ const testClientSecret = "sentinel-oauth-secret-5f2b"
 //	simctl set-description SPACE TEXT
 //	simctl remove-member SPACE EMAIL
 //	simctl create-space NAME TYPE
+//	simctl dc-secret SPACE NAME FIELD VALUE
+//	simctl rename-block AUTOMATION FROM TO
 //	simctl reset-stats
 //	simctl writes N          (fails unless exactly N writes since reset)
 func cmdSimCtl(ts *testscript.TestScript, neg bool, args []string) {
@@ -148,6 +151,14 @@ func cmdSimCtl(ts *testscript.TestScript, neg bool, args []string) {
 	case "create-space":
 		want(2)
 		err = ctl.CreateSpace(ctx, args[1], args[2])
+	case "dc-secret":
+		// dc-secret SPACE NAME FIELD VALUE: the connection holds VALUE in
+		// FIELD (qPassword, qUsername, qConnectionSecret).
+		want(4)
+		err = ctl.CheckDataConnectionSecret(ctx, args[1], args[2], args[3], args[4])
+	case "rename-block":
+		want(3)
+		err = ctl.RenameAutomationBlock(ctx, args[1], args[2], args[3])
 	case "reset-stats":
 		want(0)
 		err = ctl.ResetSimStats(ctx)

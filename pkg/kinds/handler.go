@@ -67,6 +67,12 @@ func Default() *Registry {
 		Groups{},
 		Users{},
 		Spaces{},
+		DataConnections{},
+		AutomationConnections{},
+		Automations{},
+		Glossaries{},
+		Themes,
+		Extensions,
 	)
 }
 

@@ -73,9 +73,9 @@ func (Spaces) Refs(d resource.Document) []resource.Ref {
 }
 
 func (Spaces) Read(ctx context.Context, t *Tenant) ([]resource.Document, error) {
-	spaces, err := listAll[apiSpace](ctx, t.API, "/api/v1/spaces", 100)
+	spaces, err := t.allSpaces(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("read spaces: %w", err)
+		return nil, err
 	}
 	docs := make([]resource.Document, len(spaces))
 	err = forEach(ctx, len(spaces), func(ctx context.Context, i int) error {

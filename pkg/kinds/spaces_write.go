@@ -21,6 +21,7 @@ func (Spaces) Create(ctx context.Context, t *Tenant, want resource.Document) (Re
 	if err := t.API.Do(ctx, http.MethodPost, "/api/v1/spaces", body, &created); err != nil {
 		return Result{}, err
 	}
+	t.rememberSpace(created.ID, want.Metadata.Name, false)
 	have := spaceSpec{Type: s.Type, Description: s.Description, Owner: ownerAfterCreate(ctx, t, created)}
 	return reconcileSpace(ctx, t, created.ID, want.Metadata.Name, s, have, nil)
 }
@@ -142,5 +143,9 @@ func resolveMember(ctx context.Context, t *Tenant, m member) (assignee, bool, er
 }
 
 func (Spaces) Delete(ctx context.Context, t *Tenant, have resource.Document) (Result, error) {
-	return Result{}, t.API.Do(ctx, http.MethodDelete, "/api/v1/spaces/"+have.Metadata.ID, nil, nil)
+	if err := t.API.Do(ctx, http.MethodDelete, "/api/v1/spaces/"+have.Metadata.ID, nil, nil); err != nil {
+		return Result{}, err
+	}
+	t.rememberSpace(have.Metadata.ID, have.Metadata.Name, true)
+	return Result{}, nil
 }

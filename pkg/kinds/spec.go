@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/qlikops/qlikops/pkg/diff"
 	"github.com/qlikops/qlikops/pkg/resource"
 )
 
@@ -77,4 +78,22 @@ func sameStrings(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// decodeInto appends each listed item to *out, failing on a malformed one.
+func decodeInto[T any](out *[]T) func(json.RawMessage) error {
+	return func(raw json.RawMessage) error {
+		var v T
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return fmt.Errorf("unexpected item in list: %w", err)
+		}
+		*out = append(*out, v)
+		return nil
+	}
+}
+
+// unchanged reports whether two documents of one resource are the same,
+// ids aside, so an Update called without a difference writes nothing.
+func unchanged(want, have resource.Document) bool {
+	return len(diff.Fields(have, want)) == 0
 }

@@ -2,7 +2,6 @@ package kinds
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -32,6 +31,11 @@ type Tenant struct {
 	mu     sync.RWMutex
 	users  []apiUser
 	groups map[string]apiGroup // by id
+
+	spaceOnce sync.Once
+	spaceErr  error
+	spaceList []apiSpace
+	spaces    map[string]string // id -> name, kept current by apply
 
 	warnMu   sync.Mutex
 	warnings []string
@@ -83,15 +87,7 @@ type apiGroup struct {
 // pass for the whole tenant.
 func listAll[T any](ctx context.Context, c *qlik.Client, path string, limit int) ([]T, error) {
 	var out []T
-	q := url.Values{"limit": {fmt.Sprint(limit)}}
-	err := c.ListAll(ctx, path, q, func(raw json.RawMessage) error {
-		var v T
-		if err := json.Unmarshal(raw, &v); err != nil {
-			return fmt.Errorf("GET %s: unexpected item: %w", path, err)
-		}
-		out = append(out, v)
-		return nil
-	})
+	err := c.ListAll(ctx, path, url.Values{"limit": {fmt.Sprint(limit)}}, decodeInto(&out))
 	return out, err
 }
 
@@ -241,4 +237,81 @@ func (t *Tenant) Warnings() []string {
 	t.warnMu.Lock()
 	defer t.warnMu.Unlock()
 	return append([]string(nil), t.warnings...)
+}
+
+// loadSpaces reads the space names once; kinds that live in spaces need
+// them to write and resolve the space by name.
+func (t *Tenant) loadSpaces(ctx context.Context) error {
+	t.spaceOnce.Do(func() {
+		spaces, err := listAll[apiSpace](ctx, t.API, "/api/v1/spaces", 100)
+		if err != nil {
+			t.spaceErr = fmt.Errorf("read spaces: %w", err)
+			return
+		}
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		t.spaceList = spaces
+		if t.spaces == nil {
+			t.spaces = map[string]string{}
+		}
+		for _, sp := range spaces {
+			t.spaces[sp.ID] = sp.Name
+		}
+	})
+	return t.spaceErr
+}
+
+// allSpaces returns the spaces as listed when first asked.
+func (t *Tenant) allSpaces(ctx context.Context) ([]apiSpace, error) {
+	if err := t.loadSpaces(ctx); err != nil {
+		return nil, err
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return append([]apiSpace(nil), t.spaceList...), nil
+}
+
+// SpaceName names a space id. ok is false for an id the tenant does not
+// list, or "" (a personal space).
+func (t *Tenant) SpaceName(ctx context.Context, id string) (string, bool, error) {
+	if id == "" {
+		return "", false, nil
+	}
+	if err := t.loadSpaces(ctx); err != nil {
+		return "", false, err
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	name, ok := t.spaces[id]
+	return name, ok, nil
+}
+
+// SpaceID resolves a space name in this tenant.
+func (t *Tenant) SpaceID(ctx context.Context, name string) (string, bool, error) {
+	if err := t.loadSpaces(ctx); err != nil {
+		return "", false, err
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	for id, n := range t.spaces {
+		if n == name {
+			return id, true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// rememberSpace keeps the space directory current after apply creates or
+// deletes a space.
+func (t *Tenant) rememberSpace(id, name string, deleted bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.spaces == nil {
+		t.spaces = map[string]string{}
+	}
+	if deleted {
+		delete(t.spaces, id)
+		return
+	}
+	t.spaces[id] = name
 }

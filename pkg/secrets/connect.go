@@ -36,9 +36,12 @@ func RedactKeyValues(stmt, base string) (string, map[string]string) {
 	out := keyValueRE.ReplaceAllStringFunc(stmt, func(m string) string {
 		g := keyValueRE.FindStringSubmatch(m)
 		sep, key, eq, val := g[1], g[2], g[3], g[4]
-		if !isSecretKey(key) || val == "" || strings.HasPrefix(val, open) {
+		if !isSecretKey(key) || strings.HasPrefix(val, open) {
 			return m
 		}
+		// An empty value is redacted too: the slot is a secret either way,
+		// and the document then reads the same before and after a restore
+		// made without the value.
 		name := base + "/" + key
 		found[name] = val
 		return sep + key + eq + Placeholder(name)

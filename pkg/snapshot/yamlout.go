@@ -14,7 +14,7 @@ import (
 // leadingKeys come first in any mapping, in this order; the rest follow
 // alphabetically. A member then reads "- user: bob@example.com" with its
 // roles underneath, and a document opens with apiVersion and kind.
-var leadingKeys = []string{"apiVersion", "kind", "metadata", "name", "user", "group", "id", "type", "spec"}
+var leadingKeys = []string{"apiVersion", "kind", "metadata", "name", "space", "user", "group", "term", "id", "type", "spec"}
 
 // encodeYAML renders a document deterministically: fixed key order, lists
 // of scalars in flow style ([a, b]) so role lists stay on one line, and

@@ -148,3 +148,84 @@ func (c Ctl) SimStats(ctx context.Context) (Stats, error) {
 func (c Ctl) ResetSimStats(ctx context.Context) error {
 	return c.API.Do(ctx, http.MethodPost, "/_sim/stats/reset", nil, nil)
 }
+
+// CheckDataConnectionSecret asks qliksim which secret a data connection
+// holds (GET /_sim/data-connections/{id}/secrets, test-only) and fails
+// unless field has the wanted value. The value is never put in the error.
+func (c Ctl) CheckDataConnectionSecret(ctx context.Context, space, name, field, want string) error {
+	spaceID, err := c.SpaceID(ctx, space)
+	if err != nil {
+		return err
+	}
+	var conns []struct {
+		ID    string `json:"qID"`
+		Name  string `json:"qName"`
+		Space string `json:"space"`
+	}
+	err = c.API.ListAll(ctx, "/api/v1/data-connections", url.Values{"spaceId": {spaceID}}, func(raw json.RawMessage) error {
+		var v struct {
+			ID    string `json:"qID"`
+			Name  string `json:"qName"`
+			Space string `json:"space"`
+		}
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return err
+		}
+		conns = append(conns, v)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, dc := range conns {
+		if dc.Name != name {
+			continue
+		}
+		var got map[string]string
+		if err := c.API.Do(ctx, http.MethodGet, "/_sim/data-connections/"+dc.ID+"/secrets", nil, &got); err != nil {
+			return err
+		}
+		if got[field] != want {
+			return fmt.Errorf("data connection %s/%s: %s is not the expected value (it is %d characters long)", space, name, field, len(got[field]))
+		}
+		return nil
+	}
+	return fmt.Errorf("no data connection %q in space %q", name, space)
+}
+
+// RenameAutomationBlock changes the display name of one block in an
+// automation's workspace, the smallest edit an author makes in the editor.
+func (c Ctl) RenameAutomationBlock(ctx context.Context, automation, from, to string) error {
+	var list []idName
+	if err := c.API.ListAll(ctx, "/api/v1/automations", url.Values{"limit": {"200"}}, func(raw json.RawMessage) error {
+		var v idName
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return err
+		}
+		list = append(list, v)
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, a := range list {
+		if a.Name != automation {
+			continue
+		}
+		var detail map[string]any
+		if err := c.API.Do(ctx, http.MethodGet, "/api/v1/automations/"+a.ID, nil, &detail); err != nil {
+			return err
+		}
+		ws, _ := detail["workspace"].(map[string]any)
+		blocks, _ := ws["blocks"].([]any)
+		for _, b := range blocks {
+			if m, ok := b.(map[string]any); ok && m["displayName"] == from {
+				m["displayName"] = to
+				body := map[string]any{"name": detail["name"], "description": detail["description"], "workspace": ws,
+					"schedules": detail["schedules"], "maxConcurrentRuns": detail["maxConcurrentRuns"]}
+				return c.API.Do(ctx, http.MethodPut, "/api/v1/automations/"+a.ID, body, nil)
+			}
+		}
+		return fmt.Errorf("automation %q has no block named %q", automation, from)
+	}
+	return fmt.Errorf("no automation named %q", automation)
+}

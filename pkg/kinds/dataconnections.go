@@ -1,0 +1,234 @@
+package kinds
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/qlikops/qlikops/pkg/resource"
+	"github.com/qlikops/qlikops/pkg/secrets"
+)
+
+// DataConnections handles the data connections of shared, managed and data
+// spaces. Their identity is space + name. No secret ever leaves the tenant:
+// passwords, user names, connection secrets and key=value credentials inside
+// connect statements become placeholders, filled from --secrets on apply.
+type DataConnections struct{}
+
+type dataConnectionSpec struct {
+	Type                string   `json:"type"`
+	Datasource          string   `json:"datasource,omitempty"`
+	ConnectStatement    string   `json:"connectStatement"`
+	Architecture        int      `json:"architecture,omitempty"`
+	LogOn               int      `json:"logOn,omitempty"`
+	SeparateCredentials bool     `json:"separateCredentials,omitempty"`
+	Tags                []string `json:"tags,omitempty"`
+	Username            string   `json:"username,omitempty"`
+	Password            string   `json:"password,omitempty"`
+	ConnectionSecret    string   `json:"connectionSecret,omitempty"`
+}
+
+type apiDataConnection struct {
+	ID                  string   `json:"qID"`
+	Name                string   `json:"qName"`
+	Type                string   `json:"qType"`
+	ConnectStatement    string   `json:"qConnectStatement"`
+	Architecture        int      `json:"qArchitecture"`
+	LogOn               int      `json:"qLogOn"`
+	SeparateCredentials bool     `json:"qSeparateCredentials"`
+	Space               string   `json:"space"`
+	Tags                []string `json:"tags"`
+	DatasourceID        string   `json:"datasourceID"`
+	ConnectionSecret    string   `json:"qConnectionSecret"`
+	User                string   `json:"user"`
+}
+
+func (DataConnections) Kind() string   { return "DataConnection" }
+func (DataConnections) Folder() string { return "data-connections" }
+func (DataConnections) Wave() int      { return 3 }
+
+func (DataConnections) Refs(d resource.Document) []resource.Ref {
+	return []resource.Ref{{Key: resource.Key{Kind: "Space", Name: d.Metadata.Space}, Field: "metadata.space"}}
+}
+
+// secretBase names the placeholders of one connection.
+func secretBase(space, name string) string { return secrets.Name("data-connections", space, name) }
+
+// hasCredentials guesses whether a connection holds a user name and
+// password of its own. The API never returns them, so the placeholders are
+// written whenever the connector type can hold them.
+func hasCredentials(c apiDataConnection) bool {
+	t := strings.ToLower(c.Type)
+	return !c.SeparateCredentials && !strings.Contains(t, "folder") && !strings.Contains(t, "datafiles")
+}
+
+func (DataConnections) Read(ctx context.Context, t *Tenant) ([]resource.Document, error) {
+	var conns []apiDataConnection
+	q := url.Values{"limit": {"100"}, "noDatafiles": {"true"}}
+	if err := t.API.ListAll(ctx, "/api/v1/data-connections", q, decodeInto(&conns)); err != nil {
+		return nil, fmt.Errorf("read data connections: %w", err)
+	}
+	docs := make([]resource.Document, len(conns))
+	keep := make([]bool, len(conns))
+	err := forEach(ctx, len(conns), func(ctx context.Context, i int) error {
+		d, ok, err := readDataConnection(ctx, t, conns[i])
+		docs[i], keep[i] = d, ok
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []resource.Document
+	for i, d := range docs {
+		if keep[i] {
+			out = append(out, d)
+		}
+	}
+	resource.Sort(out)
+	return out, nil
+}
+
+// readDataConnection normalizes one connection. The list lacks
+// qConnectionSecret, so each connection is read once more on its own to
+// know whether it has one.
+func readDataConnection(ctx context.Context, t *Tenant, c apiDataConnection) (resource.Document, bool, error) {
+	space, ok, err := t.SpaceName(ctx, c.Space)
+	if err != nil {
+		return resource.Document{}, false, err
+	}
+	if !ok {
+		t.Warnf("data connection %q is in a personal space (of user %s); personal content is left out", c.Name, c.User)
+		return resource.Document{}, false, nil
+	}
+	var full apiDataConnection
+	if err := t.API.Do(ctx, http.MethodGet, "/api/v1/data-connections/"+url.PathEscape(c.ID), nil, &full); err != nil {
+		return resource.Document{}, false, fmt.Errorf("read data connection %s/%s: %w", space, c.Name, err)
+	}
+	base := secretBase(space, c.Name)
+	stmt, _ := secrets.RedactKeyValues(c.ConnectStatement, base+"/connectStatement")
+	spec := dataConnectionSpec{
+		Type:                c.Type,
+		Datasource:          c.DatasourceID,
+		ConnectStatement:    stmt,
+		Architecture:        c.Architecture,
+		LogOn:               c.LogOn,
+		SeparateCredentials: c.SeparateCredentials,
+		Tags:                sortedCopy(c.Tags),
+	}
+	if hasCredentials(c) {
+		spec.Username = secrets.Placeholder(base + "/username")
+		spec.Password = secrets.Placeholder(base + "/password")
+	}
+	if full.ConnectionSecret != "" {
+		spec.ConnectionSecret = secrets.Placeholder(base + "/connectionSecret")
+	}
+	d, err := toDoc("DataConnection", c.Name, c.ID, spec)
+	d.Metadata.Space = space
+	return d, true, err
+}
+
+func (DataConnections) Create(ctx context.Context, t *Tenant, want resource.Document) (Result, error) {
+	s, err := specOf[dataConnectionSpec](want)
+	if err != nil {
+		return Result{}, err
+	}
+	spaceID, ok, err := t.SpaceID(ctx, want.Metadata.Space)
+	if err != nil {
+		return Result{}, err
+	}
+	if !ok {
+		return Result{}, fmt.Errorf("%s: space %q is not in the tenant", want.Key(), want.Metadata.Space)
+	}
+	var res Result
+	stmt, missing := t.Secrets.Expand(s.ConnectStatement)
+	for _, name := range missing {
+		// Created where the API allows it, with the value left empty.
+		stmt = strings.ReplaceAll(stmt, secrets.Placeholder(name), "")
+	}
+	res.NeedsReentry = append(res.NeedsReentry, missing...)
+	body := map[string]any{
+		"qName": want.Metadata.Name, "qType": s.Type, "qConnectStatement": stmt, "space": spaceID,
+		"datasourceID": orDefault(s.Datasource, s.Type), "qArchitecture": s.Architecture, "qLogOn": s.LogOn,
+		"qSeparateCredentials": s.SeparateCredentials,
+	}
+	if len(s.Tags) > 0 {
+		body["tags"] = s.Tags
+	}
+	res.NeedsReentry = append(res.NeedsReentry, putSecrets(t, body, s)...)
+	sort.Strings(res.NeedsReentry)
+	return res, t.API.Do(ctx, http.MethodPost, "/api/v1/data-connections", body, nil)
+}
+
+// putSecrets adds the write-only secret fields that can be resolved and
+// returns the placeholders that could not.
+func putSecrets(t *Tenant, body map[string]any, s dataConnectionSpec) []string {
+	var missing []string
+	for field, v := range map[string]string{"qUsername": s.Username, "qPassword": s.Password, "qConnectionSecret": s.ConnectionSecret} {
+		if v == "" {
+			continue
+		}
+		val, miss := t.Secrets.Expand(v)
+		if len(miss) > 0 {
+			missing = append(missing, miss...)
+			continue
+		}
+		body[field] = val
+	}
+	return missing
+}
+
+func (DataConnections) Update(ctx context.Context, t *Tenant, want, have resource.Document) (Result, error) {
+	if unchanged(want, have) {
+		return Result{}, nil
+	}
+	s, err := specOf[dataConnectionSpec](want)
+	if err != nil {
+		return Result{}, err
+	}
+	spaceID, ok, err := t.SpaceID(ctx, want.Metadata.Space)
+	if err != nil || !ok {
+		return Result{}, fmt.Errorf("%s: space %q is not in the tenant (%v)", want.Key(), want.Metadata.Space, err)
+	}
+	id := have.Metadata.ID
+	stmt, err := statementForUpdate(ctx, t, id, s.ConnectStatement)
+	if err != nil {
+		return Result{}, err
+	}
+	body := map[string]any{
+		"qID": id, "qEngineObjectID": id, "qName": want.Metadata.Name, "qType": s.Type,
+		"qConnectStatement": stmt, "space": spaceID, "datasourceID": orDefault(s.Datasource, s.Type),
+		"qArchitecture": s.Architecture, "qLogOn": s.LogOn, "qSeparateCredentials": s.SeparateCredentials,
+		"tags": s.Tags,
+	}
+	// An unresolved secret is left out of the PUT, which keeps the
+	// tenant's current value.
+	_ = putSecrets(t, body, s)
+	return Result{}, t.API.Do(ctx, http.MethodPut, "/api/v1/data-connections/"+url.PathEscape(id), body, nil)
+}
+
+// statementForUpdate fills the placeholders of a connect statement. A
+// secret that was not supplied keeps the value the tenant has now, read
+// from the live connection.
+func statementForUpdate(ctx context.Context, t *Tenant, id, template string) (string, error) {
+	stmt, missing := t.Secrets.Expand(template)
+	if len(missing) == 0 {
+		return stmt, nil
+	}
+	var live apiDataConnection
+	if err := t.API.Do(ctx, http.MethodGet, "/api/v1/data-connections/"+url.PathEscape(id), nil, &live); err != nil {
+		return "", err
+	}
+	for _, name := range missing {
+		key := name[strings.LastIndex(name, "/")+1:]
+		val, _ := secrets.ValueOf(live.ConnectStatement, key)
+		stmt = strings.ReplaceAll(stmt, secrets.Placeholder(name), val)
+	}
+	return stmt, nil
+}
+
+func (DataConnections) Delete(ctx context.Context, t *Tenant, have resource.Document) (Result, error) {
+	return Result{}, t.API.Do(ctx, http.MethodDelete, "/api/v1/data-connections/"+url.PathEscape(have.Metadata.ID), nil, nil)
+}
