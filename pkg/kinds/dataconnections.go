@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/qlikops/qlikops/pkg/resource"
@@ -151,7 +152,7 @@ func (DataConnections) Create(ctx context.Context, t *Tenant, want resource.Docu
 	res.NeedsReentry = append(res.NeedsReentry, missing...)
 	body := map[string]any{
 		"qName": want.Metadata.Name, "qType": s.Type, "qConnectStatement": stmt, "space": spaceID,
-		"datasourceID": orDefault(s.Datasource, s.Type), "qArchitecture": s.Architecture, "qLogOn": s.LogOn,
+		"datasourceID": orDefault(s.Datasource, s.Type), "qArchitecture": s.Architecture, "qLogOn": strconv.Itoa(s.LogOn),
 		"qSeparateCredentials": s.SeparateCredentials,
 	}
 	if len(s.Tags) > 0 {
@@ -200,7 +201,7 @@ func (DataConnections) Update(ctx context.Context, t *Tenant, want, have resourc
 	body := map[string]any{
 		"qID": id, "qEngineObjectID": id, "qName": want.Metadata.Name, "qType": s.Type,
 		"qConnectStatement": stmt, "space": spaceID, "datasourceID": orDefault(s.Datasource, s.Type),
-		"qArchitecture": s.Architecture, "qLogOn": s.LogOn, "qSeparateCredentials": s.SeparateCredentials,
+		"qArchitecture": s.Architecture, "qLogOn": strconv.Itoa(s.LogOn), "qSeparateCredentials": s.SeparateCredentials,
 		"tags": s.Tags,
 	}
 	// An unresolved secret is left out of the PUT, which keeps the
