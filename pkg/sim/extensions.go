@@ -2,9 +2,30 @@ package sim
 
 import "net/http"
 
-// extension is filled in with the resource's fields when its routes are built.
-type extension struct{}
+// extension is one uploaded extension (see qext.go for the shared service).
+type extension struct {
+	qextItem
+}
 
-func (s *Server) routeExtensions(mux *http.ServeMux) {}
+var extensionsKind = &qextKind{
+	plural: "extensions", label: "extension", defaultType: "visualization", extension: true,
+	all: func(st *state) []*qextItem {
+		out := make([]*qextItem, 0, len(st.Extensions))
+		for _, e := range st.Extensions {
+			out = append(out, &e.qextItem)
+		}
+		return out
+	},
+	add: func(st *state, it qextItem) *qextItem {
+		e := &extension{qextItem: it}
+		st.Extensions[it.ID] = e
+		return &e.qextItem
+	},
+}
 
-func (s *Server) seedExtensions(st *state, dir string) error { return nil }
+func (s *Server) routeExtensions(mux *http.ServeMux) { s.routeQext(mux, extensionsKind) }
+
+// seedExtensions uploads every folder of dir/extensions as one extension.
+func (s *Server) seedExtensions(st *state, dir string) error {
+	return s.seedQext(st, dir, extensionsKind)
+}

@@ -1,0 +1,467 @@
+package sim
+
+import (
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Glossary export (GET /{id}/actions/export) and import
+// (POST /actions/import), after the glossaries spec's exportGlossary and
+// qlikGlossary schemas.
+
+type glStewardDetail struct {
+	Email  string `json:"email,omitempty"`
+	Name   string `json:"name,omitempty"`
+	UserID string `json:"userId,omitempty"`
+}
+
+type exportCategoryJSON struct {
+	ID             string            `json:"id"`
+	Name           string            `json:"name"`
+	Description    string            `json:"description"`
+	ParentID       string            `json:"parentId,omitempty"`
+	StewardDetails []glStewardDetail `json:"stewardDetails"`
+}
+
+type exportTermJSON struct {
+	ID             string            `json:"id"`
+	Name           string            `json:"name"`
+	Abbreviation   string            `json:"abbreviation"`
+	Description    string            `json:"description"`
+	Categories     []string          `json:"categories"`
+	LinksTo        []linkInput       `json:"linksTo"`
+	RelatesTo      []glRelation      `json:"relatesTo"`
+	Stewards       []glStewardDetail `json:"stewards"`
+	StewardDetails []glStewardDetail `json:"stewardDetails"`
+	Tags           []string          `json:"tags"`
+}
+
+type exportGlossaryJSON struct {
+	ID           string               `json:"id"`
+	Name         string               `json:"name"`
+	Description  string               `json:"description"`
+	Overview     string               `json:"overview"`
+	SpaceID      string               `json:"spaceId"`
+	OwnerID      string               `json:"ownerId"`
+	Tags         []string             `json:"tags"`
+	TermTemplate glTermTemplate       `json:"termTemplate"`
+	CreatedAt    string               `json:"createdAt"`
+	CreatedBy    string               `json:"createdBy"`
+	UpdatedAt    string               `json:"updatedAt"`
+	UpdatedBy    string               `json:"updatedBy"`
+	Categories   []exportCategoryJSON `json:"categories"`
+	Terms        []exportTermJSON     `json:"terms"`
+}
+
+func glStewardDetails(st *state, ids []string) []glStewardDetail {
+	out := []glStewardDetail{}
+	for _, id := range ids {
+		d := glStewardDetail{UserID: id}
+		if u := st.Users[id]; u != nil {
+			d.Email, d.Name = u.Email, u.Name
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func exportGlossary(st *state, g *glossary) exportGlossaryJSON {
+	out := exportGlossaryJSON{ID: g.ID, Name: g.Name, Description: g.Description, Overview: g.Overview,
+		SpaceID: g.SpaceID, OwnerID: g.OwnerID, Tags: glStrings(g.Tags), TermTemplate: g.TermTemplate,
+		CreatedAt: fmtTime(g.CreatedAt), CreatedBy: g.CreatedBy, UpdatedAt: fmtTime(g.UpdatedAt), UpdatedBy: g.UpdatedBy,
+		Categories: []exportCategoryJSON{}, Terms: []exportTermJSON{}}
+	for _, c := range glSortedCategories(g) {
+		out.Categories = append(out.Categories, exportCategoryJSON{ID: c.ID, Name: c.Name, Description: c.Description,
+			ParentID: c.ParentID, StewardDetails: glStewardDetails(st, c.Stewards)})
+	}
+	for _, t := range glSortedTerms(g) {
+		et := exportTermJSON{ID: t.ID, Name: t.Name, Abbreviation: t.Abbreviation, Description: t.Description,
+			Categories: glStrings(t.Categories), LinksTo: []linkInput{}, RelatesTo: append([]glRelation{}, t.RelatesTo...),
+			Stewards: glStewardDetails(st, t.Stewards), StewardDetails: glStewardDetails(st, t.Stewards), Tags: glStrings(t.Tags)}
+		for _, l := range t.Links {
+			et.LinksTo = append(et.LinksTo, linkInput{Type: l.Type, ResourceID: l.ResourceID, ResourceType: l.ResourceType,
+				SubResourceID: l.SubResourceID, SubResourceName: l.SubResourceName, SubResourceType: l.SubResourceType})
+		}
+		out.Terms = append(out.Terms, et)
+	}
+	return out
+}
+
+func (s *Server) glExport(w http.ResponseWriter, r *http.Request) {
+	if f := r.URL.Query().Get("format"); f != "" && f != "json" {
+		glBad(w, "BG-11", "qliksim exports glossaries as json only")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if g := s.glLookup(w, r); g != nil {
+		writeJSON(w, http.StatusOK, exportGlossary(s.st, g))
+	}
+}
+
+// The import document (qlikGlossary). relatedInformation on terms is not in
+// the spec's importTerm; it is accepted so that nothing is lost on purpose.
+type importCategory struct {
+	ID             string            `json:"id"`
+	Name           string            `json:"name"`
+	Description    string            `json:"description"`
+	ParentID       string            `json:"parentId"`
+	Stewards       []string          `json:"stewards"`
+	StewardDetails []glStewardDetail `json:"stewardDetails"`
+}
+
+type importTerm struct {
+	ID                 string            `json:"id"`
+	Name               string            `json:"name"`
+	Abbreviation       string            `json:"abbreviation"`
+	Description        string            `json:"description"`
+	RelatedInformation string            `json:"relatedInformation"`
+	Categories         []string          `json:"categories"`
+	Tags               []string          `json:"tags"`
+	Stewards           []glStewardDetail `json:"stewards"`
+	StewardDetails     []glStewardDetail `json:"stewardDetails"`
+	Owner              []glStewardDetail `json:"owner"`
+	RelatesTo          []glRelation      `json:"relatesTo"`
+	LinksTo            []linkInput       `json:"linksTo"`
+}
+
+type importDoc struct {
+	Name         *string          `json:"name"`
+	Description  string           `json:"description"`
+	Overview     string           `json:"overview"`
+	SpaceID      string           `json:"spaceId"`
+	Tags         []string         `json:"tags"`
+	TermTemplate *glTermTemplate  `json:"termTemplate"`
+	Categories   []importCategory `json:"categories"`
+	Terms        []importTerm     `json:"terms"`
+}
+
+type importOpts struct {
+	spaceID          string
+	lookupOnEmail    bool
+	importerFallback bool
+}
+
+// glImportError is a validation failure of an import document.
+type glImportError struct{ code, msg string }
+
+func (e *glImportError) Error() string { return e.code + ": " + e.msg }
+
+func glImportErr(code, format string, a ...any) error {
+	return &glImportError{code: code, msg: fmt.Sprintf(format, a...)}
+}
+
+// glTermImportID is the id a term without one gets: the leading 30
+// characters of its name and its index (importTerm.id).
+func glTermImportID(t importTerm, i int) string {
+	if t.ID != "" {
+		return t.ID
+	}
+	name := []rune(t.Name)
+	if len(name) > 30 {
+		name = name[:30]
+	}
+	return string(name) + strconv.Itoa(i)
+}
+
+// validateImport checks a document before anything is written.
+func validateImport(doc importDoc) error {
+	if doc.Name == nil || strings.TrimSpace(*doc.Name) == "" {
+		return glImportErr("BG-6", "a glossary name is required")
+	}
+	if !glValidRichText(doc.Overview) {
+		return glImportErr("BG-21", "overview: %s", glRichTextMsg)
+	}
+	if doc.TermTemplate != nil && !glValidRichText(doc.TermTemplate.RelatedInformation) {
+		return glImportErr("BG-21", "termTemplate.relatedInformation: %s", glRichTextMsg)
+	}
+	catIDs := map[string]bool{}
+	for i, c := range doc.Categories {
+		if strings.TrimSpace(c.Name) == "" {
+			return glImportErr("BG-12", "categories[%d]: a category name is required", i)
+		}
+		if c.ID != "" {
+			if catIDs[c.ID] {
+				return glImportErr("BG-14", "two or more categories share id %q", c.ID)
+			}
+			catIDs[c.ID] = true
+		}
+	}
+	names := map[[2]string]bool{}
+	for i, c := range doc.Categories {
+		if c.ParentID != "" && !catIDs[c.ParentID] {
+			return glImportErr("BG-12", "categories[%d]: parentId %q is not the id of a category in the document", i, c.ParentID)
+		}
+		k := [2]string{c.ParentID, strings.ToLower(c.Name)}
+		if names[k] {
+			return glImportErr("BG-7", "two categories with the same name cannot have the same parent (%q)", c.Name)
+		}
+		names[k] = true
+	}
+	termIDs := map[string]bool{}
+	for i, t := range doc.Terms {
+		if strings.TrimSpace(t.Name) == "" {
+			return glImportErr("BG-13", "terms[%d]: a term name is required", i)
+		}
+		id := glTermImportID(t, i)
+		if termIDs[id] {
+			return glImportErr("BG-15", "two or more terms share id %q", id)
+		}
+		termIDs[id] = true
+		if !glValidRichText(t.RelatedInformation) {
+			return glImportErr("BG-21", "terms[%d].relatedInformation: %s", i, glRichTextMsg)
+		}
+		for _, rel := range t.RelatesTo {
+			if !slices.Contains(glRelationTypes, rel.Type) {
+				return glImportErr("BG-19", "terms[%d]: unknown relation type %q", i, rel.Type)
+			}
+		}
+		seen := map[linkInput]bool{}
+		for _, l := range t.LinksTo {
+			if msg := glCheckLink(l); msg != "" {
+				return glImportErr("BG-19", "terms[%d]: %s", i, msg)
+			}
+			if seen[l] {
+				return glImportErr("BG-20", "terms[%d]: duplicate link definition", i)
+			}
+			seen[l] = true
+		}
+	}
+	return nil
+}
+
+// glResolveStewards turns steward references into user ids.
+func (s *Server) glResolveStewards(st *state, opts importOpts, ids []string, details ...[]glStewardDetail) []string {
+	out := []string{}
+	add := func(id string) {
+		if id != "" && st.Users[id] != nil && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	for _, id := range ids {
+		add(id)
+	}
+	for _, list := range details {
+		for _, d := range list {
+			if opts.lookupOnEmail && d.Email != "" {
+				if u := st.userByEmail(d.Email); u != nil {
+					add(u.ID)
+					continue
+				}
+			}
+			add(d.UserID)
+		}
+	}
+	if len(out) == 0 && opts.importerFallback {
+		add(s.caller(st).ID)
+	}
+	return out
+}
+
+// importGlossary creates or updates a glossary from doc (validated) in st.
+// An existing glossary with the same name in the target space is updated:
+// its categories are matched by import id, id, or name under the same
+// parent; its terms by import id or id. Nothing that the document does not
+// mention is deleted.
+func (s *Server) importGlossary(st *state, doc importDoc, opts importOpts) (*glossary, error) {
+	if err := validateImport(doc); err != nil {
+		return nil, err
+	}
+	if opts.spaceID != "" && st.Spaces[opts.spaceID] == nil {
+		return nil, glImportErr("BG-11", "spaceId %q is not an existing space", opts.spaceID)
+	}
+	var g *glossary
+	for _, cand := range st.Glossaries {
+		if cand.Name == *doc.Name && cand.SpaceID == opts.spaceID && (g == nil || cand.Seq < g.Seq) {
+			g = cand
+		}
+	}
+	isNew := g == nil
+	if isNew {
+		g = s.insertGlossary(st, glossaryInput{Name: doc.Name, Description: doc.Description, Overview: doc.Overview,
+			SpaceID: opts.spaceID, Tags: doc.Tags, TermTemplate: doc.TermTemplate})
+	} else {
+		// Work on a copy so that a late failure leaves the glossary unchanged.
+		var cp glossary
+		data, _ := json.Marshal(g)
+		_ = json.Unmarshal(data, &cp)
+		g = &cp
+		g.Description, g.Overview, g.Tags = doc.Description, doc.Overview, glStrings(slices.Clone(doc.Tags))
+		g.TermTemplate = glTermTemplate{}
+		if doc.TermTemplate != nil {
+			g.TermTemplate = *doc.TermTemplate
+		}
+	}
+	me := s.caller(st).ID
+
+	// Categories, parents first.
+	catMap := map[string]string{} // document id (or index) → category id
+	done := make([]bool, len(doc.Categories))
+	for progress := true; progress; {
+		progress = false
+		for i, dc := range doc.Categories {
+			if done[i] {
+				continue
+			}
+			parent := ""
+			if dc.ParentID != "" {
+				p, ok := catMap[dc.ParentID]
+				if !ok {
+					continue // parent not placed yet
+				}
+				parent = p
+			}
+			var c *glossaryCategory
+			if !isNew {
+				for _, ex := range glSortedCategories(g) {
+					if dc.ID != "" && (ex.ImportID == dc.ID || ex.ID == dc.ID) {
+						c = ex
+						break
+					}
+				}
+				if c == nil {
+					for _, ex := range glSortedCategories(g) {
+						if ex.ParentID == parent && strings.EqualFold(ex.Name, dc.Name) {
+							c = ex
+							break
+						}
+					}
+				}
+			}
+			stewards := s.glResolveStewards(st, opts, dc.Stewards, dc.StewardDetails)
+			name := dc.Name
+			if glCategoryNameTaken(g, name, parent, func() string {
+				if c != nil {
+					return c.ID
+				}
+				return ""
+			}()) {
+				return nil, glImportErr("BG-7", "two categories with the same name cannot have the same parent (%q)", name)
+			}
+			if c == nil {
+				c = s.insertCategory(st, g, categoryInput{Name: &name, Description: dc.Description, ParentID: parent, Stewards: stewards})
+			} else {
+				c.Name, c.Description, c.ParentID, c.Stewards = name, dc.Description, parent, stewards
+				c.Version++
+				c.UpdatedAt, c.UpdatedBy = s.now(), me
+			}
+			if dc.ID != "" {
+				c.ImportID = dc.ID
+				catMap[dc.ID] = c.ID
+			}
+			catMap[strconv.Itoa(i)] = c.ID
+			done[i] = true
+			progress = true
+		}
+	}
+	if slices.Contains(done, false) {
+		return nil, glImportErr("BG-12", "categories form a parent cycle")
+	}
+
+	// Terms: create or find them all first, so relations can point forward.
+	terms := make([]*glossaryTerm, len(doc.Terms))
+	termMap := map[string]string{}
+	for i, dt := range doc.Terms {
+		impID := glTermImportID(dt, i)
+		var t *glossaryTerm
+		if !isNew {
+			for _, ex := range glSortedTerms(g) {
+				if ex.ImportID == impID || ex.ID == impID {
+					t = ex
+					break
+				}
+			}
+		}
+		if t == nil {
+			name := dt.Name
+			t = s.insertTerm(st, g, termInput{Name: &name})
+		} else {
+			s.glReviseTerm(st, g, t)
+		}
+		t.ImportID = impID
+		terms[i] = t
+		termMap[impID] = t.ID
+		termMap[strconv.Itoa(i)] = t.ID
+	}
+	for i, dt := range doc.Terms {
+		t := terms[i]
+		in := termInput{Name: &dt.Name, Abbreviation: dt.Abbreviation, Description: dt.Description,
+			RelatedInformation: dt.RelatedInformation, Tags: dt.Tags, LinksTo: dt.LinksTo,
+			Stewards: s.glResolveStewards(st, opts, nil, dt.Stewards, dt.StewardDetails)}
+		for _, ref := range dt.Categories { // unknown references are discarded
+			if id, ok := catMap[ref]; ok && !slices.Contains(in.Categories, id) {
+				in.Categories = append(in.Categories, id)
+			}
+		}
+		for _, rel := range dt.RelatesTo {
+			id, ok := termMap[rel.TermID]
+			if !ok && g.Terms[rel.TermID] != nil {
+				id, ok = rel.TermID, true
+			}
+			if ok && id != t.ID {
+				in.RelatesTo = append(in.RelatesTo, glRelation{TermID: id, Type: rel.Type})
+			}
+		}
+		s.glSetTermFields(st, t, in)
+	}
+	s.glTouch(st, g)
+	if !isNew {
+		st.Glossaries[g.ID] = g
+	}
+	return g, nil
+}
+
+func (s *Server) glImport(w http.ResponseWriter, r *http.Request) {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch ct {
+	case "application/json", "application/json+qlik", "":
+	case "application/json+atlan", "application/json+atlas":
+		glBad(w, "BG-4", "qliksim imports the qlik glossary format only")
+		return
+	default:
+		glBad(w, "BG-4", "invalid or unsupported content type; valid types are: application/json, application/json+qlik, application/json+atlan, application/json+atlas")
+		return
+	}
+	var doc importDoc
+	if err := decodeBody(r, &doc); err != nil {
+		glBad(w, "BG-5", "failed to decode JSON payload: "+err.Error())
+		return
+	}
+	q := r.URL.Query()
+	for _, p := range []string{"lookupUserOnEmail", "importerAsFallbackSteward"} {
+		if v := q.Get(p); v != "" && v != "true" && v != "false" {
+			glBad(w, "BG-11", p+" must be true or false")
+			return
+		}
+	}
+	opts := importOpts{spaceID: doc.SpaceID, lookupOnEmail: q.Get("lookupUserOnEmail") == "true",
+		importerFallback: q.Get("importerAsFallbackSteward") == "true"}
+	if q.Has("spaceId") {
+		opts.spaceID = q.Get("spaceId")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// Import into a copy of the state: all or nothing.
+	st, err := cloneState(s.st)
+	if err != nil {
+		glError(w, http.StatusInternalServerError, "", err.Error())
+		return
+	}
+	g, err := s.importGlossary(st, doc, opts)
+	if err != nil {
+		if ie, ok := err.(*glImportError); ok {
+			glBad(w, ie.code, ie.msg)
+		} else {
+			glError(w, http.StatusInternalServerError, "", err.Error())
+		}
+		return
+	}
+	s.st.Glossaries = st.Glossaries
+	s.st.IDCounter, s.st.Seq = st.IDCounter, st.Seq
+	s.glWriteGlossary(w, http.StatusCreated, g)
+}

@@ -1,0 +1,446 @@
+package sim
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qlikops/qlikops/pkg/sim/simtest"
+)
+
+// glSpecs are the OpenAPI specs of the glossaries, themes and extensions
+// services; the tests of those services validate every response against
+// them (simtest.DefaultSpecs does not list them yet).
+var glSpecs = []string{
+	"qliksense-glossaries-api-openapi.yml",
+	"qliksense-categories-api-openapi.yml",
+	"qliksense-terms-api-openapi.yml",
+	"qliksense-links-api-openapi.yml",
+	"qliksense-themes-api-openapi.yml",
+	"qliksense-extensions-api-openapi.yml",
+}
+
+// newSpecEnv is newEnv with the glossaries/themes/extensions specs loaded
+// as well as the default ones.
+func newSpecEnv(t *testing.T, opts Options) *env {
+	t.Helper()
+	s := New(opts)
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(ts.Close)
+	c := &http.Client{Timeout: 20 * time.Second}
+	if dir := simtest.SpecDir(); dir != "" {
+		files := append(append([]string{}, simtest.DefaultSpecs...), glSpecs...)
+		chk, err := simtest.LoadChecker(dir, ts.URL, files...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Transport = chk.Transport(t, nil)
+	} else {
+		t.Log("Qlik OpenAPI specs not found; responses are not validated")
+	}
+	key := opts.APIKey
+	if key == "" {
+		key = DefaultAPIKey
+	}
+	return &env{t: t, s: s, ts: ts, c: c, key: key}
+}
+
+var glUUIDRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+
+func glCode(t *testing.T, r resp) string {
+	t.Helper()
+	m := r.obj()
+	if m["traceId"] == nil {
+		t.Errorf("error body without traceId: %s", r.raw)
+	}
+	return str(firstError(t, m)["code"])
+}
+
+func TestGlossaryCRUDAndPaging(t *testing.T) {
+	e := newSpecEnv(t, Options{})
+	sp := e.must(201, e.do("POST", "/api/v1/spaces", map[string]any{"name": "Fin", "type": "shared"}))
+	r := e.do("POST", "/api/v1/glossaries", map[string]any{"name": "G1", "spaceId": sp["id"], "tags": []string{"a"},
+		"overview": `[{"type":"paragraph","children":[{"text":"hi"}]}]`})
+	g := e.must(201, r)
+	id := str(g["id"])
+	if !glUUIDRE.MatchString(id) || r.header.Get("Etag") == "" || r.header.Get("Last-Modified") == "" {
+		t.Fatalf("create: id %q, headers %v", id, r.header)
+	}
+	if g["spaceId"] != sp["id"] || g["ownerId"] == "" || list(g, "tags")[0] != "a" {
+		t.Errorf("created = %v", g)
+	}
+	// Validation: BG-6 name required, BG-21 rich text, BG-11 unknown space, BG-5 bad JSON.
+	if c := glCode(t, e.do("POST", "/api/v1/glossaries", map[string]any{"description": "x"})); c != "BG-6" {
+		t.Errorf("missing name: %s", c)
+	}
+	if c := glCode(t, e.do("POST", "/api/v1/glossaries", map[string]any{"name": "x", "overview": "plain"})); c != "BG-21" {
+		t.Errorf("bad overview: %s", c)
+	}
+	if c := glCode(t, e.do("POST", "/api/v1/glossaries", map[string]any{"name": "x", "spaceId": "000000000000000000000999"})); c != "BG-11" {
+		t.Errorf("unknown space: %s", c)
+	}
+	if c := glCode(t, e.do("POST", "/api/v1/glossaries", "{")); c != "BG-5" {
+		t.Errorf("bad JSON: %s", c)
+	}
+	// Names are not unique (no 409 in the spec).
+	e.must(201, e.do("POST", "/api/v1/glossaries", map[string]any{"name": "G1"}))
+
+	got := e.do("GET", "/api/v1/glossaries/"+id, nil)
+	e.must(200, got)
+	etag := got.header.Get("Etag")
+	put := e.do("PUT", "/api/v1/glossaries/"+id, map[string]any{"name": "G1b", "description": "d", "spaceId": sp["id"]})
+	if p := e.must(200, put); p["name"] != "G1b" || p["description"] != "d" || put.header.Get("Etag") == etag {
+		t.Errorf("put = %v, etag %s → %s", p, etag, put.header.Get("Etag"))
+	}
+	// If-Match with a stale Etag → 412.
+	req := []map[string]any{{"op": "replace", "path": "/description", "value": "e"}}
+	r = glDoH(e, "PATCH", "/api/v1/glossaries/"+id, req, map[string]string{"If-Match": etag})
+	if r.status != 412 {
+		t.Errorf("stale If-Match: %d %s", r.status, r.raw)
+	}
+	r = glDoH(e, "PATCH", "/api/v1/glossaries/"+id, req, map[string]string{"If-Match": put.header.Get("Etag")})
+	if r.status != 204 || r.header.Get("Etag") == "" {
+		t.Errorf("patch: %d %s", r.status, r.raw)
+	}
+	e.must(400, e.do("PATCH", "/api/v1/glossaries/"+id, []map[string]any{{"op": "add", "path": "/name", "value": "x"}}))
+	e.must(400, e.do("PATCH", "/api/v1/glossaries/"+id, []map[string]any{{"op": "replace", "path": "/id", "value": "x"}}))
+	if g := e.must(200, e.do("GET", "/api/v1/glossaries/"+id, nil)); g["description"] != "e" {
+		t.Errorf("after patch = %v", g)
+	}
+
+	// Paging: 25 glossaries in all, pages of 10, countTotal.
+	for i := 0; i < 23; i++ {
+		e.must(201, e.do("POST", "/api/v1/glossaries", map[string]any{"name": fmt.Sprintf("P%02d", i)}))
+	}
+	seen := map[string]bool{}
+	url := "/api/v1/glossaries?limit=10&countTotal=true&sort=-name"
+	pages := 0
+	prevName := "\uffff"
+	for url != "" {
+		l := e.must(200, e.do("GET", url, nil))
+		pages++
+		if l["meta"].(map[string]any)["countTotal"] != 25.0 {
+			t.Fatalf("countTotal = %v", l["meta"])
+		}
+		for _, d := range list(l, "data") {
+			m := d.(map[string]any)
+			if seen[str(m["id"])] {
+				t.Fatalf("duplicate %v", m["id"])
+			}
+			seen[str(m["id"])] = true
+			if n := strings.ToLower(str(m["name"])); n > prevName {
+				t.Errorf("sort -name broken: %q after %q", n, prevName)
+			} else {
+				prevName = n
+			}
+		}
+		url = ""
+		if next, ok := l["links"].(map[string]any)["next"].(map[string]any); ok {
+			url = str(next["href"])
+			if !strings.HasPrefix(url, e.ts.URL) {
+				t.Fatalf("next href not absolute: %s", url)
+			}
+		}
+	}
+	if pages != 3 || len(seen) != 25 {
+		t.Errorf("pages %d, items %d", pages, len(seen))
+	}
+	if l := e.must(200, e.do("GET", "/api/v1/glossaries", nil)); len(list(l, "data")) != 20 || l["meta"] != nil {
+		t.Errorf("default limit 20 / no meta without countTotal: %d %v", len(list(l, "data")), l["meta"])
+	}
+	e.must(400, e.do("GET", "/api/v1/glossaries?limit=101", nil))
+	e.must(400, e.do("GET", "/api/v1/glossaries?sort=created", nil))
+
+	// A space holding a glossary cannot be deleted (412).
+	e.must(412, e.do("DELETE", "/api/v1/spaces/"+str(sp["id"]), nil))
+	e.must(204, e.do("DELETE", "/api/v1/glossaries/"+id, nil))
+	if c := glCode(t, e.do("GET", "/api/v1/glossaries/"+id, nil)); c != "BG-8" {
+		t.Errorf("deleted glossary: %s", c)
+	}
+	e.must(404, e.do("DELETE", "/api/v1/glossaries/"+id, nil))
+	e.must(204, e.do("DELETE", "/api/v1/spaces/"+str(sp["id"]), nil))
+}
+
+// glDoH is e.do with extra request headers.
+func glDoH(e *env, method, path string, body any, h map[string]string) resp {
+	e.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		data, err := json.Marshal(body)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		rd = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, e.ts.URL+path, rd)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+e.key)
+	for k, v := range h {
+		req.Header.Set(k, v)
+	}
+	return glSend(e, req)
+}
+
+// glSend sends a prepared request through the env's validating client.
+func glSend(e *env, req *http.Request) resp {
+	e.t.Helper()
+	res, err := e.c.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return resp{status: res.StatusCode, header: res.Header, raw: raw}
+}
+
+func TestGlossaryCategoriesAndTerms(t *testing.T) {
+	e := newSpecEnv(t, Options{})
+	me := e.must(200, e.do("GET", "/api/v1/users/me", nil))
+	g := e.must(201, e.do("POST", "/api/v1/glossaries", map[string]any{"name": "G"}))
+	base := "/api/v1/glossaries/" + str(g["id"])
+	top := e.must(201, e.do("POST", base+"/categories", map[string]any{"name": "Top", "stewards": []any{me["id"]}}))
+	sub := e.must(201, e.do("POST", base+"/categories", map[string]any{"name": "Sub", "parentId": top["id"]}))
+	// BG-7: same name under the same parent; fine under another parent.
+	if c := glCode(t, e.do("POST", base+"/categories", map[string]any{"name": "sub", "parentId": top["id"]})); c != "BG-7" {
+		t.Errorf("duplicate category: %s", c)
+	}
+	e.must(201, e.do("POST", base+"/categories", map[string]any{"name": "Sub"}))
+	e.must(400, e.do("POST", base+"/categories", map[string]any{"name": "X", "stewards": []string{"nobody"}}))
+	e.must(400, e.do("PATCH", base+"/categories/"+str(top["id"]), []map[string]any{{"op": "replace", "path": "/parentId", "value": sub["id"]}}))
+	e.must(204, e.do("PATCH", base+"/categories/"+str(sub["id"]), []map[string]any{{"op": "replace", "path": "/description", "value": "d"}}))
+	c := e.must(200, e.do("PUT", base+"/categories/"+str(sub["id"]), map[string]any{"name": "Sub2", "parentId": top["id"], "description": "dd"}))
+	if c["name"] != "Sub2" || c["parentId"] != top["id"] {
+		t.Errorf("put category = %v", c)
+	}
+	if l := e.must(200, e.do("GET", base+"/categories?countTotal=true&sort=name", nil)); l["meta"].(map[string]any)["countTotal"] != 3.0 {
+		t.Errorf("categories = %v", l)
+	}
+
+	t1 := e.must(201, e.do("POST", base+"/terms", map[string]any{"name": "Revenue", "abbreviation": "REV",
+		"categories": []any{sub["id"]}, "stewards": []any{me["id"]}, "tags": []string{"kpi"},
+		"linksTo": []map[string]any{{"resourceType": "app", "resourceId": "app1", "type": "definition"}}}))
+	if st := t1["status"].(map[string]any); st["type"] != "draft" || t1["revision"] != 1.0 || len(list(t1, "linksTo")) != 1 {
+		t.Errorf("new term = %v", t1)
+	}
+	t2 := e.must(201, e.do("POST", base+"/terms", map[string]any{"name": "Margin",
+		"relatesTo": []map[string]any{{"termId": t1["id"], "type": "definedBy"}}}))
+	if c := glCode(t, e.do("POST", base+"/terms", map[string]any{"name": "X", "relatesTo": []map[string]any{{"termId": t1["id"], "type": "likes"}}})); c != "BG-13" {
+		t.Errorf("bad relation type: %s", c)
+	}
+	if c := glCode(t, e.do("POST", base+"/terms", map[string]any{"description": "no name"})); c != "BG-13" {
+		t.Errorf("no name: %s", c)
+	}
+	e.must(400, e.do("POST", base+"/terms", map[string]any{"name": "X", "linksTo": []map[string]any{{"resourceType": "app", "resourceId": "a", "subResourceId": "x"}}}))
+	got := e.must(200, e.do("GET", base+"/terms/"+str(t1["id"]), nil))
+	if rr := list(got, "referredRelations"); len(rr) != 1 || rr[0].(map[string]any)["termId"] != t2["id"] {
+		t.Errorf("referredRelations = %v", got["referredRelations"])
+	}
+	// change-status
+	st := e.must(200, e.do("POST", base+"/terms/"+str(t1["id"])+"/actions/change-status?status=verified", nil))
+	if st["status"].(map[string]any)["type"] != "verified" || st["revision"] != 2.0 {
+		t.Errorf("change-status = %v", st)
+	}
+	e.must(400, e.do("POST", base+"/terms/"+str(t1["id"])+"/actions/change-status?status=gold", nil))
+	// PATCH and PUT, revisions, links
+	e.must(204, e.do("PATCH", base+"/terms/"+str(t1["id"]), []map[string]any{{"op": "replace", "path": "/description", "value": "money in"}}))
+	pt := e.must(200, e.do("PUT", base+"/terms/"+str(t2["id"]), map[string]any{"name": "Gross Margin", "abbreviation": "GM"}))
+	if pt["name"] != "Gross Margin" || len(list(pt, "relatesTo")) != 0 {
+		t.Errorf("put term = %v", pt)
+	}
+	revs := e.must(200, e.do("GET", base+"/terms/"+str(t1["id"])+"/revisions?countTotal=true", nil))
+	if revs["meta"].(map[string]any)["countTotal"] != 3.0 {
+		t.Errorf("revisions = %v", revs["meta"])
+	}
+	e.must(201, e.do("POST", base+"/terms/"+str(t1["id"])+"/links", map[string]any{"resourceType": "dataset", "resourceId": "ds1"}))
+	e.must(400, e.do("POST", base+"/terms/"+str(t1["id"])+"/links", map[string]any{"resourceType": "dataset", "resourceId": "ds1"}))
+	if l := e.must(200, e.do("GET", base+"/terms/"+str(t1["id"])+"/links", nil)); len(list(l, "data")) != 2 {
+		t.Errorf("links = %v", l)
+	}
+	// filter
+	if l := e.must(200, e.do("GET", base+`/terms?filter=abbreviation%20eq%20%22rev%22`, nil)); len(list(l, "data")) != 1 {
+		t.Errorf("filter = %v", l)
+	}
+	e.must(400, e.do("GET", base+`/terms?filter=color%20eq%20%22x%22`, nil))
+	// Deleting the top category removes its subcategory and the term's reference.
+	e.must(204, e.do("DELETE", base+"/categories/"+str(top["id"]), nil))
+	if c := glCode(t, e.do("GET", base+"/categories/"+str(sub["id"]), nil)); c != "BG-9" {
+		t.Errorf("subcategory survived: %s", c)
+	}
+	if tt := e.must(200, e.do("GET", base+"/terms/"+str(t1["id"]), nil)); len(list(tt, "categories")) != 0 {
+		t.Errorf("term categories = %v", tt["categories"])
+	}
+	e.must(204, e.do("DELETE", base+"/terms/"+str(t1["id"]), nil))
+	if c := glCode(t, e.do("GET", base+"/terms/"+str(t1["id"]), nil)); c != "BG-10" {
+		t.Errorf("deleted term: %s", c)
+	}
+}
+
+func TestGlossaryExportImportRoundTrip(t *testing.T) {
+	e := newSpecEnv(t, Options{})
+	if err := e.s.LoadSeed(demoSeed); err != nil {
+		t.Fatal(err)
+	}
+	l := e.must(200, e.do("GET", "/api/v1/glossaries", nil))
+	if len(list(l, "data")) != 1 {
+		t.Fatalf("seeded glossaries = %v", l)
+	}
+	g := list(l, "data")[0].(map[string]any)
+	exp := e.must(200, e.do("GET", "/api/v1/glossaries/"+str(g["id"])+"/actions/export", nil))
+	if len(list(exp, "categories")) != 3 || len(list(exp, "terms")) != 5 {
+		t.Fatalf("export = %s", e.do("GET", "/api/v1/glossaries/"+str(g["id"])+"/actions/export", nil).raw)
+	}
+	sd := list(list(exp, "categories")[1].(map[string]any), "stewardDetails")
+	if len(sd) != 2 || sd[0].(map[string]any)["email"] != "jane.doe@example.com" {
+		t.Errorf("stewardDetails = %v", sd)
+	}
+
+	// Import under a new name into another space, then compare the exports.
+	other := e.must(201, e.do("POST", "/api/v1/spaces", map[string]any{"name": "Copy", "type": "shared"}))
+	exp["name"] = "Finance Copy"
+	imp := e.must(201, e.do("POST", "/api/v1/glossaries/actions/import?lookupUserOnEmail=true&spaceId="+str(other["id"]), exp))
+	if imp["id"] == g["id"] || imp["spaceId"] != other["id"] {
+		t.Fatalf("import = %v", imp)
+	}
+	exp2 := e.must(200, e.do("GET", "/api/v1/glossaries/"+str(imp["id"])+"/actions/export", nil))
+	a, b := normalizeExport(exp), normalizeExport(exp2)
+	if a != b {
+		t.Errorf("round trip differs:\n%s\n---\n%s", a, b)
+	}
+	// Importing the second export again updates the same glossary in place.
+	n := len(e.s.st.Glossaries)
+	imp2 := e.must(201, e.do("POST", "/api/v1/glossaries/actions/import?spaceId="+str(other["id"]), exp2))
+	if imp2["id"] != imp["id"] || len(e.s.st.Glossaries) != n {
+		t.Errorf("re-import created a new glossary: %v", imp2["id"])
+	}
+	exp3 := e.must(200, e.do("GET", "/api/v1/glossaries/"+str(imp["id"])+"/actions/export", nil))
+	if normalizeExport(exp3) != b || fmt.Sprint(termIDs(exp3)) != fmt.Sprint(termIDs(exp2)) {
+		t.Errorf("re-import changed the glossary or its term ids")
+	}
+	// Errors: duplicate term ids (BG-15), category ids (BG-14), unsupported content type (BG-4).
+	dup := map[string]any{"name": "D", "terms": []map[string]any{{"id": "a", "name": "x"}, {"id": "a", "name": "y"}}}
+	if c := glCode(t, e.do("POST", "/api/v1/glossaries/actions/import", dup)); c != "BG-15" {
+		t.Errorf("dup term ids: %s", c)
+	}
+	dup = map[string]any{"name": "D", "categories": []map[string]any{{"id": "a", "name": "x"}, {"id": "a", "name": "y"}}}
+	if c := glCode(t, e.do("POST", "/api/v1/glossaries/actions/import", dup)); c != "BG-14" {
+		t.Errorf("dup category ids: %s", c)
+	}
+	r := e.doWith("POST", "/api/v1/glossaries/actions/import", `{"name":"x"}`, "text/plain", "Bearer "+e.key)
+	if r.status != 400 || glCode(t, r) != "BG-4" {
+		t.Errorf("content type: %d %s", r.status, r.raw)
+	}
+	// Import by index references (CreateTerm note) and without ids.
+	idx := map[string]any{"name": "Idx", "categories": []map[string]any{{"name": "C"}},
+		"terms": []map[string]any{{"name": "A", "categories": []string{"0"}}, {"name": "B", "relatesTo": []map[string]any{{"termId": "0", "type": "synonym"}}}}}
+	gi := e.must(201, e.do("POST", "/api/v1/glossaries/actions/import", idx))
+	ei := e.must(200, e.do("GET", "/api/v1/glossaries/"+str(gi["id"])+"/actions/export", nil))
+	ts := list(ei, "terms")
+	if len(list(ts[0].(map[string]any), "categories")) != 1 || list(ts[1].(map[string]any), "relatesTo")[0].(map[string]any)["termId"] != ts[0].(map[string]any)["id"] {
+		t.Errorf("index references not resolved: %v", ei)
+	}
+}
+
+func termIDs(exp map[string]any) []string {
+	var out []string
+	for _, t := range list(exp, "terms") {
+		out = append(out, str(t.(map[string]any)["id"]))
+	}
+	return out
+}
+
+// normalizeExport renders an export without ids, timestamps and the
+// glossary's own name/space, replacing id references by names.
+func normalizeExport(exp map[string]any) string {
+	catName := map[string]string{}
+	for _, c := range list(exp, "categories") {
+		m := c.(map[string]any)
+		catName[str(m["id"])] = str(m["name"])
+	}
+	termName := map[string]string{}
+	for _, t := range list(exp, "terms") {
+		m := t.(map[string]any)
+		termName[str(m["id"])] = str(m["name"])
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "desc=%v overview=%v tags=%v tt=%v\n", exp["description"], exp["overview"], exp["tags"], exp["termTemplate"])
+	for _, c := range list(exp, "categories") {
+		m := c.(map[string]any)
+		fmt.Fprintf(&b, "cat %v parent=%q desc=%v stewards=%v\n", m["name"], catName[str(m["parentId"])], m["description"], m["stewardDetails"])
+	}
+	for _, t := range list(exp, "terms") {
+		m := t.(map[string]any)
+		var cats, rels []string
+		for _, c := range list(m, "categories") {
+			cats = append(cats, catName[str(c)])
+		}
+		for _, r := range list(m, "relatesTo") {
+			rm := r.(map[string]any)
+			rels = append(rels, termName[str(rm["termId"])]+":"+str(rm["type"]))
+		}
+		fmt.Fprintf(&b, "term %v abbr=%v desc=%v cats=%v rels=%v stewards=%v %v tags=%v links=%v\n", m["name"], m["abbreviation"],
+			m["description"], cats, rels, m["stewards"], m["stewardDetails"], m["tags"], m["linksTo"])
+	}
+	return b.String()
+}
+
+func TestGlossarySeedErrors(t *testing.T) {
+	for _, tc := range []struct{ yaml, want string }{
+		{"- name: G\n  space: Nowhere\n", `space "Nowhere"`},
+		{"- name: G\n  categories: [{name: A}, {name: a}]\n", "same name"},
+		{"- name: G\n  categories: [{name: A, parent: B}]\n", `parent "B"`},
+		{"- name: G\n  terms: [{name: T, stewards: [ghost@example.com]}]\n", "ghost@example.com"},
+		{"- name: G\n  terms: [{name: T, relatesTo: [{term: U, type: isA}]}]\n", `"U"`},
+		{"- name: G\n  terms: [{name: T, status: gold}]\n", "status"},
+		{"- name: G\n  colour: red\n", "colour"},
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "glossaries.yaml"), []byte(tc.yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s := New(Options{})
+		err := s.LoadSeed(dir)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "glossaries.yaml") {
+			t.Errorf("%q: err = %v, want it to mention %q", tc.yaml, err, tc.want)
+		}
+		if len(s.st.Glossaries) != 0 {
+			t.Errorf("%q: a failed seed left glossaries behind", tc.yaml)
+		}
+	}
+}
+
+func TestGlossaryDemoSeed(t *testing.T) {
+	e := newSpecEnv(t, Options{})
+	if err := e.s.LoadSeed(demoSeed); err != nil {
+		t.Fatal(err)
+	}
+	g := list(e.must(200, e.do("GET", "/api/v1/glossaries", nil)), "data")[0].(map[string]any)
+	fin := list(e.must(200, e.do("GET", "/api/v1/spaces?name=Finance", nil)), "data")[0].(map[string]any)
+	if g["name"] != "Finance Glossary" || g["spaceId"] != fin["id"] {
+		t.Errorf("seeded glossary = %v", g)
+	}
+	terms := e.must(200, e.do("GET", "/api/v1/glossaries/"+str(g["id"])+`/terms?filter=status%20eq%20%22verified%22&countTotal=true`, nil))
+	if terms["meta"].(map[string]any)["countTotal"] != 3.0 {
+		t.Errorf("verified terms = %v", terms["meta"])
+	}
+	for _, name := range []string{"HR Confidential", "Marketing Sandbox"} {
+		sp := e.s.st.spaceByName(name)
+		if sp == nil || e.s.st.glossariesInSpace(sp.ID) != 0 {
+			t.Errorf("space %q must stay free of glossaries", name)
+		}
+	}
+}
