@@ -76,6 +76,9 @@ type Options struct {
 	Concurrency int
 	// OnStep is called as each step finishes, for progress output.
 	OnStep func(Outcome)
+	// Abort stops at the first failure: steps not yet started are skipped.
+	// Otherwise independent steps go on and only dependents are skipped.
+	Abort bool
 }
 
 // Run executes the plan's steps in order. It returns an error only when the
@@ -111,9 +114,10 @@ type executor struct {
 	t    *kinds.Tenant
 	opts Options
 
-	mu       sync.Mutex
-	failed   map[resource.Key]bool
-	outcomes []Outcome
+	mu           sync.Mutex
+	failed       map[resource.Key]bool
+	firstFailure string
+	outcomes     []Outcome
 }
 
 func (e *executor) runPhase(ctx context.Context, steps []plan.Step, idx []int) error {
@@ -136,6 +140,9 @@ func (e *executor) record(i int, k resource.Key, o Outcome) {
 	if o.Status == Failed || o.blocked {
 		e.failed[k] = true
 	}
+	if o.Status == Failed && e.firstFailure == "" {
+		e.firstFailure = k.String()
+	}
 	// Under the lock, so progress output is never interleaved.
 	if e.opts.OnStep != nil {
 		e.opts.OnStep(o)
@@ -144,6 +151,10 @@ func (e *executor) record(i int, k resource.Key, o Outcome) {
 
 func (e *executor) runStep(ctx context.Context, s plan.Step) Outcome {
 	o := Outcome{Action: s.Action, Kind: s.Kind, Space: s.Space, Name: s.Name}
+	if first := e.abortedBy(); first != "" {
+		o.Status, o.Reason, o.blocked = Skipped, "not started: apply stopped after "+first+" failed (--on-error abort)", true
+		return o
+	}
 	if dep := e.failedDependency(s); dep != "" {
 		o.Status, o.Reason, o.blocked = Skipped, "depends on "+dep+", which failed", true
 		return o
@@ -177,6 +188,16 @@ func (e *executor) runStep(ctx context.Context, s plan.Step) Outcome {
 		o.Status = Done
 	}
 	return o
+}
+
+// abortedBy names the first failure once Abort is set and something failed.
+func (e *executor) abortedBy() string {
+	if !e.opts.Abort {
+		return ""
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.firstFailure
 }
 
 // failedDependency names a failed resource this step needs. For writes that

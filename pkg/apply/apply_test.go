@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 
@@ -140,5 +141,25 @@ func TestWavesRunInOrder(t *testing.T) {
 	}
 	if !(pos["create Space/S1"] < pos["delete Space/S0"] && pos["delete Space/S0"] < pos["delete Group/G0"]) {
 		t.Errorf("order: %v", log.calls)
+	}
+}
+
+func TestAbortStopsAtTheFirstFailure(t *testing.T) {
+	log := &callLog{}
+	fail := map[string]bool{"Broken": true}
+	reg := kinds.NewRegistry(fakeKind{"Group", 0, fail, log}, fakeKind{"Space", 2, fail, log})
+	p := &plan.Plan{Steps: []plan.Step{
+		step(plan.Create, "Group", 0, "Broken"),
+		step(plan.Create, "Space", 2, "Independent"),
+	}}
+	rep, err := Run(context.Background(), reg, kinds.NewTenant(nil), p, Options{Abort: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Outcomes[1].Status != Skipped || !strings.Contains(rep.Outcomes[1].Reason, "--on-error abort") {
+		t.Errorf("independent step after a failure: %+v", rep.Outcomes[1])
+	}
+	if len(log.calls) != 1 {
+		t.Errorf("calls = %v, want only the failing one", log.calls)
 	}
 }

@@ -22,6 +22,7 @@ type applyOptions struct {
 	yes            bool
 	secretsFile    string
 	readableSecret bool
+	onError        string
 }
 
 func newApplyCmd(g *globals) *cobra.Command {
@@ -42,6 +43,7 @@ dependents were skipped.`,
 	f.BoolVar(&o.dryRun, "dry-run", false, "print the plan and write nothing")
 	f.BoolVarP(&o.yes, "yes", "y", false, "do not ask for confirmation")
 	f.StringVar(&o.secretsFile, "secrets", "", "YAML file of placeholder name: value (never keep it in the repo); "+secrets.EnvPrefix+"<NAME> variables also work")
+	f.StringVar(&o.onError, "on-error", "continue", "continue: independent steps go on and only dependents of a failure are skipped; abort: stop at the first failure")
 	f.BoolVar(&o.readableSecret, "allow-readable-secrets", false, "accept a secrets file that the group or others can read")
 	return cmd
 }
@@ -49,6 +51,9 @@ dependents were skipped.`,
 func (o *applyOptions) run(cmd *cobra.Command, _ []string) error {
 	if o.planFile != "" && cmd.Flags().Changed("ref") {
 		return errors.New("--plan and --ref cannot be used together")
+	}
+	if o.onError != "continue" && o.onError != "abort" {
+		return fmt.Errorf("--on-error must be continue or abort, not %q", o.onError)
 	}
 	if !o.dryRun && !o.yes && !o.isTTY() {
 		return errors.New("not a terminal: pass --yes to apply without confirmation, or --dry-run to only see the plan")
@@ -64,7 +69,7 @@ func (o *applyOptions) run(cmd *cobra.Command, _ []string) error {
 		}
 	}
 	env.Secrets = secrets.NewStore(values, os.Getenv)
-	opts := ops.ApplyOptions{PlanOptions: o.planOptions.planOptions(), DryRun: o.dryRun}
+	opts := ops.ApplyOptions{PlanOptions: o.planOptions.planOptions(), DryRun: o.dryRun, Abort: o.onError == "abort"}
 	if o.planFile != "" {
 		if opts.Saved, err = loadPlan(o.planFile); err != nil {
 			return err
@@ -109,6 +114,11 @@ func (o *applyOptions) finish(res ops.ApplyResult) error {
 	} else {
 		r := res.Report
 		fmt.Fprintf(o.stdout, "Applied: %d done, %d skipped, %d failed.\n", r.Count(apply.Done), r.Count(apply.Skipped), r.Count(apply.Failed))
+		for _, oc := range r.Outcomes {
+			if oc.Status == apply.Failed {
+				fmt.Fprintf(o.stdout, "  failed %s: %s\n", oc.Key(), oc.Reason)
+			}
+		}
 		if need := r.NeedsReentry(); len(need) > 0 {
 			fmt.Fprintf(o.stdout, "Needs re-entry (supply with --secrets or %s<NAME>, or enter in the hub):\n", secrets.EnvPrefix)
 			for _, n := range need {

@@ -98,6 +98,7 @@ func newRoot(g *globals) *cobra.Command {
 		newDriftCmd(g),
 		newPlanCmd(g),
 		newApplyCmd(g),
+		newUnlockCmd(g),
 	)
 	return root
 }

@@ -20,6 +20,8 @@ type ApplyOptions struct {
 	// Confirm is asked before the first write; false aborts with no write.
 	Confirm func(*plan.Plan) bool
 	OnStep  func(apply.Outcome)
+	// Abort stops at the first failed step (--on-error abort).
+	Abort bool
 }
 
 // ApplyResult is the plan and what executing it did.
@@ -59,7 +61,7 @@ func Apply(ctx context.Context, env Env, o ApplyOptions) (ApplyResult, error) {
 		return res, ErrAborted
 	}
 	res.Executed = true
-	res.Report, err = apply.Run(ctx, env.Registry, t, p, apply.Options{OnStep: o.OnStep})
+	res.Report, err = apply.Run(ctx, env.Registry, t, p, apply.Options{OnStep: o.OnStep, Abort: o.Abort})
 	return res, err
 }
 

@@ -37,7 +37,7 @@ func (e *LockedError) Error() string {
 	case e.Unreadable != nil:
 		return fmt.Sprintf("repo is locked by %s, which is unreadable (%v); delete it by hand if no qlikops run is active", e.Path, e.Unreadable)
 	case e.Stale:
-		return fmt.Sprintf("repo has a stale lock %s: pid %d on %s (since %s) is no longer running; clear the stale lock and retry",
+		return fmt.Sprintf("repo has a stale lock %s: pid %d on %s (since %s) is no longer running; run qlikops unlock to clear it, then retry",
 			e.Path, e.Holder.PID, e.Holder.Host, e.Holder.Started.Format(time.RFC3339))
 	default:
 		return fmt.Sprintf("repo is locked by another qlikops run: pid %d on %s since %s (lock file %s)",
