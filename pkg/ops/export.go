@@ -101,7 +101,7 @@ func readKinds(ctx context.Context, t *kinds.Tenant, hs []kinds.Handler) ([]reso
 	var g errgroup.Group
 	for i, h := range hs {
 		g.Go(func() error {
-			docs, err := h.Read(ctx, t)
+			docs, err := readKind(ctx, t, h)
 			reports[i] = KindReport{Kind: h.Kind(), Folder: h.Folder(), Status: KindOK, Count: len(docs)}
 			if err != nil {
 				reports[i] = KindReport{Kind: h.Kind(), Folder: h.Folder(), Status: KindFailed, Error: oneLine(err)}
@@ -117,6 +117,20 @@ func readKinds(ctx context.Context, t *kinds.Tenant, hs []kinds.Handler) ([]reso
 		docs = append(docs, d...)
 	}
 	return docs, reports
+}
+
+// readKind reads one kind and gives every resource a unique key: Qlik lets
+// some kinds share names, and two documents must never share a file.
+func readKind(ctx context.Context, t *kinds.Tenant, h kinds.Handler) ([]resource.Document, error) {
+	docs, err := h.Read(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	docs, notes := resource.Disambiguate(docs)
+	for _, n := range notes {
+		t.Warnf("%s", n)
+	}
+	return docs, nil
 }
 
 // commitSnapshot compares the new files with HEAD (not with the working

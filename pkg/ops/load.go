@@ -120,7 +120,7 @@ func readLive(ctx context.Context, env Env, t *kinds.Tenant, hs []kinds.Handler)
 		if _, ok := need[h.Kind()]; !ok {
 			continue
 		}
-		d, err := h.Read(ctx, t)
+		d, err := readKind(ctx, t, h)
 		if err != nil {
 			errs = append(errs, fmt.Sprintf("%s: %s", h.Folder(), oneLine(err)))
 			continue

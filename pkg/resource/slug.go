@@ -3,6 +3,7 @@ package resource
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"regexp"
 	"strings"
 )
 
@@ -35,7 +36,7 @@ func Slug(name string) string {
 		// "con.txt" is as unusable on Windows as "con".
 		readable = "_" + readable
 	}
-	if readable == name && readable != "" {
+	if readable == name && readable != "" && !hashedShape.MatchString(readable) {
 		return readable
 	}
 	sum := sha256.Sum256([]byte(name))
@@ -73,6 +74,11 @@ func readablePart(name string) string {
 	}
 	return s
 }
+
+// hashedShape matches slugs that end like a hashed one. A name of that
+// shape is hashed too, or "Finance" (slug finance-b696d755) and a resource
+// literally named "finance-b696d755" would share a file.
+var hashedShape = regexp.MustCompile(`-[0-9a-f]{8}$`)
 
 // reservedBase reports slugs whose part before the first dot is a Windows
 // device name.
