@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path"
 	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
-	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/qlikops/qlikops/pkg/resource"
 )
@@ -49,12 +49,9 @@ func Decode(l Layout, kinds []string, files Files) ([]resource.Document, error) 
 	var docs []resource.Document
 	var errs []error
 	seen := map[resource.Key]string{}
-	for _, p := range sortedPaths(files) {
+	for _, p := range docPaths(l, folders, files) {
 		top, _, _ := strings.Cut(p, "/")
-		kind, ok := folders[top]
-		if !ok || !isDocPath(l.Files(kind), p) {
-			continue
-		}
+		kind := folders[top]
 		d, err := DecodeFile(p, files[p])
 		if err != nil {
 			errs = append(errs, err)
@@ -79,11 +76,45 @@ func Decode(l Layout, kinds []string, files Files) ([]resource.Document, error) 
 	return docs, nil
 }
 
-func isDocPath(fl resource.FileLayout, p string) bool {
-	if fl.Bundle != "" {
-		return path.Base(p) == fl.Bundle
+// docPaths lists the document files among files, sorted. In a bundle
+// folder only the outermost file of the bundle's name is a document: a
+// theme whose own archive holds a theme.yaml must not look like a second
+// theme.
+func docPaths(l Layout, folders map[string]string, files Files) []string {
+	var out []string
+	var bundles []string // folders of accepted bundle documents
+	paths := sortedPaths(files)
+	sort.SliceStable(paths, func(i, j int) bool { return strings.Count(paths[i], "/") < strings.Count(paths[j], "/") })
+	for _, p := range paths {
+		top, _, _ := strings.Cut(p, "/")
+		kind, ok := folders[top]
+		if !ok {
+			continue
+		}
+		fl := l.Files(kind)
+		if fl.Bundle == "" {
+			if path.Ext(p) == ".yaml" {
+				out = append(out, p)
+			}
+			continue
+		}
+		if path.Base(p) != fl.Bundle || insideAny(p, bundles) {
+			continue
+		}
+		bundles = append(bundles, path.Dir(p)+"/")
+		out = append(out, p)
 	}
-	return path.Ext(p) == ".yaml"
+	sort.Strings(out)
+	return out
+}
+
+func insideAny(p string, dirs []string) bool {
+	for _, d := range dirs {
+		if strings.HasPrefix(p, d) {
+			return true
+		}
+	}
+	return false
 }
 
 // sideFiles collects the side files of the document at docPath.
@@ -116,7 +147,7 @@ func DecodeFile(name string, data []byte) (resource.Document, error) {
 	if err != nil {
 		return d, err
 	}
-	jsonBytes, err := sigsyaml.YAMLToJSON(data)
+	jsonBytes, err := nodeToJSON(root)
 	if err != nil {
 		return d, &FileError{File: name, Msg: err.Error()}
 	}
@@ -171,4 +202,64 @@ func sortedPaths(files Files) []string {
 	}
 	sort.Strings(ps)
 	return ps
+}
+
+// nodeToJSON converts with YAML 1.2 rules, the same the encoder writes by:
+// a bare no or y is a string here, as it is in the files we write.
+func nodeToJSON(root *yaml.Node) ([]byte, error) {
+	var v any
+	if err := root.Decode(&v); err != nil {
+		return nil, err
+	}
+	v, err := jsonCompatible(v)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(v)
+}
+
+// jsonCompatible rejects what JSON cannot hold (non-string keys) instead of
+// guessing a conversion.
+func jsonCompatible(v any) (any, error) {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, x := range t {
+			c, err := jsonCompatible(x)
+			if err != nil {
+				return nil, err
+			}
+			t[k] = c
+		}
+		return t, nil
+	case map[any]any:
+		out := make(map[string]any, len(t))
+		for k, x := range t {
+			ks, ok := k.(string)
+			if !ok {
+				return nil, fmt.Errorf("mapping key %v is not a string", k)
+			}
+			c, err := jsonCompatible(x)
+			if err != nil {
+				return nil, err
+			}
+			out[ks] = c
+		}
+		return out, nil
+	case []any:
+		for i, x := range t {
+			c, err := jsonCompatible(x)
+			if err != nil {
+				return nil, err
+			}
+			t[i] = c
+		}
+		return t, nil
+	case float64:
+		if math.IsInf(t, 0) || math.IsNaN(t) {
+			return nil, fmt.Errorf("number %v cannot be represented", t)
+		}
+		return t, nil
+	default:
+		return t, nil
+	}
 }

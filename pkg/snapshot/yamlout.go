@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -67,35 +69,43 @@ func toNode(v any) (*yaml.Node, error) {
 			if err != nil {
 				return nil, err
 			}
-			flow = flow && val.Kind == yaml.ScalarNode && !multiline(val)
+			flow = flow && val.Kind == yaml.ScalarNode && !strings.Contains(val.Value, "\n")
 			n.Content = append(n.Content, val)
 		}
 		if flow {
 			n.Style = yaml.FlowStyle
 		}
 		return n, nil
+	case string:
+		// The encoder quotes a !!str whose plain form would read as another
+		// type ("true", "1.0", "null"), so building the node by hand is safe
+		// and much faster than Node.Encode's reflection.
+		n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: t}
+		if strings.Contains(t, "\n") {
+			n.Style = textStyle(t)
+		}
+		return n, nil
+	case bool:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(t)}, nil
+	case nil:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}, nil
 	default:
 		n := &yaml.Node{}
 		if err := n.Encode(t); err != nil {
 			return nil, fmt.Errorf("encode %v: %w", t, err)
 		}
-		if s, ok := t.(string); ok && multilineString(s) {
-			n.Style = yaml.LiteralStyle
-		}
 		return n, nil
 	}
 }
 
+// scalar is a mapping key. Keys never become blocks: control characters
+// put them in double quotes.
 func scalar(s string) *yaml.Node {
-	n := &yaml.Node{}
-	_ = n.Encode(s)
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	if strings.ContainsAny(s, "\n\r\t") {
+		n.Style = yaml.DoubleQuotedStyle
+	}
 	return n
-}
-
-func multiline(n *yaml.Node) bool { return n.Style == yaml.LiteralStyle }
-
-func multilineString(s string) bool {
-	return bytes.ContainsRune([]byte(s), '\n')
 }
 
 func orderedKeys(m map[string]any) []string {
@@ -118,4 +128,18 @@ func orderedKeys(m map[string]any) []string {
 		return keys[i] < keys[j]
 	})
 	return keys
+}
+
+// textStyle writes multi-line text as a literal block, which diffs line by
+// line, when the block reads back as exactly the same text. yaml.v3 gets
+// some blocks wrong (a line starting with a tab, a lone newline), and those
+// are written double-quoted instead.
+func textStyle(s string) yaml.Style {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Style: yaml.LiteralStyle}
+	b, err := yaml.Marshal(&yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{n}})
+	var back []string
+	if err == nil && yaml.Unmarshal(b, &back) == nil && len(back) == 1 && back[0] == s {
+		return yaml.LiteralStyle
+	}
+	return yaml.DoubleQuotedStyle
 }
