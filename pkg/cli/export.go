@@ -32,6 +32,14 @@ func (o *exportOptions) run(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	if o.stderrIsTTY() {
+		env.Progress = func(kind string, done, total int) {
+			fmt.Fprintf(o.stderr, "\rread %d/%d kinds (%s)\033[K", done, total, kind)
+			if done == total {
+				fmt.Fprint(o.stderr, "\r\033[K")
+			}
+		}
+	}
 	res, err := ops.Export(cmd.Context(), env)
 	if err != nil {
 		return err

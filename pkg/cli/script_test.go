@@ -65,6 +65,9 @@ func TestScripts(t *testing.T) {
 			"simstart":       cmdSimStart,
 			"simstart-oauth": cmdSimStartOAuth,
 			"simctl":         cmdSimCtl,
+
+			"simstart-faults": cmdSimStartFaults,
+			"simfaults":       cmdSimFaults,
 		},
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -31,6 +32,8 @@ type Env struct {
 	Version  string
 	// Secrets supplies placeholder values to apply.
 	Secrets *secrets.Store
+	// Progress, if set, is told each time a kind has been read.
+	Progress func(kind string, done, total int)
 }
 
 func (e Env) now() time.Time {
@@ -70,7 +73,7 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 
 	m := Manifest{Tool: "qlikops " + env.Version, Tenant: hostOf(env.Client.TenantURL()), StartedAt: env.now()}
 	t := kinds.NewTenant(env.Client)
-	docs, reports := readKinds(ctx, t, hs)
+	docs, reports := readKinds(ctx, t, hs, env.Progress)
 	if err := ctx.Err(); err != nil {
 		return ExportResult{}, err
 	}
@@ -95,13 +98,21 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 
 // readKinds reads every selected kind in parallel. Users and groups are
 // loaded once by the tenant directory whichever kind asks first.
-func readKinds(ctx context.Context, t *kinds.Tenant, hs []kinds.Handler) ([]resource.Document, []KindReport) {
+func readKinds(ctx context.Context, t *kinds.Tenant, hs []kinds.Handler, progress func(string, int, int)) ([]resource.Document, []KindReport) {
 	reports := make([]KindReport, len(hs))
 	perKind := make([][]resource.Document, len(hs))
 	var g errgroup.Group
+	var mu sync.Mutex
+	done := 0
 	for i, h := range hs {
 		g.Go(func() error {
 			docs, err := readKind(ctx, t, h)
+			if progress != nil {
+				mu.Lock()
+				done++
+				progress(h.Folder(), done, len(hs))
+				mu.Unlock()
+			}
 			reports[i] = KindReport{Kind: h.Kind(), Folder: h.Folder(), Status: KindOK, Count: len(docs)}
 			if err != nil {
 				reports[i] = KindReport{Kind: h.Kind(), Folder: h.Folder(), Status: KindFailed, Error: oneLine(err)}
