@@ -28,6 +28,11 @@ func (d *demo) backup(context.Context) error {
 		return err
 	}
 	fmt.Fprintf(d.out, "\nOne document per resource, references by name. spaces/finance-b696d755.yaml:\n%s", doc)
+	conn, err := os.ReadFile(filepath.Join(d.repo, "data-connections", "finance-b696d755", "finance-snowflake-608fe9ba.yaml"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(d.out, "\nSecrets never reach Git; they become placeholders to re-enter on restore:\n%s", conn)
 	d.say("Nothing changed in the tenant, so a second export makes no commit.")
 	return d.qlikops(0, "export", "--repo", d.repo)
 }

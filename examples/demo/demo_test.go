@@ -25,8 +25,12 @@ func TestDemo(t *testing.T) {
 	if err := run(&out, filepath.Join(bin, "qlikops"), filepath.Join(bin, "qliksim"), "../demo-tenant"); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
+	if strings.Contains(out.String(), "FAKE-") {
+		t.Errorf("the demo printed a seeded secret:\n%s", out.String())
+	}
 	for _, want := range []string{
 		"- Space HR Confidential",
+		"password: ${secret:data-connections/Finance/Finance Snowflake/password}",
 		"- spec.members[user=bob.smith@example.com]",
 		"done create Space HR Confidential",
 		"No drift",
