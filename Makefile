@@ -4,7 +4,15 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/qlikops/qlikops/pkg/cli.Version=$(VERSION) -X github.com/qlikops/qlikops/pkg/qlik.Version=$(VERSION)
 
-.PHONY: build demo test unit conformance lint bench fuzz clean
+# Fuzz targets as package:Target. `make test` runs each for FUZZ_SHORT inputs
+# (a count, not a duration: a time limit can end a run mid-input and fail it);
+# `make fuzz` runs each for FUZZTIME.
+FUZZ_TARGETS := ./pkg/snapshot:FuzzDecodeFile ./pkg/resource:FuzzSlug ./pkg/secrets:FuzzPlaceholders \
+                ./pkg/archive:FuzzUnpack ./pkg/kinds:FuzzNormalize
+FUZZ_SHORT ?= 3000x
+FUZZTIME   ?= 2m
+
+.PHONY: build demo test unit conformance lint bench fuzz fuzz-short clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/qlikops ./cmd/qlikops
@@ -13,7 +21,7 @@ build:
 demo: build
 	$(GO) run ./examples/demo --qlikops bin/qlikops --qliksim bin/qliksim --seed examples/demo-tenant
 
-test: lint unit conformance
+test: lint unit fuzz-short conformance
 
 lint:
 	@out=$$(gofmt -l cmd pkg schemas examples); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -27,6 +35,16 @@ conformance:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+fuzz-short:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZ_SHORT)
+
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
 
 clean:
 	rm -rf bin
