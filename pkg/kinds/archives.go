@@ -61,7 +61,7 @@ func (a archiveKind) Read(ctx context.Context, t *Tenant) ([]resource.Document, 
 		return nil, fmt.Errorf("read %s: %w", a.folder, err)
 	}
 	if list.Data == nil {
-		return nil, fmt.Errorf("read %s: the response has no data list", a.folder)
+		return nil, fmt.Errorf("GET %s: the response has no data list", a.path)
 	}
 	docs := make([]resource.Document, len(list.Data))
 	err := forEach(ctx, len(list.Data), func(ctx context.Context, i int) error {
@@ -72,8 +72,7 @@ func (a archiveKind) Read(ctx context.Context, t *Tenant) ([]resource.Document, 
 	if err != nil {
 		return nil, err
 	}
-	resource.Sort(docs)
-	return docs, nil
+	return sorted(docs)
 }
 
 func (a archiveKind) readOne(ctx context.Context, t *Tenant, m apiArchive) (resource.Document, error) {

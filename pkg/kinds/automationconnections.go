@@ -80,8 +80,7 @@ func (AutomationConnections) Read(ctx context.Context, t *Tenant) ([]resource.Do
 	if err != nil {
 		return nil, err
 	}
-	resource.Sort(docs)
-	return docs, nil
+	return sorted(docs)
 }
 
 func normalizeAutomationConnection(ctx context.Context, t *Tenant, c apiAutomationConnection) (resource.Document, error) {

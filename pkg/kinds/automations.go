@@ -35,10 +35,13 @@ type automationSpec struct {
 }
 
 type schedule struct {
-	StartAt  string `json:"startAt,omitempty"`
-	StopAt   string `json:"stopAt,omitempty"`
-	Interval int    `json:"interval,omitempty"`
-	Timezone string `json:"timezone,omitempty"`
+	// Recurrence is an RFC 5545 RRULE; Qlik's client types have it though
+	// the OpenAPI file does not, and it wins over Interval.
+	Recurrence string `json:"recurrence,omitempty"`
+	StartAt    string `json:"startAt,omitempty"`
+	StopAt     string `json:"stopAt,omitempty"`
+	Interval   int    `json:"interval,omitempty"`
+	Timezone   string `json:"timezone,omitempty"`
 }
 
 type apiAutomation struct {
@@ -95,8 +98,7 @@ func (Automations) Read(ctx context.Context, t *Tenant) ([]resource.Document, er
 	if err != nil {
 		return nil, err
 	}
-	resource.Sort(docs)
-	return docs, nil
+	return sorted(docs)
 }
 
 func readAutomation(ctx context.Context, t *Tenant, a apiAutomation) (resource.Document, error) {

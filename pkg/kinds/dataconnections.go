@@ -88,8 +88,7 @@ func (DataConnections) Read(ctx context.Context, t *Tenant) ([]resource.Document
 			out = append(out, d)
 		}
 	}
-	resource.Sort(out)
-	return out, nil
+	return sorted(out)
 }
 
 // readDataConnection normalizes one connection. The list lacks

@@ -130,8 +130,7 @@ func (Glossaries) Read(ctx context.Context, t *Tenant) ([]resource.Document, err
 	if err != nil {
 		return nil, err
 	}
-	resource.Sort(docs)
-	return docs, nil
+	return sorted(docs)
 }
 
 func readGlossary(ctx context.Context, t *Tenant, g apiGlossary) (resource.Document, error) {

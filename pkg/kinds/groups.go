@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 
 	"github.com/qlikops/qlikops/pkg/resource"
@@ -44,8 +45,7 @@ func (Groups) Read(ctx context.Context, t *Tenant) ([]resource.Document, error) 
 		}
 		docs = append(docs, d)
 	}
-	resource.Sort(docs)
-	return docs, nil
+	return sorted(docs)
 }
 
 func (Groups) Create(ctx context.Context, t *Tenant, want resource.Document) (Result, error) {
@@ -102,7 +102,7 @@ func (Groups) Update(ctx context.Context, t *Tenant, want, have resource.Documen
 	if len(ops) == 0 {
 		return res, nil
 	}
-	return res, t.API.Do(ctx, http.MethodPatch, "/api/v1/groups/"+have.Metadata.ID, ops, nil)
+	return res, t.API.Do(ctx, http.MethodPatch, "/api/v1/groups/"+url.PathEscape(have.Metadata.ID), ops, nil)
 }
 
 func (Groups) Delete(ctx context.Context, t *Tenant, have resource.Document) (Result, error) {
@@ -113,7 +113,7 @@ func (Groups) Delete(ctx context.Context, t *Tenant, have resource.Document) (Re
 	if s.ProviderType != "custom" {
 		return Result{Skipped: "identity-provider groups are removed by the identity provider"}, nil
 	}
-	if err := t.API.Do(ctx, http.MethodDelete, "/api/v1/groups/"+have.Metadata.ID, nil, nil); err != nil {
+	if err := t.API.Do(ctx, http.MethodDelete, "/api/v1/groups/"+url.PathEscape(have.Metadata.ID), nil, nil); err != nil {
 		return Result{}, err
 	}
 	t.rememberGroup(apiGroup{ID: have.Metadata.ID}, true)

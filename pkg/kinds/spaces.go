@@ -3,6 +3,7 @@ package kinds
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"sort"
 
 	"github.com/qlikops/qlikops/pkg/resource"
@@ -86,12 +87,11 @@ func (Spaces) Read(ctx context.Context, t *Tenant) ([]resource.Document, error) 
 	if err != nil {
 		return nil, err
 	}
-	resource.Sort(docs)
-	return docs, nil
+	return sorted(docs)
 }
 
 func readSpace(ctx context.Context, t *Tenant, sp apiSpace) (resource.Document, error) {
-	rows, err := listAll[apiAssignment](ctx, t.API, "/api/v1/spaces/"+sp.ID+"/assignments", 100)
+	rows, err := listAll[apiAssignment](ctx, t.API, "/api/v1/spaces/"+url.PathEscape(sp.ID)+"/assignments", 100)
 	if err != nil {
 		return resource.Document{}, fmt.Errorf("read members of space %q: %w", sp.Name, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 
 	"github.com/qlikops/qlikops/pkg/resource"
 )
@@ -48,7 +49,7 @@ func (Spaces) Update(ctx context.Context, t *Tenant, want, have resource.Documen
 	if ws.Type != hs.Type {
 		return Result{}, fmt.Errorf("%s: type is immutable in Qlik (%s in the tenant, %s in Git); delete the space or change Git", want.Key(), hs.Type, ws.Type)
 	}
-	rows, err := listAll[apiAssignment](ctx, t.API, "/api/v1/spaces/"+have.Metadata.ID+"/assignments", 100)
+	rows, err := listAll[apiAssignment](ctx, t.API, "/api/v1/spaces/"+url.PathEscape(have.Metadata.ID)+"/assignments", 100)
 	if err != nil {
 		return Result{}, fmt.Errorf("read members of space %q: %w", have.Metadata.Name, err)
 	}
@@ -78,7 +79,7 @@ func reconcileSpace(ctx context.Context, t *Tenant, id, name string, want, have 
 		}
 	}
 	if len(ops) > 0 {
-		if err := t.API.Do(ctx, http.MethodPatch, "/api/v1/spaces/"+id, ops, nil); err != nil {
+		if err := t.API.Do(ctx, http.MethodPatch, "/api/v1/spaces/"+url.PathEscape(id), ops, nil); err != nil {
 			return res, err
 		}
 	}
@@ -99,7 +100,7 @@ func reconcileMembers(ctx context.Context, t *Tenant, spaceID string, want []mem
 	}
 	var unresolved []string
 	seen := map[assignee]bool{}
-	base := "/api/v1/spaces/" + spaceID + "/assignments"
+	base := "/api/v1/spaces/" + url.PathEscape(spaceID) + "/assignments"
 	for _, m := range want {
 		who, ok, err := resolveMember(ctx, t, m)
 		if err != nil {
@@ -116,7 +117,7 @@ func reconcileMembers(ctx context.Context, t *Tenant, spaceID string, want []mem
 			body := map[string]any{"type": who.typ, "assigneeId": who.id, "roles": m.Roles}
 			err = t.API.Do(ctx, http.MethodPost, base, body, nil)
 		case !sameStrings(cur.Roles, m.Roles):
-			err = t.API.Do(ctx, http.MethodPut, base+"/"+cur.ID, map[string]any{"roles": m.Roles}, nil)
+			err = t.API.Do(ctx, http.MethodPut, base+"/"+url.PathEscape(cur.ID), map[string]any{"roles": m.Roles}, nil)
 		}
 		if err != nil {
 			return unresolved, fmt.Errorf("%s: %w", m.ref(), err)
@@ -126,7 +127,7 @@ func reconcileMembers(ctx context.Context, t *Tenant, spaceID string, want []mem
 		if seen[who] || who.typ == "bot" {
 			continue
 		}
-		if err := t.API.Do(ctx, http.MethodDelete, base+"/"+a.ID, nil, nil); err != nil {
+		if err := t.API.Do(ctx, http.MethodDelete, base+"/"+url.PathEscape(a.ID), nil, nil); err != nil {
 			return unresolved, fmt.Errorf("remove %s %s: %w", who.typ, who.id, err)
 		}
 	}
@@ -143,7 +144,7 @@ func resolveMember(ctx context.Context, t *Tenant, m member) (assignee, bool, er
 }
 
 func (Spaces) Delete(ctx context.Context, t *Tenant, have resource.Document) (Result, error) {
-	if err := t.API.Do(ctx, http.MethodDelete, "/api/v1/spaces/"+have.Metadata.ID, nil, nil); err != nil {
+	if err := t.API.Do(ctx, http.MethodDelete, "/api/v1/spaces/"+url.PathEscape(have.Metadata.ID), nil, nil); err != nil {
 		return Result{}, err
 	}
 	t.rememberSpace(have.Metadata.ID, have.Metadata.Name, true)

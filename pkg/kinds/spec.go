@@ -7,6 +7,7 @@ import (
 
 	"github.com/qlikops/qlikops/pkg/diff"
 	"github.com/qlikops/qlikops/pkg/resource"
+	"github.com/qlikops/qlikops/pkg/snapshot"
 )
 
 // toDoc builds a canonical document from a typed spec. omitempty tags on the
@@ -21,6 +22,20 @@ func toDoc(kind, name, id string, spec any) (resource.Document, error) {
 		return resource.Document{}, fmt.Errorf("%s %q: %w", kind, name, err)
 	}
 	return resource.New(kind, name, id, m), nil
+}
+
+// sorted validates the documents built from API responses against their
+// schema and sorts them. A resource the tenant describes in a way qlikops
+// cannot store (no name, an unknown space type) fails the read of its kind
+// instead of reaching the repo as a file that plan and apply would refuse.
+func sorted(docs []resource.Document) ([]resource.Document, error) {
+	for _, d := range docs {
+		if err := snapshot.Validate(d); err != nil {
+			return nil, fmt.Errorf("unexpected resource from the API: %w", err)
+		}
+	}
+	resource.Sort(docs)
+	return docs, nil
 }
 
 // specOf decodes a document's spec into the kind's typed spec. Documents are

@@ -104,13 +104,26 @@ func (t *Tenant) load(ctx context.Context) error {
 			t.loadErr = fmt.Errorf("read groups: %w", err)
 			return
 		}
+		// The directory is keyed by id: an item without one would silently
+		// merge with another.
+		for _, u := range users {
+			if u.ID == "" {
+				t.loadErr = fmt.Errorf("read users: user %q has no id", u.ref())
+				return
+			}
+		}
+		byID := map[string]apiGroup{}
+		for _, g := range groups {
+			if _, dup := byID[g.ID]; dup || g.ID == "" {
+				t.loadErr = fmt.Errorf("read groups: group %q has a missing or repeated id %q", g.Name, g.ID)
+				return
+			}
+			byID[g.ID] = g
+		}
 		t.mu.Lock()
 		defer t.mu.Unlock()
 		t.users = users
-		t.groups = map[string]apiGroup{}
-		for _, g := range groups {
-			t.groups[g.ID] = g
-		}
+		t.groups = byID
 	})
 	return t.loadErr
 }

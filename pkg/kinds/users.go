@@ -3,6 +3,7 @@ package kinds
 import (
 	"context"
 	"net/http"
+	"net/url"
 
 	"github.com/qlikops/qlikops/pkg/resource"
 )
@@ -59,8 +60,7 @@ func (Users) Read(ctx context.Context, t *Tenant) ([]resource.Document, error) {
 		}
 		docs = append(docs, d)
 	}
-	resource.Sort(docs)
-	return docs, nil
+	return sorted(docs)
 }
 
 func customGroupNames(gs []apiGroupRef) []string {
@@ -118,7 +118,7 @@ func (Users) Update(ctx context.Context, t *Tenant, want, have resource.Document
 	if len(ops) == 0 {
 		return res, nil
 	}
-	return res, t.API.Do(ctx, http.MethodPatch, "/api/v1/users/"+have.Metadata.ID, ops, nil)
+	return res, t.API.Do(ctx, http.MethodPatch, "/api/v1/users/"+url.PathEscape(have.Metadata.ID), ops, nil)
 }
 
 // userGroupRefs builds the full assignedGroups value: the wanted custom

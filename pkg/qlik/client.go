@@ -191,6 +191,12 @@ func (c *Client) resolve(path string, q url.Values) (*url.URL, string, error) {
 		u = p
 	}
 	u.Fragment, u.User = "", nil
+	// An id from an API response ends up in paths; whatever it holds, a
+	// request must stay on the resource it names. Dot segments (even
+	// percent-encoded ones) could walk to another endpoint.
+	if hasDotSegment(u.Path) {
+		return nil, "", fmt.Errorf("qlik: refusing path with a . or .. segment: %q", redactQuery(u.EscapedPath()))
+	}
 	if len(q) > 0 {
 		merged := u.Query()
 		for k, v := range q {
@@ -325,3 +331,12 @@ type decodeError struct{ err error }
 
 func (e *decodeError) Error() string { return "invalid JSON response: " + e.err.Error() }
 func (e *decodeError) Unwrap() error { return e.err }
+
+func hasDotSegment(p string) bool {
+	for _, seg := range strings.Split(p, "/") {
+		if seg == "." || seg == ".." {
+			return true
+		}
+	}
+	return false
+}

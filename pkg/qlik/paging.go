@@ -97,12 +97,12 @@ func (c *Client) ListPages(ctx context.Context, path string, opts ListOptions, f
 			return fmt.Errorf("GET %s: page %d repeats the previous page: stopping to avoid an endless loop", displayPath(path), n)
 		}
 		lastHash = h
-		for _, it := range page.Items {
+		for i, it := range page.Items {
 			if err := fn(it); err != nil {
 				if errors.Is(err, ErrStop) {
 					return nil
 				}
-				return err
+				return fmt.Errorf("GET %s: page %d, item %d: %w", displayPath(path), n, i+1, err)
 			}
 		}
 		if req, err = pager.NextPage(page); err != nil {
@@ -129,10 +129,13 @@ func (c *Client) fetchPage(ctx context.Context, req *PageRequest, key string) (*
 		return nil, fmt.Errorf("GET %s: list response has no %q array", displayPath(req.Path), key)
 	}
 	p := &Page{Request: *req, Body: raw}
-	if !isNull(items) {
-		if err := json.Unmarshal(items, &p.Items); err != nil {
-			return nil, fmt.Errorf("GET %s: %q is not an array: %w", displayPath(req.Path), key, err)
-		}
+	// null is not an empty list: a response that does not say "nothing
+	// here" must not be read as nothing here (safety rule 1).
+	if isNull(items) {
+		return nil, fmt.Errorf("GET %s: %q is null, not a list", displayPath(req.Path), key)
+	}
+	if err := json.Unmarshal(items, &p.Items); err != nil {
+		return nil, fmt.Errorf("GET %s: %q is not an array: %w", displayPath(req.Path), key, err)
 	}
 	if links, ok := top["links"]; ok && !isNull(links) {
 		p.HasLinks = true

@@ -3,6 +3,7 @@ package qlik
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -165,8 +166,9 @@ func TestListCallbackStop(t *testing.T) {
 		t.Errorf("err=%v n=%d hits=%d", err, n, hits.get())
 	}
 	boom := fmt.Errorf("boom")
-	if err := c.ListAll(context.Background(), "/x", nil, func(json.RawMessage) error { return boom }); err != boom {
-		t.Errorf("callback error not returned: %v", err)
+	err = c.ListAll(context.Background(), "/x", nil, func(json.RawMessage) error { return boom })
+	if !errors.Is(err, boom) || err.Error() != "GET /x: page 1, item 1: boom" {
+		t.Errorf("callback error not returned with its place: %v", err)
 	}
 }
 

@@ -2,6 +2,8 @@ package snapshot
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"gopkg.in/yaml.v3"
 
+	"github.com/qlikops/qlikops/pkg/resource"
 	"github.com/qlikops/qlikops/schemas"
 )
 
@@ -161,4 +164,32 @@ func child(n *yaml.Node, seg string) (*yaml.Node, int) {
 		}
 	}
 	return nil, 0
+}
+
+// Validate checks a document built in memory (one just read from a tenant)
+// against its kind's schema, so that export never writes a file that plan
+// and apply would then refuse. The error names the resource and the field.
+func Validate(d resource.Document) error {
+	d.Files = nil
+	b, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("%s: %w", d.Key(), err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	if err != nil {
+		return fmt.Errorf("%s: %w", d.Key(), err)
+	}
+	sch, err := schemaFor(d.Kind)
+	if err != nil {
+		return fmt.Errorf("%s: %w", d.Key(), err)
+	}
+	if err := sch.Validate(inst); err != nil {
+		var ve *jsonschema.ValidationError
+		if errors.As(err, &ve) {
+			leaf := deepestCause(ve)
+			return fmt.Errorf("%s (id %q): field %s: %s", d.Key(), d.Metadata.ID, fieldPath(leaf.InstanceLocation), leafMessage(leaf))
+		}
+		return fmt.Errorf("%s: %w", d.Key(), err)
+	}
+	return nil
 }

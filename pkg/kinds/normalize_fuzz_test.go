@@ -1,0 +1,319 @@
+package kinds
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"path"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/qlikops/qlikops/pkg/qlik"
+	"github.com/qlikops/qlikops/pkg/resource"
+	"github.com/qlikops/qlikops/pkg/secrets"
+	"github.com/qlikops/qlikops/pkg/snapshot"
+)
+
+// fakeAPI is a minimal tenant for driving one handler's decode and
+// normalize step (or its payload building) without the simulator: fixed
+// users, groups and spaces, every other list empty, except one endpoint
+// whose items, or one item, the test sets. Writes are recorded and answered
+// with a small created object.
+type fakeAPI struct {
+	mu     sync.Mutex
+	lists  map[string]string // path -> whole response body
+	items  map[string]string // path -> single GET body
+	writes []recorded
+}
+
+type recorded struct {
+	method, path, ctype string
+	body                []byte
+}
+
+const (
+	fakeUsers  = `{"data":[{"id":"u1","subject":"auth0|jane","email":"jane@example.com","name":"Jane","status":"active","assignedGroups":[{"id":"g1","name":"Custom","providerType":"custom"}]}]}`
+	fakeGroups = `{"data":[{"id":"g1","name":"Custom","providerType":"custom","status":"active"},{"id":"g2","name":"IdP","providerType":"idp","status":"active"}]}`
+	fakeSpaces = `{"data":[{"id":"s1","name":"Finance","type":"managed","ownerId":"u1"}]}`
+)
+
+func newFakeAPI() *fakeAPI {
+	return &fakeAPI{lists: map[string]string{
+		"/api/v1/users":  fakeUsers,
+		"/api/v1/groups": fakeGroups,
+		"/api/v1/spaces": fakeSpaces,
+	}, items: map[string]string{}}
+}
+
+func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	if r.Method != http.MethodGet {
+		f.writes = append(f.writes, recorded{r.Method, r.URL.Path, r.Header.Get("Content-Type"), body})
+		if r.Method == http.MethodDelete {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+		fmt.Fprint(w, `{"id":"new1","name":"created","state":"enabled","ownerId":"u1","spaceId":"s1"}`)
+		return
+	}
+	p := r.URL.Path
+	if b, ok := f.lists[p]; ok {
+		fmt.Fprint(w, b)
+		return
+	}
+	if b, ok := f.items[p]; ok {
+		fmt.Fprint(w, b)
+		return
+	}
+	switch {
+	case strings.HasSuffix(p, "/file"):
+		w.Header().Set("Content-Type", "application/zip")
+		w.Write(fakeZip)
+	case strings.HasSuffix(p, "/assignments"), strings.HasSuffix(p, "/categories"), strings.HasSuffix(p, "/terms"):
+		fmt.Fprint(w, `{"data":[]}`)
+	case strings.Count(p, "/") >= 4:
+		// A single resource nobody set: answer an empty object.
+		fmt.Fprint(w, `{}`)
+	default:
+		fmt.Fprint(w, `{"data":[]}`)
+	}
+}
+
+var fakeZip = func() []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	fw, _ := zw.Create("theme.json")
+	fw.Write([]byte(`{"color":"#fff"}`))
+	fw, _ = zw.Create("corp.qext")
+	fw.Write([]byte(`{"name":"Corp","type":"theme"}`))
+	zw.Close()
+	return buf.Bytes()
+}()
+
+func (f *fakeAPI) tenant(t testing.TB, url string) *Tenant {
+	c, err := qlik.New(qlik.Config{TenantURL: url, APIKey: "fuzz-api-key-123", Tier1PerMin: -1, Tier2PerMin: -1, MaxRetries: -1, RetryBackoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn := NewTenant(c)
+	tn.Secrets = secrets.NewStore(map[string]string{"data-connections/Finance/x/password": "pw"}, nil)
+	return tn
+}
+
+// readTarget is one handler and the list endpoint that feeds it. item says
+// whether the same item also answers the per-item GET the handler makes.
+type readTarget struct {
+	h        Handler
+	list     string
+	itemPath func(id string) string
+}
+
+var readTargets = []readTarget{
+	{Groups{}, "/api/v1/groups", nil},
+	{Users{}, "/api/v1/users", nil},
+	{Spaces{}, "/api/v1/spaces", nil},
+	{Spaces{}, "/api/v1/spaces/s1/assignments", nil},
+	{DataConnections{}, "/api/v1/data-connections", func(id string) string { return "/api/v1/data-connections/" + id }},
+	{Automations{}, "/api/v1/automations", func(id string) string { return "/api/v1/automations/" + id }},
+	{AutomationConnections{}, "/api/v1/automation-connections", func(id string) string { return "/api/v1/automation-connections/" + id }},
+	{Glossaries{}, "/api/v1/glossaries", nil},
+	{Glossaries{}, "/api/v1/glossaries/gl1/terms", nil},
+	{Themes, "/api/v1/themes", nil},
+	{Extensions, "/api/v1/extensions", nil},
+}
+
+// readWith serves item as the only element of target's list and runs Read.
+func readWith(t *testing.T, target readTarget, item []byte) ([]resource.Document, error) {
+	f := newFakeAPI()
+	f.lists[target.list] = `{"data":[` + string(item) + `]}`
+	if strings.HasPrefix(target.list, "/api/v1/glossaries/gl1/") {
+		f.lists["/api/v1/glossaries"] = `{"data":[{"id":"gl1","name":"G","spaceId":"s1"}]}`
+	}
+	if target.list == "/api/v1/spaces/s1/assignments" {
+		f.lists["/api/v1/spaces"] = fakeSpaces
+	}
+	if target.itemPath != nil {
+		var probe struct {
+			ID  any `json:"id"`
+			QID any `json:"qID"`
+		}
+		_ = json.Unmarshal(item, &probe)
+		for _, id := range []any{probe.ID, probe.QID} {
+			if s, ok := id.(string); ok && s != "" && !strings.ContainsAny(s, "/?#%") {
+				f.items[target.itemPath(s)] = string(item)
+			}
+		}
+	}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return target.h.Read(ctx, f.tenant(t, srv.URL))
+}
+
+// checkDocs asserts what export needs of a successful read: documents of the
+// handler's kind that encode to files under its folder and decode back to
+// themselves.
+func checkDocs(t *testing.T, h Handler, item []byte, docs []resource.Document, skipKnown bool) {
+	t.Helper()
+	reg := Default()
+	for _, d := range docs {
+		if d.Kind != h.Kind() {
+			t.Fatalf("%s read gave a %s document", h.Kind(), d.Kind)
+		}
+	}
+	files, err := snapshot.Encode(reg, docs)
+	if err != nil {
+		t.Fatalf("item %s: read %s, which does not encode: %v", item, h.Kind(), err)
+	}
+	for p := range files {
+		if p != path.Clean(p) || strings.HasPrefix(p, "../") || strings.Contains(p, "/../") {
+			t.Fatalf("item %s: unclean path %q", item, p)
+		}
+		top, _, _ := strings.Cut(p, "/")
+		if top != h.Folder() && top != snapshot.SchemaDir {
+			t.Fatalf("item %s: %s file written outside %s/: %q", item, h.Kind(), h.Folder(), p)
+		}
+	}
+	back, err := snapshot.Decode(reg, []string{h.Kind()}, files)
+	var fe *snapshot.FileError
+	if skipKnown && err != nil && errors.As(err, &fe) && knownMissingField(fe) {
+		// Known and kept failing in TestReadHostileListItems: an item that
+		// lacks a field the schema requires (name, connectorId, type...),
+		// or holds a value the schema does not know (providerType "saml"),
+		// is exported as a document that plan and apply then refuse.
+		// Remove this skip once Read refuses such items.
+		t.Skip("BUG: item lacking a required field is read as an invalid document: ", err)
+	}
+	if err != nil {
+		t.Fatalf("item %s: %s documents read from the API do not decode from the repo:\n%v", item, h.Kind(), err)
+	}
+	want := make([]resource.Document, len(docs))
+	for i, d := range docs {
+		want[i], _ = resource.Canonical(d)
+		if len(want[i].Files) == 0 {
+			want[i].Files = nil
+		}
+	}
+	resource.Sort(want)
+	if len(back) != len(want) {
+		t.Fatalf("item %s: %d documents read, %d decoded", item, len(want), len(back))
+	}
+	for i := range want {
+		a, _ := json.Marshal(want[i])
+		b, _ := json.Marshal(back[i])
+		if !bytes.Equal(a, b) {
+			t.Fatalf("item %s: round trip changed the document:\n read: %s\n back: %s", item, a, b)
+		}
+	}
+}
+
+// knownMissingField reports a schema error on a field of the document
+// (a required field left empty, a value outside an enum), as opposed to an
+// unreadable file or a document in the wrong place.
+func knownMissingField(fe *snapshot.FileError) bool {
+	return fe.Line > 0 && fe.Field != "" && fe.Field != "kind"
+}
+
+// writeTargets are the kinds whose documents become API payloads.
+var writeTargets = []Handler{Groups{}, Users{}, Spaces{}, DataConnections{}, Automations{}, AutomationConnections{}, Glossaries{}, Themes, Extensions}
+
+// basePath is the collection every write of a kind must stay under.
+func basePath(h Handler) string { return "/api/v1/" + h.Folder() }
+
+func FuzzNormalize(f *testing.F) {
+	// Read direction: (target, item JSON). Write direction: the same bytes
+	// as a spec, with a name and id.
+	for i, item := range []string{
+		`{"id":"g9","name":"Data Engineers","providerType":"custom","status":"active","assignedRoles":[{"id":"r1","name":"Developer"}]}`,
+		`{"id":"u9","subject":"auth0|bob","email":"bob@example.com","name":"Bob","status":"active","assignedRoles":[],"assignedGroups":[{"id":"g1","name":"Custom","providerType":"custom"}]}`,
+		`{"id":"s9","name":"Sales","type":"shared","description":"x","ownerId":"u1"}`,
+		`{"id":"a1","type":"group","assigneeId":"g1","roles":["consumer","facilitator"]}`,
+		`{"qID":"dc1","qName":"Snow","qType":"snowflake","qConnectStatement":"CUSTOM CONNECT TO \"UID=svc;PWD={p}}w};\"","space":"s1","tags":["b","a"],"qConnectionSecret":"x"}`,
+		`{"id":"au1","name":"Nightly","state":"running","ownerId":"u1","spaceId":"s1","schedules":[{"interval":86400}],"workspace":{"blocks":[{"id":"B1"}]}}`,
+		`{"id":"ac1","name":"Mail","connectorId":"c1","spaceId":"s1","ownerId":"u1","params":[{"name":"password","value":"secret"}]}`,
+		`{"id":"gl2","name":"Terms","spaceId":"s1","tags":["t"],"termTemplate":{"on":"yes"}}`,
+		`{"id":"t1","name":"x","status":{"type":"verified"},"relatesTo":[{"termId":"t2","type":"isA"}]}`,
+		`{"id":"th1","name":"Corporate Blue","qextFilename":"corp","type":"theme"}`,
+		`{"id":"ext1","name":"Map","qextFilename":"map","type":"visualization"}`,
+	} {
+		f.Add(uint8(i), []byte(item), "Name", "id1")
+	}
+	f.Add(uint8(0), []byte(`{"name":42}`), "../x", "../../users/u1")
+	f.Add(uint8(4), []byte(`{"connectStatement":"PWD=${secret:data-connections/Finance/x/password}","type":"x","password":"${secret:nope}"}`), "x", "dc1")
+	f.Add(uint8(2), []byte(`{"type":"managed","members":[{"group":"Custom","roles":["consumer"]},{"user":"jane@example.com","roles":null}]}`), "CON", "s1")
+	f.Add(uint8(7), []byte(`{"categories":[{"name":"a/b"},{"name":"a"}],"terms":[{"name":"t","relatesTo":[{"term":"t","type":"isA"}]}]}`), "G", "gl1")
+
+	f.Fuzz(func(t *testing.T, which uint8, data []byte, name, id string) {
+		// Read: the bytes are one listed item.
+		rt := readTargets[int(which)%len(readTargets)]
+		docs, err := readWith(t, rt, data)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatalf("empty error for item %s", data)
+			}
+		} else {
+			checkDocs(t, rt.h, data, docs, true)
+		}
+
+		// Write: the bytes are a spec.
+		var spec map[string]any
+		if json.Unmarshal(data, &spec) != nil || spec == nil {
+			return
+		}
+		h := writeTargets[int(which)%len(writeTargets)]
+		want := resource.New(h.Kind(), name, id, spec)
+		// The live side differs in a few fields only, so Update gets past
+		// its immutability checks and builds a payload.
+		haveSpec := map[string]any{}
+		for k, v := range spec {
+			haveSpec[k] = v
+		}
+		delete(haveSpec, "roles")
+		delete(haveSpec, "members")
+		haveSpec["description"] = "live"
+		have := resource.New(h.Kind(), name, id, haveSpec)
+		switch h.Kind() {
+		case "DataConnection", "AutomationConnection":
+			want.Metadata.Space, have.Metadata.Space = "Finance", "Finance"
+		case "Automation":
+			want.Files = map[string][]byte{workspaceFile: data}
+		case "Theme", "Extension":
+			want.Files = map[string][]byte{"files/a.json": data}
+		}
+		fa := newFakeAPI()
+		srv := httptest.NewServer(fa)
+		defer srv.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, _ = h.Create(ctx, fa.tenant(t, srv.URL), want)
+		_, _ = h.Update(ctx, fa.tenant(t, srv.URL), want, have)
+		fa.mu.Lock()
+		defer fa.mu.Unlock()
+		for _, w := range fa.writes {
+			if clean := path.Clean(w.path); clean != basePath(h) && !strings.HasPrefix(clean, basePath(h)+"/") {
+				t.Errorf("BUG: %s write %s %s (id %q) leaves %s/", h.Kind(), w.method, w.path, id, basePath(h))
+			}
+			mt, _, _ := mime.ParseMediaType(w.ctype)
+			if mt == "multipart/form-data" || len(w.body) == 0 {
+				continue
+			}
+			if !json.Valid(w.body) {
+				t.Fatalf("%s %s %s: body is not valid JSON: %q", h.Kind(), w.method, w.path, w.body)
+			}
+		}
+	})
+}
