@@ -34,7 +34,7 @@ func renderAssignment(r *http.Request, st *state, a *assignment) assignmentJSON 
 	return out
 }
 
-func (s *Server) routeAssignments(mux *http.ServeMux) {
+func (s *Server) routeAssignments(mux *routeMux) {
 	const base = "/api/v1/spaces/{spaceId}/assignments"
 	mux.HandleFunc("GET "+base, s.listAssignments)
 	mux.HandleFunc("POST "+base, s.createAssignment)

@@ -59,7 +59,7 @@ func (c *automationConnection) connected() bool {
 	return true
 }
 
-func (s *Server) routeAutomationConnections(mux *http.ServeMux) {
+func (s *Server) routeAutomationConnections(mux *routeMux) {
 	for _, base := range []string{"/api/v1/automation-connections", "/api/workflows/automation-connections"} {
 		mux.HandleFunc("GET "+base, s.listAutomationConnections)
 		mux.HandleFunc("POST "+base, s.createAutomationConnection)

@@ -81,7 +81,7 @@ func autoError(w http.ResponseWriter, r *http.Request, status int, detail string
 	})
 }
 
-func (s *Server) routeAutomations(mux *http.ServeMux) {
+func (s *Server) routeAutomations(mux *routeMux) {
 	for _, base := range []string{"/api/v1/automations", "/api/workflows/automations"} {
 		mux.HandleFunc("GET "+base, s.listAutomations)
 		mux.HandleFunc("POST "+base, s.createAutomation)

@@ -128,7 +128,7 @@ func TestAutomationsSeedAndOwnership(t *testing.T) {
 }
 
 func TestAutomationsPaging(t *testing.T) {
-	e := newConnEnv(t, Options{})
+	e := newEnv(t, Options{})
 	for i := 0; i < 5; i++ {
 		e.must(201, e.do("POST", "/api/workflows/automations", map[string]any{"name": "auto-" + string(rune('a'+i))}))
 	}

@@ -70,7 +70,7 @@ func dcError(w http.ResponseWriter, status int, detail string) {
 		"code": code, "title": title, "detail": detail, "status": status}}})
 }
 
-func (s *Server) routeDataConnections(mux *http.ServeMux) {
+func (s *Server) routeDataConnections(mux *routeMux) {
 	mux.HandleFunc("GET /api/v1/data-connections", s.listDataConnections)
 	mux.HandleFunc("POST /api/v1/data-connections", s.createDataConnection)
 	mux.HandleFunc("GET /api/v1/data-connections/{qID}", s.getDataConnection)

@@ -1,55 +1,17 @@
 package sim
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/qlikops/qlikops/pkg/sim/simtest"
 )
-
-// connSpecs are the OpenAPI files the connection/automation tests validate
-// against (plus spaces and users, which the tests also call).
-var connSpecs = []string{
-	"qliksense-data-connections-api-openapi.yml",
-	"qliksense-automations-api-openapi.yml",
-	"qliksense-automation-connections-api-openapi.yml",
-	"qliksense-spaces-api-openapi.yml",
-	"qliksense-users-api-openapi.yml",
-}
-
-// newConnEnv is newEnv with the data-connection and automation specs loaded.
-func newConnEnv(t *testing.T, opts Options) *env {
-	t.Helper()
-	s := New(opts)
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(ts.Close)
-	c := &http.Client{Timeout: 10 * time.Second}
-	if dir := simtest.SpecDir(); dir != "" {
-		chk, err := simtest.LoadChecker(dir, ts.URL, connSpecs...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.Transport = chk.Transport(t, nil)
-	} else {
-		t.Log("Qlik OpenAPI specs not found; responses are not validated")
-	}
-	key := opts.APIKey
-	if key == "" {
-		key = DefaultAPIKey
-	}
-	return &env{t: t, s: s, ts: ts, c: c, key: key}
-}
 
 // seededConnEnv loads the demo tenant.
 func seededConnEnv(t *testing.T) *env {
 	t.Helper()
-	e := newConnEnv(t, Options{})
+	e := newEnv(t, Options{})
 	if err := e.s.LoadSeed(demoSeed); err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +175,7 @@ func TestDataConnectionsCRUD(t *testing.T) {
 }
 
 func TestDataConnectionsPaging(t *testing.T) {
-	e := newConnEnv(t, Options{})
+	e := newEnv(t, Options{})
 	for i := 0; i < 7; i++ {
 		e.must(201, e.do("POST", "/api/v1/data-connections", dcBody("conn-"+string(rune('g'-i)), "")))
 	}

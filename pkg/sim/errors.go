@@ -8,27 +8,50 @@ import (
 	"strings"
 )
 
-// Error bodies differ by Qlik service (reference notes, section 0.3). The
-// service is derived from the request path.
+// Error bodies differ by Qlik service (reference notes, section 0.3, and each
+// service's OpenAPI error schema). The service is derived from the request
+// path, so the shared middleware (auth 401, unknown route 404/405, rate limit
+// 429) answers in the same shape as the service's own handlers.
 type errStyle int
 
 const (
-	styleGeneric  errStyle = iota
-	styleSpaces            // spaces + assignments: meta.source and deprecated top-level copies
-	styleIdentity          // users, groups: numeric status per error
-	styleRoles             // roles: source, no status
+	styleGeneric     errStyle = iota // no Qlik service: errors[{code,title,detail,source}], traceId
+	styleSpaces                      // spaces + assignments: meta.source and deprecated top-level copies
+	styleIdentity                    // users, groups: numeric status per error
+	styleRoles                       // roles: source, no status
+	styleDataConns                   // data-connections: errors[{code,title,detail,status}], no traceId (dcError)
+	styleAutomations                 // automations, automation-connections: errors[{code,title,detail}], traceId (autoError)
+	styleGlossaries                  // glossaries, categories, terms, links: errors[{code,title,detail}], traceId (glError)
+	styleQext                        // themes, extensions: one object {code,title,status,traceId,meta} (qxError)
 )
+
+// under reports whether path is base or below it.
+func under(path, base string) bool {
+	return path == base || strings.HasPrefix(path, base+"/")
+}
 
 func styleFor(path string) (errStyle, string) {
 	switch {
-	case strings.HasPrefix(path, "/api/v1/spaces"):
+	case under(path, "/api/v1/spaces"):
 		return styleSpaces, "SPACES"
-	case strings.HasPrefix(path, "/api/v1/users"):
+	case under(path, "/api/v1/users"):
 		return styleIdentity, "USERS"
-	case strings.HasPrefix(path, "/api/v1/groups"):
+	case under(path, "/api/v1/groups"):
 		return styleIdentity, "GROUPS"
-	case strings.HasPrefix(path, "/api/v1/roles"):
+	case under(path, "/api/v1/roles"):
 		return styleRoles, "IDENTITIES"
+	case under(path, "/api/v1/data-connections"):
+		return styleDataConns, "DCERROR"
+	case under(path, "/api/v1/automation-connections"), under(path, "/api/workflows/automation-connections"):
+		return styleAutomations, "AUTOMATION-CONNECTIONS"
+	case under(path, "/api/v1/automations"), under(path, "/api/workflows/automations"):
+		return styleAutomations, "AUTOMATIONS"
+	case under(path, "/api/v1/glossaries"):
+		return styleGlossaries, "HTTP" // glError's default; BG-n codes are the handlers'
+	case under(path, "/api/v1/themes"):
+		return styleQext, "THEMES"
+	case under(path, "/api/v1/extensions"):
+		return styleQext, "EXTENSIONS"
 	}
 	return styleGeneric, "HTTP"
 }
@@ -48,6 +71,9 @@ func serviceCode(path string, status int) string {
 			return "IDENTITIES-10402"
 		}
 	}
+	if prefix == "DCERROR" {
+		return fmt.Sprintf("DCERROR-%04d", status)
+	}
 	return fmt.Sprintf("%s-%d", prefix, status)
 }
 
@@ -59,7 +85,8 @@ func newTraceID() string {
 
 // writeError writes a Qlik error body in the style of the request's service.
 // pointer is a JSON pointer into the body ("/name") or, when it starts with
-// "?", the name of the offending query parameter.
+// "?", the name of the offending query parameter; services whose error
+// schema has no source drop it.
 func writeError(w http.ResponseWriter, r *http.Request, status int, code, pointer, title, detail string) {
 	if code == "" {
 		code = serviceCode(r.URL.Path, status)
@@ -70,11 +97,21 @@ func writeError(w http.ResponseWriter, r *http.Request, status int, code, pointe
 	} else if pointer != "" {
 		source = map[string]string{"pointer": pointer}
 	}
+	style, _ := styleFor(r.URL.Path)
+	if style == styleQext {
+		// themes/extensions `error` schema: a single object, code and title required.
+		body := map[string]any{"code": code, "title": title, "status": status, "traceId": newTraceID(),
+			"meta": map[string]any{"message": detail}}
+		if source != nil {
+			body["source"] = source
+		}
+		writeJSON(w, status, body)
+		return
+	}
 	e := map[string]any{"code": code, "title": title}
 	if detail != "" {
 		e["detail"] = detail
 	}
-	style, _ := styleFor(r.URL.Path)
 	body := map[string]any{"traceId": newTraceID()}
 	switch style {
 	case styleSpaces:
@@ -95,6 +132,11 @@ func writeError(w http.ResponseWriter, r *http.Request, status int, code, pointe
 		if source != nil {
 			e["source"] = source
 		}
+	case styleDataConns:
+		e["status"] = status
+		delete(body, "traceId") // ResponseErrors has no traceId
+	case styleAutomations, styleGlossaries:
+		// errors[{code,title,detail}] and traceId, nothing more
 	}
 	body["errors"] = []any{e}
 	writeJSON(w, status, body)

@@ -1,7 +1,5 @@
 package sim
 
-import "net/http"
-
 // extension is one uploaded extension (see qext.go for the shared service).
 type extension struct {
 	qextItem
@@ -23,7 +21,7 @@ var extensionsKind = &qextKind{
 	},
 }
 
-func (s *Server) routeExtensions(mux *http.ServeMux) { s.routeQext(mux, extensionsKind) }
+func (s *Server) routeExtensions(mux *routeMux) { s.routeQext(mux, extensionsKind) }
 
 // seedExtensions uploads every folder of dir/extensions as one extension.
 func (s *Server) seedExtensions(st *state, dir string) error {

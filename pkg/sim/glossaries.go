@@ -321,7 +321,7 @@ func glPatchOps(w http.ResponseWriter, r *http.Request, code string, allowed ...
 
 // ---------------------------------------------------------------- routes
 
-func (s *Server) routeGlossaries(mux *http.ServeMux) {
+func (s *Server) routeGlossaries(mux *routeMux) {
 	const base = "/api/v1/glossaries"
 	mux.HandleFunc("GET "+base, s.glList)
 	mux.HandleFunc("POST "+base, s.glCreate)

@@ -6,53 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/qlikops/qlikops/pkg/sim/simtest"
 )
-
-// glSpecs are the OpenAPI specs of the glossaries, themes and extensions
-// services; the tests of those services validate every response against
-// them (simtest.DefaultSpecs does not list them yet).
-var glSpecs = []string{
-	"qliksense-glossaries-api-openapi.yml",
-	"qliksense-categories-api-openapi.yml",
-	"qliksense-terms-api-openapi.yml",
-	"qliksense-links-api-openapi.yml",
-	"qliksense-themes-api-openapi.yml",
-	"qliksense-extensions-api-openapi.yml",
-}
-
-// newSpecEnv is newEnv with the glossaries/themes/extensions specs loaded
-// as well as the default ones.
-func newSpecEnv(t *testing.T, opts Options) *env {
-	t.Helper()
-	s := New(opts)
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(ts.Close)
-	c := &http.Client{Timeout: 20 * time.Second}
-	if dir := simtest.SpecDir(); dir != "" {
-		files := append(append([]string{}, simtest.DefaultSpecs...), glSpecs...)
-		chk, err := simtest.LoadChecker(dir, ts.URL, files...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.Transport = chk.Transport(t, nil)
-	} else {
-		t.Log("Qlik OpenAPI specs not found; responses are not validated")
-	}
-	key := opts.APIKey
-	if key == "" {
-		key = DefaultAPIKey
-	}
-	return &env{t: t, s: s, ts: ts, c: c, key: key}
-}
 
 var glUUIDRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
@@ -66,7 +25,7 @@ func glCode(t *testing.T, r resp) string {
 }
 
 func TestGlossaryCRUDAndPaging(t *testing.T) {
-	e := newSpecEnv(t, Options{})
+	e := newEnv(t, Options{})
 	sp := e.must(201, e.do("POST", "/api/v1/spaces", map[string]any{"name": "Fin", "type": "shared"}))
 	r := e.do("POST", "/api/v1/glossaries", map[string]any{"name": "G1", "spaceId": sp["id"], "tags": []string{"a"},
 		"overview": `[{"type":"paragraph","children":[{"text":"hi"}]}]`})
@@ -209,7 +168,7 @@ func glSend(e *env, req *http.Request) resp {
 }
 
 func TestGlossaryCategoriesAndTerms(t *testing.T) {
-	e := newSpecEnv(t, Options{})
+	e := newEnv(t, Options{})
 	me := e.must(200, e.do("GET", "/api/v1/users/me", nil))
 	g := e.must(201, e.do("POST", "/api/v1/glossaries", map[string]any{"name": "G"}))
 	base := "/api/v1/glossaries/" + str(g["id"])
@@ -291,7 +250,7 @@ func TestGlossaryCategoriesAndTerms(t *testing.T) {
 }
 
 func TestGlossaryExportImportRoundTrip(t *testing.T) {
-	e := newSpecEnv(t, Options{})
+	e := newEnv(t, Options{})
 	if err := e.s.LoadSeed(demoSeed); err != nil {
 		t.Fatal(err)
 	}
@@ -424,7 +383,7 @@ func TestGlossarySeedErrors(t *testing.T) {
 }
 
 func TestGlossaryDemoSeed(t *testing.T) {
-	e := newSpecEnv(t, Options{})
+	e := newEnv(t, Options{})
 	if err := e.s.LoadSeed(demoSeed); err != nil {
 		t.Fatal(err)
 	}

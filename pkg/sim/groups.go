@@ -30,7 +30,7 @@ func renderGroup(r *http.Request, st *state, g *group) groupJSON {
 		UpdatedBy: g.UpdatedBy, Links: map[string]link{"self": {Href: baseURL(r) + "/api/v1/groups/" + g.ID}}}
 }
 
-func (s *Server) routeGroups(mux *http.ServeMux) {
+func (s *Server) routeGroups(mux *routeMux) {
 	mux.HandleFunc("GET /api/v1/groups", s.listGroups)
 	mux.HandleFunc("POST /api/v1/groups", s.createGroup)
 	mux.HandleFunc("GET /api/v1/groups/{groupId}", s.getGroup)

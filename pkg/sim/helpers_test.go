@@ -29,7 +29,7 @@ func newEnv(t *testing.T, opts Options) *env {
 	s := New(opts)
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)
-	c := &http.Client{Timeout: 10 * time.Second}
+	c := &http.Client{Timeout: 20 * time.Second}
 	if dir := simtest.SpecDir(); dir != "" {
 		chk, err := simtest.LoadChecker(dir, ts.URL)
 		if err != nil {

@@ -540,7 +540,7 @@ func (s *Server) qxCreate(st *state, k *qextKind, up *qxUpload) (*qextItem, erro
 	return k.add(st, it), nil
 }
 
-func (s *Server) routeQext(mux *http.ServeMux, k *qextKind) {
+func (s *Server) routeQext(mux *routeMux, k *qextKind) {
 	base := "/api/v1/" + k.plural
 	mux.HandleFunc("GET "+base, func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()

@@ -83,7 +83,7 @@ func qxErrBody(t *testing.T, r resp, status int) {
 }
 
 func TestThemesUploadDownload(t *testing.T) {
-	e := newSpecEnv(t, Options{})
+	e := newEnv(t, Options{})
 	z := themeZip(t, "1.0.0")
 	th := e.must(201, qxSend(e, "POST", "/api/v1/themes", z, nil))
 	id := str(th["id"])
@@ -157,7 +157,7 @@ func TestThemesUploadDownload(t *testing.T) {
 }
 
 func TestQextArchiveValidation(t *testing.T) {
-	e := newSpecEnv(t, Options{})
+	e := newEnv(t, Options{})
 	q := zipEntry{"x.qext", `{"name":"X"}`}
 	for name, tc := range map[string]struct {
 		zip    []byte
@@ -233,7 +233,7 @@ func (zeroReader) Read(p []byte) (int, error) {
 }
 
 func TestQextSeed(t *testing.T) {
-	e := newSpecEnv(t, Options{})
+	e := newEnv(t, Options{})
 	if err := e.s.LoadSeed(demoSeed); err != nil {
 		t.Fatal(err)
 	}

@@ -76,16 +76,33 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 		}
 		if wait := s.limiter.admit(tierOf(r.Method)); wait > 0 {
 			s.stats.throttle()
-			w.Header().Set("Retry-After", strconv.Itoa(wait))
-			writeJSON(w, http.StatusTooManyRequests, map[string]any{
-				"errors": []any{map[string]any{
-					"code":   "HTTP-429",
-					"title":  "API rate limit reached.",
-					"detail": fmt.Sprintf("You need to wait %d seconds until limit is lifted.", wait),
-				}},
-			})
+			writeRateLimited(w, r, wait)
 			return
 		}
 		next.ServeHTTP(w, r)
+	})
+}
+
+// writeRateLimited answers 429 with a whole-seconds Retry-After header.
+//
+// The body is the one qlik.dev's rate-limiting page documents for the whole
+// API, {"errors":[{"code":"HTTP-429","title":"API rate limit reached.",
+// "detail":"You need to wait N seconds until limit is lifted."}]}, wherever
+// the service's errors are an errors array: it satisfies every such spec's
+// error schema, including those that document 429 (spaces, users, groups,
+// roles, glossaries). Themes and extensions are the exception: their specs'
+// only error schema (`error`, also their `default` response) is a single
+// object with required code and title, which the errors array would break,
+// so there the same code, title and message go into that object.
+func writeRateLimited(w http.ResponseWriter, r *http.Request, wait int) {
+	w.Header().Set("Retry-After", strconv.Itoa(wait))
+	const title = "API rate limit reached."
+	detail := fmt.Sprintf("You need to wait %d seconds until limit is lifted.", wait)
+	if style, _ := styleFor(r.URL.Path); style == styleQext {
+		writeError(w, r, http.StatusTooManyRequests, "HTTP-429", "", title, detail)
+		return
+	}
+	writeJSON(w, http.StatusTooManyRequests, map[string]any{
+		"errors": []any{map[string]any{"code": "HTTP-429", "title": title, "detail": detail}},
 	})
 }

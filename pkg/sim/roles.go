@@ -71,7 +71,7 @@ func roleRefs(st *state, ids []string) []roleRef {
 	return out
 }
 
-func (s *Server) routeRoles(mux *http.ServeMux) {
+func (s *Server) routeRoles(mux *routeMux) {
 	mux.HandleFunc("GET /api/v1/roles", s.listRoles)
 	mux.HandleFunc("GET /api/v1/roles/{id}", s.getRole)
 }

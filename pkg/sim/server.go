@@ -103,19 +103,9 @@ var productInfo = map[string]any{
 func (s *Server) Handler() http.Handler { return s.handler }
 
 func (s *Server) buildHandler() http.Handler {
-	api := http.NewServeMux()
-	s.routeSpaces(api)
-	s.routeAssignments(api)
-	s.routeUsers(api)
-	s.routeGroups(api)
-	s.routeRoles(api)
-	s.routeDataConnections(api)
-	s.routeAutomations(api)
-	s.routeAutomationConnections(api)
-	s.routeGlossaries(api)
-	s.routeThemes(api)
-	s.routeExtensions(api)
-	var h http.Handler = notFoundJSON(api)
+	api := newRouteMux()
+	s.routeAPI(api)
+	var h http.Handler = notFoundJSON(api.ServeMux)
 	h = s.rateLimit(h)
 	h = s.auth(h)
 	for i := len(s.opts.Middleware) - 1; i >= 0; i-- {

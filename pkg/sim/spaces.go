@@ -66,7 +66,7 @@ func (s *Server) renderSpace(r *http.Request, st *state, sp *space) spaceJSON {
 	return out
 }
 
-func (s *Server) routeSpaces(mux *http.ServeMux) {
+func (s *Server) routeSpaces(mux *routeMux) {
 	mux.HandleFunc("GET /api/v1/spaces", s.listSpaces)
 	mux.HandleFunc("POST /api/v1/spaces", s.createSpace)
 	mux.HandleFunc("GET /api/v1/spaces/types", func(w http.ResponseWriter, r *http.Request) {

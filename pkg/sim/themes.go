@@ -1,7 +1,5 @@
 package sim
 
-import "net/http"
-
 // theme is one uploaded theme (see qext.go for the shared service).
 type theme struct {
 	qextItem
@@ -23,7 +21,7 @@ var themesKind = &qextKind{
 	},
 }
 
-func (s *Server) routeThemes(mux *http.ServeMux) { s.routeQext(mux, themesKind) }
+func (s *Server) routeThemes(mux *routeMux) { s.routeQext(mux, themesKind) }
 
 // seedThemes uploads every folder of dir/themes as one theme.
 func (s *Server) seedThemes(st *state, dir string) error { return s.seedQext(st, dir, themesKind) }

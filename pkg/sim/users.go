@@ -48,7 +48,7 @@ func renderUser(r *http.Request, st *state, u *user) userJSON {
 	return out
 }
 
-func (s *Server) routeUsers(mux *http.ServeMux) {
+func (s *Server) routeUsers(mux *routeMux) {
 	mux.HandleFunc("GET /api/v1/users", s.listUsers)
 	mux.HandleFunc("POST /api/v1/users", s.createUser)
 	mux.HandleFunc("GET /api/v1/users/me", s.me)

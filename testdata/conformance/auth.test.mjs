@@ -16,6 +16,7 @@ import {
   uniqueName,
   expectHttpError,
   assertQlikErrorBody,
+  assertServiceErrorBody,
   HOST,
   CLIENT_ID,
   CLIENT_SECRET,
@@ -33,6 +34,34 @@ describe("api key", () => {
     // Nothing was created by the refused write.
     const l = await api.spaces.getSpaces({ name: "unauth", limit: 100 }, fresh);
     assert.equal(l.data.data.filter((s) => s.name.includes("-unauth-")).length, 0);
+  });
+
+  it("401 from the shared auth check comes in each service's own error shape", async () => {
+    const bad = apiKeyApi("not-the-key");
+    const calls = {
+      spaces: () => bad.spaces.getSpaces({ limit: 1 }, fresh),
+      users: () => bad.users.getUsers({ limit: 1 }, fresh),
+      groups: () => bad.groups.getGroups({}, fresh),
+      roles: () => bad.roles.getRoles({}, fresh),
+      "data-connections": () => bad.dataConnections.getDataConnections({}, fresh),
+      automations: () => bad.automations.getAutomations({}, fresh),
+      "automation-connections": () => bad.automationConnections.getAutomationConnections({}, fresh),
+      glossaries: () => bad.glossaries.getGlossaries({}, fresh),
+      themes: () => bad.themes.getThemes(fresh),
+      extensions: () => bad.extensions.getExtensions(fresh),
+    };
+    for (const [service, call] of Object.entries(calls)) {
+      let err;
+      try {
+        const r = await call();
+        assert.fail(`${service}: expected 401, got ${r?.status}`);
+      } catch (e) {
+        if (e instanceof assert.AssertionError) throw e;
+        err = e;
+      }
+      assert.equal(err.status, 401, `${service}: ${err.message}`);
+      assertServiceErrorBody(service, err.data, 401);
+    }
   });
 
   it("the good API key works (sanity for the 401 case)", async () => {

@@ -109,6 +109,25 @@ describe("automation connections", () => {
     await expectHttpError(ac.getAutomationConnection(id, fresh), 404);
   });
 
+  it("delete with forced=false, as qlikops sends it: 400 while an automation uses the connection", async () => {
+    const c = await ac.createAutomationConnection({ connectorId: "0d86ee8a-27c0-11ea-921c-022e6b5ea1e2", name: uniqueName("ac-used") });
+    const id = c.data.id;
+    created.push(id);
+    const a = await api.automations.createAutomation({
+      name: uniqueName("uses-ac"),
+      workspace: { blocks: [{ id: "b-1", type: "FormBlock", connectionId: id }] },
+    });
+    try {
+      await expectHttpError(ac.deleteAutomationConnection(id, { forced: false }), 400);
+      assert.equal((await ac.getAutomationConnection(id, fresh)).status, 200, "a refused delete keeps the connection");
+    } finally {
+      await quietly(() => api.automations.deleteAutomation(a.data.id));
+    }
+    assert.equal((await ac.deleteAutomationConnection(id, { forced: false })).status, 204, "unused: deleted");
+    created.splice(created.indexOf(id), 1);
+    await expectHttpError(ac.deleteAutomationConnection(id, { forced: false }), 404);
+  });
+
   it("error statuses: 404 unknown id, 400 bad input", async () => {
     await expectHttpError(ac.getAutomationConnection(UNKNOWN_UUID, fresh), 404);
     await expectHttpError(ac.deleteAutomationConnection(UNKNOWN_UUID, {}), 404);

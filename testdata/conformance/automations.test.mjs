@@ -138,6 +138,34 @@ describe("automations", () => {
     await expectHttpError(au.getAutomation(id, fresh), 404);
   });
 
+  it("change-space and move (the older change-owner); listAll with limit 200, as qlikops reads", async () => {
+    const spaces = (await api.spaces.getSpaces({ limit: 100 }, fresh)).data.data;
+    const fin = spaces.find((s) => s.name === "Finance");
+    const sales = spaces.find((s) => s.name === "Sales Analytics");
+    const c = await au.createAutomation({ name: uniqueName("auto-move"), spaceId: fin.id });
+    const id = c.data.id;
+    created.push(id);
+
+    assert.equal((await au.changeSpaceAutomation(id, { spaceId: sales.id })).status, 204);
+    assert.equal((await au.getAutomation(id, fresh)).data.spaceId, sales.id);
+    await expectHttpError(au.changeSpaceAutomation(id, { spaceId: "0123456789abcdef01234567" }), 400);
+    assert.equal((await au.getAutomation(id, fresh)).data.spaceId, sales.id, "a refused change-space changes nothing");
+
+    // What qlikops reads: every automation of the tenant, once.
+    const all = await au.getAutomations({ listAll: true, limit: 200 }, fresh);
+    assert.equal(all.status, 200);
+    assert.equal(all.data.data.filter((a) => a.id === id).length, 1);
+    assert.ok(!all.data.links?.next?.href, "one page holds them all");
+
+    const owner = await me();
+    const other = (await allUsers()).find((x) => x.id !== owner.id && x.status === "active");
+    assert.equal((await au.moveAutomation(id, { userId: other.id })).status, 204);
+    const moved = await au.getAutomations({ filter: `name eq "${c.data.name}"`, listAll: true, limit: 200 }, fresh);
+    assert.equal(moved.data.data[0].ownerId, other.id);
+    await expectHttpError(au.moveAutomation(id, { userId: "nobody" }), 400);
+    await expectHttpError(au.changeSpaceAutomation(UNKNOWN_UUID, { spaceId: sales.id }), 404);
+  });
+
   it("412 when deleting a space that holds an automation", async () => {
     const sp = await api.spaces.createSpace({ name: uniqueName("auto-space"), type: "shared" });
     const a = await au.createAutomation({ name: uniqueName("auto"), spaceId: sp.data.id });

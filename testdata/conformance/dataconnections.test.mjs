@@ -114,6 +114,17 @@ describe("data connections", () => {
     assert.equal(inFin.data.meta.count, inFin.data.data.length);
   });
 
+  it("the read qlikops does: noDatafiles=true with limit 100, following next()", async () => {
+    // qliksim holds no datafiles connections, so noDatafiles hides nothing here.
+    const all = (await dc.getDataConnections({}, fresh)).data.data;
+    const first = await dc.getDataConnections({ noDatafiles: true, limit: 100 }, fresh);
+    assert.equal(first.status, 200);
+    const pages = await collectPages(first);
+    const ids = pages.flatMap((p) => p.data.data.map((c) => c.qID));
+    assert.deepEqual([...ids].sort(), all.map((c) => c.qID).sort());
+    for (const p of pages) for (const c of p.data.data) assertConnShape(c);
+  });
+
   it("creates, gets (by id and by name), puts, patches and deletes a connection", async () => {
     const owner = await me();
     const sales = await spaceByName("Sales Analytics");

@@ -95,6 +95,21 @@ describe("groups", () => {
     assert.ok(!all.data.data.some((x) => x.id === id), "deleted group is gone from the list");
   });
 
+  it("PATCH /description and /assignedRoles with a leading slash, as qlikops sends them (204)", async () => {
+    // The 2.19.0 enum has no slash; the spec's own example has one. Both work.
+    const c = await api.groups.createGroup({ name: uniqueName("slash"), providerType: "custom" });
+    created.push(c.data.id);
+    const role = (await api.roles.getRoles({ limit: 100 }, fresh)).data.data.find((r) => r.name !== "TenantAdmin");
+    const p = await api.groups.patchGroup(c.data.id, [
+      { op: "replace", path: "/description", value: "slashed" },
+      { op: "replace", path: "/assignedRoles", value: [{ name: role.name }] },
+    ]);
+    assert.equal(p.status, 204);
+    const g = await api.groups.getGroup(c.data.id, fresh);
+    assert.equal(g.data.description, "slashed");
+    assert.deepEqual(g.data.assignedRoles.map((r) => r.id), [role.id]);
+  });
+
   it("the Everyone system group is listed only with systemGroups=true", async () => {
     const regular = (await api.groups.getGroups({ limit: 100 }, fresh)).data.data;
     assert.ok(!regular.some((g) => g.id === "000000000000000000000001"), "Everyone is not a regular group");

@@ -132,6 +132,53 @@ export function assertQlikErrorBody(body, status, { numericStatusField = false }
   }
 }
 
+/**
+ * Check an error body against the shape of one service (reference notes 0.3 and
+ * each service's OpenAPI error schema). The shared middleware (401, unknown
+ * route, 429) must answer in the same shape as the service's own handlers.
+ * service: spaces | users | groups | roles | data-connections | automations |
+ * automation-connections | glossaries | themes | extensions.
+ */
+export function assertServiceErrorBody(service, body, status) {
+  const where = `${service} ${status}: ${JSON.stringify(body)?.slice(0, 300)}`;
+  assert.equal(typeof body, "object", where);
+  if (service === "themes" || service === "extensions") {
+    // a single object {code, title, status, traceId, meta}, not an errors array
+    assert.equal(body.errors, undefined, `themes/extensions errors are a single object: ${where}`);
+    assert.equal(typeof body.code, "string", where);
+    assert.equal(typeof body.title, "string", where);
+    assert.equal(body.status, status, where);
+    assert.equal(typeof body.traceId, "string", where);
+    return;
+  }
+  assertQlikErrorBody(body, status);
+  const e = body.errors[0];
+  const allowed = {
+    spaces: ["code", "title", "detail", "meta"],
+    users: ["code", "title", "detail", "meta", "source", "status"],
+    groups: ["code", "title", "detail", "meta", "source", "status"],
+    roles: ["code", "title", "detail", "meta", "source"],
+    "data-connections": ["code", "title", "detail", "status"],
+    automations: ["code", "title", "detail"],
+    "automation-connections": ["code", "title", "detail"],
+    glossaries: ["code", "title", "detail"],
+  }[service];
+  assert.ok(allowed, `unknown service ${service}`);
+  for (const k of Object.keys(e)) assert.ok(allowed.includes(k), `${service} error elements have no ${k}: ${where}`);
+  if (status === 429) return; // the documented rate-limit body: errors[{code,title,detail}] only
+  if (["users", "groups", "data-connections"].includes(service)) {
+    assert.equal(e.status, status, `${service} errors carry the numeric status: ${where}`);
+  }
+  if (service === "data-connections") {
+    assert.equal(body.traceId, undefined, `data-connections errors carry no traceId: ${where}`);
+  } else {
+    assert.equal(typeof body.traceId, "string", `traceId: ${where}`);
+  }
+  if (service === "spaces") {
+    assert.equal(body.code, e.code, `spaces repeat code at the top level (deprecated): ${where}`);
+  }
+}
+
 /** The calling user (the API key's owner). */
 let meCache;
 export async function me() {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { createQlikApi } from "@qlik/api";
-import { expectHttpError, uniqueName } from "./lib.mjs";
+import { assertServiceErrorBody, expectHttpError, uniqueName } from "./lib.mjs";
 
 const BIN = process.env.QLIKSIM_BIN;
 const SEED = process.env.QLIKSIM_SEED;
@@ -74,5 +74,40 @@ describe("rate limits (private simulator with --tier1 3 --tier2 2)", { skip: !BI
     // The client does not retry a 429 by itself: exactly two requests were throttled.
     const stats = await (await fetch(`${host}/_sim/stats`)).json();
     assert.equal(stats.throttled, 2, JSON.stringify(stats));
+  });
+
+  it("the 429 body per service: Qlik's documented body, but themes/extensions' single object", async () => {
+    // Tier 1 is still blocked from the test above (the block lasts up to a minute).
+    const api = createQlikApi({ hostConfig: { authType: "apikey", host, apiKey: KEY } });
+    const fresh = { noCache: true };
+    for (const [service, call] of [
+      ["glossaries", () => api.glossaries.getGlossaries({}, fresh)],
+      ["data-connections", () => api.dataConnections.getDataConnections({}, fresh)],
+      ["automations", () => api.automations.getAutomations({}, fresh)],
+    ]) {
+      const err = await expectHttpError(call(), 429);
+      assertQlik429(err);
+      assertServiceErrorBody(service, err.data, 429);
+      assert.deepEqual(Object.keys(err.data), ["errors"], `${service}: exactly the documented body`);
+    }
+    for (const [service, call] of [
+      ["themes", () => api.themes.getThemes(fresh)],
+      ["extensions", () => api.extensions.getExtensions(fresh)],
+    ]) {
+      let err;
+      try {
+        await call();
+        assert.fail(`${service}: expected 429`);
+      } catch (e) {
+        if (e instanceof assert.AssertionError) throw e;
+        err = e;
+      }
+      assert.equal(err.status, 429);
+      assert.match(String(err.headers.get("retry-after")), /^\d+$/);
+      assertServiceErrorBody(service, err.data, 429);
+      assert.equal(err.data.code, "HTTP-429");
+      assert.equal(err.data.title, "API rate limit reached.");
+      assert.match(err.data.meta.message, /^You need to wait \d+ seconds until limit is lifted\.$/);
+    }
   });
 });

@@ -197,4 +197,38 @@ describe("users", () => {
     await expectHttpError(api.users.patchUser(UNKNOWN_ID, [{ op: "replace", path: "/name", value: "x" }]), 404, idErr);
     await expectHttpError(api.users.deleteUser(UNKNOWN_ID), 404, idErr);
   });
+
+  it("PATCH /status and /assignedGroups, as qlikops sends them (204)", async () => {
+    const name = uniqueName("user-groups");
+    const c = await api.users.createUser({ subject: `auth0|${name}`, name });
+    created.push(c.data.id);
+    const id = c.data.id;
+    const grp = await api.groups.createGroup({ name: uniqueName("ug"), providerType: "custom" });
+    try {
+      // status: only active and disabled are set through the API.
+      const ps = await api.users.patchUser(id, [{ op: "replace", path: "/status", value: "disabled" }]);
+      assert.equal(ps.status, 204);
+      assert.equal((await api.users.getUser(id, {}, fresh)).data.status, "disabled");
+      await expectHttpError(api.users.patchUser(id, [{ op: "replace", path: "/status", value: "invited" }]), 400, idErr);
+      assert.equal((await api.users.patchUser(id, [{ op: "replace", path: "/status", value: "active" }])).status, 204);
+      assert.equal((await api.users.getUser(id, {}, fresh)).data.status, "active");
+
+      // assignedGroups: replaced by group references {id}.
+      const pg = await api.users.patchUser(id, [{ op: "replace", path: "/assignedGroups", value: [{ id: grp.data.id }] }]);
+      assert.equal(pg.status, 204);
+      const g = await api.users.getUser(id, {}, fresh);
+      assert.deepEqual(g.data.assignedGroups.map((x) => x.id), [grp.data.id]);
+      assert.equal(g.data.assignedGroups[0].name, grp.data.name);
+      const clear = await api.users.patchUser(id, [{ op: "replace", path: "/assignedGroups", value: [] }]);
+      assert.equal(clear.status, 204);
+      assert.deepEqual((await api.users.getUser(id, {}, fresh)).data.assignedGroups ?? [], []);
+      await expectHttpError(
+        api.users.patchUser(id, [{ op: "replace", path: "/assignedGroups", value: [{ id: UNKNOWN_ID }] }]),
+        400,
+        idErr,
+      );
+    } finally {
+      await quietly(() => api.groups.deleteGroup(grp.data.id));
+    }
+  });
 });

@@ -1,7 +1,8 @@
 // Package simtest holds test helpers shared by the simulator's tests and by
 // other packages that talk to qliksim: an OpenAPI response checker built on
 // Qlik's published specs, and an http.Client that validates every response it
-// receives against them.
+// receives against them. The checker records every operation it validated, so
+// a test suite can prove that it exercised each route (see Validated).
 package simtest
 
 import (
@@ -14,6 +15,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -23,13 +26,22 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 )
 
-// DefaultSpecs are the spec files covering the resources qliksim serves.
+// DefaultSpecs are the spec files covering every resource qliksim serves.
 var DefaultSpecs = []string{
 	"qliksense-spaces-api-openapi.yml",
 	"qliksense-assignments-api-openapi.yml",
 	"qliksense-users-api-openapi.yml",
 	"qliksense-groups-api-openapi.yml",
 	"qliksense-roles-api-openapi.yml",
+	"qliksense-data-connections-api-openapi.yml",
+	"qliksense-automations-api-openapi.yml",
+	"qliksense-automation-connections-api-openapi.yml",
+	"qliksense-glossaries-api-openapi.yml",
+	"qliksense-categories-api-openapi.yml",
+	"qliksense-terms-api-openapi.yml",
+	"qliksense-links-api-openapi.yml",
+	"qliksense-themes-api-openapi.yml",
+	"qliksense-extensions-api-openapi.yml",
 }
 
 var registerOnce sync.Once
@@ -59,13 +71,33 @@ func SpecDir() string {
 	return spec
 }
 
-// Checker validates HTTP responses against a set of OpenAPI documents.
+// Checker validates HTTP responses against a set of OpenAPI documents and
+// records the operations it validated.
 type Checker struct {
 	routers []routers.Router
+
+	mu        sync.Mutex
+	validated map[Validation]int
 }
 
-// NewChecker loads the spec files (names inside SpecDir) with their servers
-// set to baseURL. It calls t.Skip when the spec directory is absent.
+// Validation is one (operation, status) pair a Checker validated.
+type Validation struct {
+	Method string // HTTP method, e.g. "GET"
+	Path   string // the spec's path template, e.g. "/api/v1/spaces/{spaceId}"
+	Status int
+	// Documented is true when the operation documents the status (or has a
+	// default response), so the body was held against a schema. Success
+	// statuses are always documented: an undocumented one fails the check.
+	Documented bool
+}
+
+// Op is the validation's operation, "METHOD /path/{template}".
+func (v Validation) Op() string { return v.Method + " " + v.Path }
+
+// NewChecker loads the spec files (names inside SpecDir; DefaultSpecs when
+// none are given). It calls t.Skip when the spec directory is absent.
+// baseURL is kept for compatibility: operations match on method and path,
+// whatever the scheme and host.
 func NewChecker(t testing.TB, baseURL string, files ...string) *Checker {
 	t.Helper()
 	dir := SpecDir()
@@ -79,6 +111,43 @@ func NewChecker(t testing.TB, baseURL string, files ...string) *Checker {
 	return c
 }
 
+// loaded is one parsed spec file, shared by every Checker of the process
+// (parsing the 14 files takes far longer than a test).
+type loaded struct {
+	once   sync.Once
+	router routers.Router
+	err    error
+}
+
+var specCache sync.Map // absolute file name -> *loaded
+
+func loadSpec(file string) (routers.Router, error) {
+	v, _ := specCache.LoadOrStore(file, &loaded{})
+	l := v.(*loaded)
+	l.once.Do(func() {
+		doc, err := openapi3.NewLoader().LoadFromFile(file)
+		if err != nil {
+			l.err = fmt.Errorf("load %s: %w", filepath.Base(file), err)
+			return
+		}
+		doc.Info.Version = "1.0.0"
+		// A relative server matches every scheme and host; the per-path and
+		// per-operation servers some files set would match nothing.
+		doc.Servers = openapi3.Servers{{URL: "/"}}
+		for _, pi := range doc.Paths.Map() {
+			pi.Servers = nil
+			for _, op := range pi.Operations() {
+				op.Servers = nil
+			}
+		}
+		l.router, l.err = gorillamux.NewRouter(doc)
+		if l.err != nil {
+			l.err = fmt.Errorf("router %s: %w", filepath.Base(file), l.err)
+		}
+	})
+	return l.router, l.err
+}
+
 // LoadChecker is NewChecker without testing: it returns an error instead.
 func LoadChecker(dir, baseURL string, files ...string) (*Checker, error) {
 	registerOnce.Do(func() {
@@ -88,55 +157,121 @@ func LoadChecker(dir, baseURL string, files ...string) (*Checker, error) {
 	if len(files) == 0 {
 		files = DefaultSpecs
 	}
-	c := &Checker{}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	c := &Checker{validated: map[Validation]int{}}
 	for _, f := range files {
-		loader := openapi3.NewLoader()
-		doc, err := loader.LoadFromFile(filepath.Join(dir, f))
+		r, err := loadSpec(filepath.Join(abs, f))
 		if err != nil {
-			return nil, fmt.Errorf("load %s: %w", f, err)
-		}
-		doc.Info.Version = "1.0.0"
-		doc.Servers = openapi3.Servers{{URL: baseURL}}
-		for _, pi := range doc.Paths.Map() {
-			pi.Servers = nil
-			for _, op := range pi.Operations() {
-				op.Servers = nil
-			}
-		}
-		r, err := gorillamux.NewRouter(doc)
-		if err != nil {
-			return nil, fmt.Errorf("router %s: %w", f, err)
+			return nil, err
 		}
 		c.routers = append(c.routers, r)
 	}
 	return c, nil
 }
 
+// find returns the operation matching a request.
+func (c *Checker) find(req *http.Request) (*routers.Route, map[string]string, bool) {
+	for _, r := range c.routers {
+		if route, params, err := r.FindRoute(req); err == nil {
+			return route, params, true
+		}
+	}
+	return nil, nil, false
+}
+
+// Operation returns the spec path template of the operation that serves
+// method and path (a concrete path such as /api/v1/spaces/abc), if any.
+func (c *Checker) Operation(method, path string) (string, bool) {
+	req, err := http.NewRequest(method, "http://spec.invalid"+path, nil)
+	if err != nil {
+		return "", false
+	}
+	route, _, ok := c.find(req)
+	if !ok {
+		return "", false
+	}
+	return route.Path, true
+}
+
 // Check validates one response. A request that matches no operation of the
 // loaded specs is an error. Success statuses (< 400) must be documented by
 // the operation; error statuses are checked against their schema when the
-// operation documents them.
+// operation documents them (or has a default response). A response that
+// passes is recorded (see Validated).
 func (c *Checker) Check(req *http.Request, status int, header http.Header, body []byte) error {
-	for _, r := range c.routers {
-		route, params, err := r.FindRoute(req)
-		if err != nil {
-			continue
-		}
-		in := &openapi3filter.ResponseValidationInput{
-			RequestValidationInput: &openapi3filter.RequestValidationInput{
-				Request: req, PathParams: params, Route: route,
-			},
-			Status:  status,
-			Header:  header,
-			Body:    io.NopCloser(bytes.NewReader(body)),
-			Options: &openapi3filter.Options{IncludeResponseStatus: status < 400, MultiError: true},
-		}
-		if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
-			return fmt.Errorf("%s %s -> %d: %w\nbody: %s", req.Method, req.URL, status, err, body)
-		}
-		return nil
+	route, params, ok := c.find(req)
+	if !ok {
+		return fmt.Errorf("%s %s: %w", req.Method, req.URL, ErrNoRoute)
 	}
-	return fmt.Errorf("%s %s: %w", req.Method, req.URL, ErrNoRoute)
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request: req, PathParams: params, Route: route,
+		},
+		Status:  status,
+		Header:  header,
+		Body:    io.NopCloser(bytes.NewReader(body)),
+		Options: &openapi3filter.Options{IncludeResponseStatus: status < 400, MultiError: true},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		return fmt.Errorf("%s %s -> %d: %w\nbody: %s", req.Method, req.URL, status, err, body)
+	}
+	v := Validation{Method: req.Method, Path: route.Path, Status: status,
+		Documented: route.Operation.Responses.Status(status) != nil || route.Operation.Responses.Default() != nil}
+	c.mu.Lock()
+	c.validated[v]++
+	c.mu.Unlock()
+	record(v)
+	return nil
+}
+
+// Validated returns what this checker validated, sorted.
+func (c *Checker) Validated() []Validation {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return sortedKeys(c.validated)
+}
+
+// process-wide record of every checker's validations, so that a package's
+// TestMain can hold the whole suite's coverage against its routes.
+var all = struct {
+	sync.Mutex
+	m map[Validation]int
+}{m: map[Validation]int{}}
+
+func record(v Validation) {
+	all.Lock()
+	all.m[v]++
+	all.Unlock()
+}
+
+// Validated returns every (operation, status) pair any Checker of this
+// process validated, sorted by operation and status.
+func Validated() []Validation {
+	all.Lock()
+	defer all.Unlock()
+	return sortedKeys(all.m)
+}
+
+func sortedKeys(m map[Validation]int) []Validation {
+	out := make([]Validation, 0, len(m))
+	for v := range m {
+		out = append(out, v)
+	}
+	slices.SortFunc(out, func(a, b Validation) int {
+		if c := strings.Compare(a.Path, b.Path); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Method, b.Method); c != 0 {
+			return c
+		}
+		return a.Status - b.Status
+	})
+	return slices.CompactFunc(out, func(a, b Validation) bool {
+		return a.Method == b.Method && a.Path == b.Path && a.Status == b.Status
+	})
 }
 
 // ErrNoRoute means that no operation of the loaded specs matches a request.
@@ -170,7 +305,7 @@ func (c *Checker) Transport(t testing.TB, base http.RoundTripper) http.RoundTrip
 	})
 }
 
-func isAPI(u *url.URL) bool { return len(u.Path) >= 5 && u.Path[:5] == "/api/" }
+func isAPI(u *url.URL) bool { return strings.HasPrefix(u.Path, "/api/") }
 
 type roundTripFunc func(*http.Request) (*http.Response, error)
 

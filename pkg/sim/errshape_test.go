@@ -1,0 +1,260 @@
+package sim
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Error bodies per service (reference notes 0.3 and each spec's error
+// schema), including those written by the shared middleware: 401 (auth),
+// 404/405 (unknown route), 429 (rate limit). The env's client validates every
+// response against the specs where the operation documents the status; these
+// helpers also check the shape where the specs say nothing (unknown routes).
+
+// assertErrShape checks that r is an error body in the shape of the service
+// serving path.
+func assertErrShape(t *testing.T, path string, r resp, status int) {
+	t.Helper()
+	if r.status != status {
+		t.Errorf("%s: status %d, want %d: %s", path, r.status, status, r.raw)
+		return
+	}
+	m := r.obj()
+	if m == nil {
+		t.Errorf("%s: error body is not a JSON object: %s", path, r.raw)
+		return
+	}
+	style, _ := styleFor(path)
+	if style == styleQext {
+		if m["errors"] != nil || str(m["code"]) == "" || str(m["title"]) == "" || m["status"] != float64(status) || str(m["traceId"]) == "" {
+			t.Errorf("%s: want themes/extensions' single error object, got %s", path, r.raw)
+		}
+		return
+	}
+	errs := list(m, "errors")
+	if len(errs) != 1 {
+		t.Errorf("%s: want one element in errors, got %s", path, r.raw)
+		return
+	}
+	e, _ := errs[0].(map[string]any)
+	if str(e["code"]) == "" || str(e["title"]) == "" {
+		t.Errorf("%s: error without code or title: %s", path, r.raw)
+	}
+	keys := func(m map[string]any) string {
+		var k []string
+		for key := range m {
+			k = append(k, key)
+		}
+		return strings.Join(k, ",")
+	}
+	allowed := map[errStyle]string{
+		styleSpaces:      "code,title,detail,meta",
+		styleIdentity:    "code,title,detail,meta,source,status",
+		styleRoles:       "code,title,detail,meta,source",
+		styleDataConns:   "code,title,detail,status",
+		styleAutomations: "code,title,detail",
+		styleGlossaries:  "code,title,detail",
+		styleGeneric:     "code,title,detail,source",
+	}[style]
+	for k := range e {
+		if !strings.Contains(","+allowed+",", ","+k+",") {
+			t.Errorf("%s: error element has %q (allowed: %s): %s", path, k, allowed, r.raw)
+		}
+	}
+	switch style {
+	case styleIdentity, styleDataConns:
+		if status != http.StatusTooManyRequests && e["status"] != float64(status) { // the documented 429 body has no status
+			t.Errorf("%s: errors[].status must be the number %d: %s", path, status, r.raw)
+		}
+	}
+	top := map[errStyle]string{
+		styleSpaces:    "code,title,detail,meta,source,errors,traceId",
+		styleDataConns: "errors",
+	}[style]
+	if top == "" {
+		top = "errors,traceId"
+	}
+	for k := range m {
+		if !strings.Contains(","+top+",", ","+k+",") {
+			t.Errorf("%s: top level has %q (allowed: %s; keys %s)", path, k, top, keys(m))
+		}
+	}
+	if style == styleDataConns && m["traceId"] != nil {
+		t.Errorf("%s: data-connections errors carry no traceId: %s", path, r.raw)
+	}
+	if style != styleDataConns && status != http.StatusTooManyRequests && str(m["traceId"]) == "" {
+		t.Errorf("%s: no traceId: %s", path, r.raw)
+	}
+}
+
+// samplePath turns a route pattern's path into a concrete path with ids that
+// were never issued (data connections insist on a UUID).
+func samplePath(path string) string {
+	id := "0123456789abcdef01234567"
+	if strings.HasPrefix(path, "/api/v1/data-connections") {
+		id = "00000000-0000-4000-8000-000000000000"
+	}
+	return wildcardRE.ReplaceAllStringFunc(path, func(w string) string {
+		if strings.HasSuffix(w, "...}") {
+			return "file.js"
+		}
+		return id
+	})
+}
+
+// Every route answers a bad API key with 401 in its service's shape.
+func TestEveryRouteUnauthorized(t *testing.T) {
+	e := newEnv(t, Options{})
+	for _, p := range apiRoutes() {
+		method, path, _ := strings.Cut(p, " ")
+		var body any
+		if method != http.MethodGet && method != http.MethodDelete {
+			body = "{}"
+		}
+		concrete := samplePath(path)
+		r := e.doWith(method, concrete, body, "application/json", "Bearer not-the-key")
+		assertErrShape(t, concrete, r, http.StatusUnauthorized)
+		if r.header.Get("WWW-Authenticate") == "" {
+			t.Errorf("%s: 401 without WWW-Authenticate", p)
+		}
+	}
+}
+
+// Every route with an id answers an id that was never issued with 404 in its
+// service's shape (or the documented status a handler checks first).
+func TestEveryRouteUnknownID(t *testing.T) {
+	e := newEnv(t, Options{})
+	me := e.must(200, e.do("GET", "/api/v1/users/me", nil))
+	want := map[string]int{
+		// multipart is checked before the id (415 is documented)
+		"PATCH /api/v1/themes/{id}":     http.StatusUnsupportedMediaType,
+		"PATCH /api/v1/extensions/{id}": http.StatusUnsupportedMediaType,
+	}
+	n := 0
+	for _, p := range apiRoutes() {
+		method, path, _ := strings.Cut(p, " ")
+		if !strings.Contains(path, "{") {
+			continue
+		}
+		n++
+		var body any
+		switch method {
+		case http.MethodPatch:
+			body = []any{map[string]any{"op": "replace", "path": "/description", "value": "x"}}
+		case http.MethodPost, http.MethodPut:
+			body = map[string]any{"name": "n", "userId": me["id"], "spaceId": "", "roles": []string{"consumer"},
+				"type": "user", "assigneeId": me["id"], "resourceType": "app", "resourceId": "a1",
+				"qName": "n", "qConnectStatement": "CUSTOM CONNECT TO \"x\"", "qType": "QvOdbcConnectorPackage.exe"}
+		}
+		concrete := samplePath(path)
+		if m, ok := body.(map[string]any); ok {
+			if strings.HasSuffix(path, "/links") {
+				m["type"] = "definition"
+			}
+			if strings.HasPrefix(path, "/api/v1/data-connections/") {
+				m["qID"] = strings.TrimPrefix(concrete, "/api/v1/data-connections/")
+				m["qEngineObjectID"] = m["qID"]
+			}
+		}
+		if strings.HasSuffix(path, "/actions/change-status") {
+			concrete += "?status=draft"
+		}
+		status := http.StatusNotFound
+		if s, ok := want[p]; ok {
+			status = s
+		}
+		assertErrShape(t, concrete, e.do(method, concrete, body), status)
+	}
+	if n < 40 {
+		t.Errorf("only %d routes with ids", n)
+	}
+}
+
+// Unknown routes and methods under each service answer in its shape too.
+func TestUnknownRoutesPerService(t *testing.T) {
+	e := newEnv(t, Options{})
+	for _, base := range []string{"/api/v1/spaces", "/api/v1/users", "/api/v1/groups", "/api/v1/roles",
+		"/api/v1/data-connections", "/api/v1/automations", "/api/workflows/automations",
+		"/api/v1/automation-connections", "/api/workflows/automation-connections", "/api/v1/glossaries",
+		"/api/v1/themes", "/api/v1/extensions", "/api/v1/nothing-here"} {
+		path := base + "/a/b/c/d/e/f"
+		r := e.do("GET", path, nil)
+		assertErrShape(t, path, r, http.StatusNotFound)
+		if c := r.obj()["code"]; styleOf(path) == styleQext && c != "HTTP-404" {
+			t.Errorf("%s: code %v", path, c)
+		} else if styleOf(path) != styleQext && firstError(t, r.obj())["code"] != "HTTP-404" {
+			t.Errorf("%s: code %v", path, firstError(t, r.obj())["code"])
+		}
+		// 405: a method the collection does not serve.
+		r = e.do("PATCH", base, []any{})
+		if base == "/api/v1/nothing-here" {
+			assertErrShape(t, base, r, http.StatusNotFound)
+			continue
+		}
+		assertErrShape(t, base, r, http.StatusMethodNotAllowed)
+		if r.header.Get("Allow") == "" {
+			t.Errorf("%s: 405 without Allow", base)
+		}
+	}
+}
+
+func styleOf(path string) errStyle { s, _ := styleFor(path); return s }
+
+// The rate limiter answers 429 with Retry-After and, per service, the
+// documented body (validated against the specs that document 429: users,
+// groups, roles, spaces get, glossaries patch) or, for themes and extensions,
+// their single error object (validated against their `default` response).
+func TestRateLimitBodyPerService(t *testing.T) {
+	clock := newFakeClock()
+	e := newEnv(t, Options{Tier1PerMin: 1, Tier2PerMin: 1, Now: clock.Now})
+	for _, tc := range []struct{ method, path string }{
+		{"GET", "/api/v1/users"},
+		{"GET", "/api/v1/users/me"},
+		{"GET", "/api/v1/users/actions/count"},
+		{"GET", "/api/v1/groups"},
+		{"GET", "/api/v1/roles"},
+		{"GET", "/api/v1/spaces/0123456789abcdef01234567"},
+		{"PATCH", "/api/v1/glossaries/0123456789abcdef01234567"},
+		{"PATCH", "/api/v1/glossaries/0123456789abcdef01234567/categories/0123456789abcdef01234567"},
+		{"PATCH", "/api/v1/glossaries/0123456789abcdef01234567/terms/0123456789abcdef01234567"},
+		{"GET", "/api/v1/data-connections"},
+		{"GET", "/api/v1/automations"},
+		{"POST", "/api/v1/themes"},
+		{"POST", "/api/v1/extensions"},
+	} {
+		clock.Add(2 * time.Minute) // a fresh window
+		var body any
+		if tc.method == "PATCH" {
+			body = []any{}
+		}
+		// Use up the tier's one request (whatever its answer); GETs prime with
+		// a plain one, since /users/me redirects.
+		prime := tc.path
+		if tc.method == http.MethodGet {
+			prime = "/api/v1/spaces/types"
+		}
+		first := e.do(tc.method, prime, body)
+		if first.status == http.StatusTooManyRequests {
+			t.Fatalf("%s %s: first request throttled", tc.method, tc.path)
+		}
+		r := e.do(tc.method, tc.path, body)
+		assertErrShape(t, tc.path, r, http.StatusTooManyRequests)
+		if r.header.Get("Retry-After") != "60" {
+			t.Errorf("%s: Retry-After %q", tc.path, r.header.Get("Retry-After"))
+		}
+		m := r.obj()
+		if styleOf(tc.path) == styleQext {
+			if m["code"] != "HTTP-429" || m["title"] != "API rate limit reached." ||
+				m["meta"].(map[string]any)["message"] != "You need to wait 60 seconds until limit is lifted." {
+				t.Errorf("%s: %s", tc.path, r.raw)
+			}
+			continue
+		}
+		// Exactly the body qlik.dev documents.
+		if string(r.raw) != `{"errors":[{"code":"HTTP-429","detail":"You need to wait 60 seconds until limit is lifted.","title":"API rate limit reached."}]}`+"\n" {
+			t.Errorf("%s: %s", tc.path, r.raw)
+		}
+	}
+}
