@@ -23,7 +23,7 @@ func cmdSimStartFaults(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 1 || len(args) > 2 {
 		ts.Fatalf("usage: simstart-faults SEED_DIR [SPEC]")
 	}
-	s := sim.NewWithFaults(sim.Options{APIKey: testAPIKey}, sim.Faults{})
+	s := sim.New(sim.Options{APIKey: testAPIKey})
 	if args[0] != "-" {
 		ts.Check(s.LoadSeed(ts.MkAbs(args[0])))
 	}

@@ -83,15 +83,17 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 	if err != nil {
 		return ExportResult{}, err
 	}
+	if err := snapshot.AddSchemas(files, kinds.Kinds(env.Registry.All())); err != nil {
+		return ExportResult{}, err
+	}
 	var owned []string
 	for _, r := range reports {
 		if r.Status == KindOK {
 			owned = append(owned, r.Folder)
 		}
 	}
-	if len(owned) > 0 {
-		owned = append(owned, snapshot.SchemaDir)
-	}
+	// The schemas are this build's, whatever was read: they always match.
+	owned = append(owned, snapshot.SchemaDir)
 	files[ConfigPath] = configFile(env.Client.TenantURL(), hs)
 	return commitSnapshot(repo, env, m, files, owned)
 }

@@ -25,6 +25,7 @@ type Client struct {
 	tiers      [2]*tierState
 	maxRetries int
 	backoff    time.Duration
+	idle       time.Duration
 	userAgent  string
 	logf       func(format string, args ...any)
 	secrets    *secretSet
@@ -55,6 +56,7 @@ func New(cfg Config) (*Client, error) {
 		hc:         cfg.HTTPClient,
 		maxRetries: cfg.MaxRetries,
 		backoff:    cfg.RetryBackoff,
+		idle:       cfg.IdleTimeout,
 		userAgent:  cfg.UserAgent,
 		logf:       cfg.Logf,
 		secrets:    &secretSet{},
@@ -70,6 +72,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if c.backoff <= 0 {
 		c.backoff = defaultBackoff
+	}
+	if c.idle <= 0 {
+		c.idle = defaultIdleTimeout
 	}
 	if c.userAgent == "" {
 		c.userAgent = "qlikops/" + Version

@@ -20,6 +20,7 @@ const (
 	defaultTier2PerMin = 100
 	defaultMaxRetries  = 5
 	defaultBackoff     = 250 * time.Millisecond
+	defaultIdleTimeout = time.Minute
 	defaultScope       = "user_default"
 )
 
@@ -35,6 +36,7 @@ type Config struct {
 	Tier2PerMin  int                              // POST/PUT/PATCH/DELETE budget; 0 = 100; negative = unlimited
 	MaxRetries   int                              // retries after the first attempt; 0 = 5; negative = none
 	RetryBackoff time.Duration                    // base of the exponential backoff; 0 = 250ms
+	IdleTimeout  time.Duration                    // a response body that sends nothing for this long is abandoned; 0 = 1m
 	UserAgent    string                           // "" = "qlikops/<Version>"
 	Logf         func(format string, args ...any) // optional debug log; secrets are scrubbed before it
 }

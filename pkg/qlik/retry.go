@@ -107,7 +107,9 @@ func (k *call) attempt(ctx context.Context, ts *tierState) outcome {
 	}
 	var gotConn atomic.Bool
 	trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { gotConn.Store(true) }}
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), k.method, k.url.String(), nil)
+	reqCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(reqCtx, trace), k.method, k.url.String(), nil)
 	if err != nil {
 		return outcome{err: k.wrap(err)}
 	}
@@ -123,6 +125,7 @@ func (k *call) attempt(ctx context.Context, ts *tierState) outcome {
 		retry := isIdempotent(k.method) || !gotConn.Load() || isDialError(err)
 		return outcome{err: k.wrap(netCause(err)), retry: retry && isNetRetryable(err)}
 	}
+	resp.Body = newIdleReader(resp.Body, k.c.idle, cancel)
 	defer resp.Body.Close()
 	k.c.debugf("qlik: %s %s -> %d (%s)", k.method, k.display, resp.StatusCode, k.c.now().Sub(start).Round(time.Millisecond))
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {

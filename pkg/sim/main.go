@@ -29,6 +29,7 @@ type cliConfig struct {
 	tier1, tier2                         int
 	latency                              time.Duration
 	allowRemote                          bool
+	faults                               Faults
 }
 
 func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
@@ -49,6 +50,11 @@ func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
 	fs.IntVar(&c.tier2, "tier2", 0, "tier 2 (write) requests per minute; 0 = unlimited")
 	fs.DurationVar(&c.latency, "latency", 0, "fixed latency added to every request, e.g. 20ms")
 	fs.BoolVar(&c.allowRemote, "allow-remote", false, "allow listening on a non-loopback address")
+	fs.Func("faults", "inject faults, e.g. seed=1,5xx=0.2,reset=0.05,slow=0.1,stall=0.01,truncate=0.05,429storm=3,tokenuses=50,stalecursor=30s (see POST /_sim/faults)", func(v string) error {
+		f, err := ParseFaults(v)
+		c.faults = f
+		return err
+	})
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -96,6 +102,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	}
 	s := New(Options{APIKey: c.apiKey, ClientID: c.clientID, ClientSecret: c.clientSecret,
 		Tier1PerMin: c.tier1, Tier2PerMin: c.tier2, Latency: c.latency})
+	s.SetFaults(c.faults)
 	if err := loadInitial(s, c, stderr); err != nil {
 		fmt.Fprintln(stderr, "qliksim:", err)
 		return 1

@@ -43,6 +43,8 @@ type Server struct {
 	limiter *rateLimiter
 	tokens  tokenStore
 
+	faults faultInjector
+
 	handler http.Handler
 }
 
@@ -108,6 +110,7 @@ func (s *Server) buildHandler() http.Handler {
 	var h http.Handler = notFoundJSON(api.ServeMux)
 	h = s.rateLimit(h)
 	h = s.auth(h)
+	h = s.faultMiddleware(h)
 	for i := len(s.opts.Middleware) - 1; i >= 0; i-- {
 		h = s.opts.Middleware[i](h)
 	}
@@ -121,6 +124,7 @@ func (s *Server) buildHandler() http.Handler {
 		s.ResetStats()
 		w.WriteHeader(http.StatusNoContent)
 	})
+	s.routeFaults(root)
 	s.routeSimDataConnections(root)
 	s.routeSimAutomationConnections(root)
 	// Qlik's clients read this public file to tell Qlik Cloud from

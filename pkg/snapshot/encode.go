@@ -127,3 +127,17 @@ func checkSideName(fl resource.FileLayout, name string) error {
 	}
 	return nil
 }
+
+// AddSchemas puts the schema of every given kind into files, whether or not
+// this run wrote documents of it: a kind whose read failed, or that has no
+// resources, keeps the schema its editor headers point at.
+func AddSchemas(files Files, kinds []string) error {
+	for _, k := range kinds {
+		s, err := schemas.Read(k)
+		if err != nil {
+			return fmt.Errorf("no schema for %s: %w", k, err)
+		}
+		files[path.Join(SchemaDir, schemas.FileName(k))] = s
+	}
+	return nil
+}
