@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"time"
 )
@@ -50,6 +49,18 @@ func acFieldTypeFor(name string) string {
 	return "string"
 }
 
+// giveTo changes the owner; unlike an automation's, a connection's
+// updatedAt moves even when the owner stays.
+func (c *automationConnection) giveTo(userID string, now func() time.Time) {
+	c.OwnerID = userID
+	c.UpdatedAt = now()
+}
+
+func (c *automationConnection) moveTo(spaceID string, now func() time.Time) {
+	c.SpaceID = spaceID
+	c.UpdatedAt = now()
+}
+
 func (c *automationConnection) connected() bool {
 	for _, p := range c.Params {
 		if !p.IsOptional && p.Value == "" {
@@ -66,8 +77,8 @@ func (s *Server) routeAutomationConnections(mux *routeMux) {
 		mux.HandleFunc("GET "+base+"/{id}", s.getAutomationConnection)
 		mux.HandleFunc("PUT "+base+"/{id}", s.putAutomationConnection)
 		mux.HandleFunc("DELETE "+base+"/{id}", s.deleteAutomationConnection)
-		mux.HandleFunc("POST "+base+"/{id}/actions/change-owner", s.acChangeOwner)
-		mux.HandleFunc("POST "+base+"/{id}/actions/change-space", s.acChangeSpace)
+		mux.HandleFunc("POST "+base+"/{id}/actions/change-owner", s.autoChangeOwner(s.findAutomationConnection, false))
+		mux.HandleFunc("POST "+base+"/{id}/actions/change-space", s.autoChangeSpace(s.findAutomationConnection))
 		mux.HandleFunc("POST "+base+"/{id}/actions/check", s.acCheck)
 	}
 }
@@ -79,9 +90,8 @@ func (s *Server) routeSimAutomationConnections(mux *http.ServeMux) {
 	mux.HandleFunc("GET /_sim/automation-connections/{id}/secrets", func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		c := s.st.AutomationConnections[strings.ToLower(r.PathValue("id"))]
+		c := s.lookupAutomationConnection(w, r)
 		if c == nil {
-			autoError(w, r, http.StatusNotFound, "automation connection not found")
 			return
 		}
 		params := map[string]string{}
@@ -116,30 +126,14 @@ func (s *Server) renderAutomationConnection(c *automationConnection, detail bool
 	return out
 }
 
+var automationConnectionList = autoList([]string{"name", "connectorId", "ownerId", "spaceId"},
+	"id", "name", "createdAt", "updatedAt")
+
 func (s *Server) listAutomationConnections(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	limit, msg := parseLimitIn(r, autoDefaultLimit, autoMaxLimit)
+	cq, msg := automationConnectionList.parse(r)
 	if msg != "" {
 		autoError(w, r, http.StatusBadRequest, msg)
 		return
-	}
-	field, desc, ok := parseSignedSort(q.Get("sort"), "id", "id", "name", "createdAt", "updatedAt")
-	if !ok {
-		autoError(w, r, http.StatusBadRequest, fmt.Sprintf("unsupported sort field %q", field))
-		return
-	}
-	pq := pageQuery{limit: limit, desc: desc}
-	if !readDirCursor(&pq, q.Get("cursor")) {
-		autoError(w, r, http.StatusBadRequest, "invalid cursor")
-		return
-	}
-	var filter filterExpr
-	if f := q.Get("filter"); f != "" {
-		var err error
-		if filter, err = parseFilter(f, "name", "connectorId", "ownerId", "spaceId"); err != nil {
-			autoError(w, r, http.StatusBadRequest, "invalid filter: "+err.Error())
-			return
-		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -147,7 +141,7 @@ func (s *Server) listAutomationConnections(w http.ResponseWriter, r *http.Reques
 	// listAll (default false) lists every connection; without it a user sees
 	// their own connections and those in spaces (guess at "has access to").
 	listAll := queryBool(r, "listAll", false)
-	if listAll && !s.st.hasRole(caller, "TenantAdmin") && !s.st.hasRole(caller, "AnalyticsAdmin") {
+	if listAll && !s.st.isAutomationAdmin(caller) {
 		autoError(w, r, http.StatusForbidden, "listAll is restricted to tenant admins and analytics admins")
 		return
 	}
@@ -156,25 +150,13 @@ func (s *Server) listAutomationConnections(w http.ResponseWriter, r *http.Reques
 		if !listAll && c.OwnerID != caller.ID && c.SpaceID == "" {
 			continue
 		}
-		if filter != nil && !filter.eval(func(attr string) []string {
-			switch attr {
-			case "name":
-				return []string{c.Name}
-			case "connectorid":
-				return []string{c.ConnectorID}
-			case "ownerid":
-				return []string{c.OwnerID}
-			case "spaceid":
-				return []string{c.SpaceID}
-			}
-			return nil
-		}) {
-			continue
+		if cq.keep(map[string]string{"name": c.Name, "connectorid": c.ConnectorID, "ownerid": c.OwnerID,
+			"spaceid": c.SpaceID}) {
+			items = append(items, c)
 		}
-		items = append(items, c)
 	}
-	page, err := paginate(items, func(c *automationConnection) sortKey {
-		switch field {
+	writeAutoList(w, r, items, func(c *automationConnection) sortKey {
+		switch cq.sort {
 		case "name":
 			return sortKey{K: strings.ToLower(c.Name), S: c.Seq}
 		case "createdAt":
@@ -183,16 +165,7 @@ func (s *Server) listAutomationConnections(w http.ResponseWriter, r *http.Reques
 			return sortKey{K: fmtMicro(c.UpdatedAt), S: c.Seq}
 		}
 		return seqKey(c.Seq)
-	}, pq)
-	if err != nil {
-		autoError(w, r, http.StatusBadRequest, "invalid cursor")
-		return
-	}
-	data := make([]map[string]any, 0, len(page.items))
-	for _, c := range page.items {
-		data = append(data, s.renderAutomationConnection(c, false))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": data, "links": cursorListLinks(r, page.next, page.prev)})
+	}, cq.page, func(c *automationConnection) map[string]any { return s.renderAutomationConnection(c, false) })
 }
 
 type acParamIn struct {
@@ -273,11 +246,16 @@ func (s *Server) insertAutomationConnection(st *state, c *automationConnection, 
 }
 
 func (s *Server) lookupAutomationConnection(w http.ResponseWriter, r *http.Request) *automationConnection {
-	c := s.st.AutomationConnections[strings.ToLower(r.PathValue("id"))]
-	if c == nil {
-		autoError(w, r, http.StatusNotFound, "automation connection not found")
+	return autoLookup(w, r, s.st.AutomationConnections, "automation connection")
+}
+
+// findAutomationConnection is lookupAutomationConnection for the shared
+// actions, with an untyped nil (see findAutomation).
+func (s *Server) findAutomationConnection(w http.ResponseWriter, r *http.Request) autoResource {
+	if c := s.lookupAutomationConnection(w, r); c != nil {
+		return c
 	}
-	return c
+	return nil
 }
 
 func (s *Server) getAutomationConnection(w http.ResponseWriter, r *http.Request) {
@@ -357,52 +335,6 @@ func (s *Server) deleteAutomationConnection(w http.ResponseWriter, r *http.Reque
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *Server) acChangeOwner(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		UserID string `json:"userId"`
-	}
-	if err := decodeBody(r, &in); err != nil || in.UserID == "" {
-		autoError(w, r, http.StatusBadRequest, "body must be {\"userId\": \"...\"}")
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.lookupAutomationConnection(w, r)
-	if c == nil {
-		return
-	}
-	if s.st.Users[in.UserID] == nil {
-		autoError(w, r, http.StatusBadRequest, fmt.Sprintf("user %q does not exist", in.UserID))
-		return
-	}
-	c.OwnerID = in.UserID
-	c.UpdatedAt = s.now()
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Server) acChangeSpace(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		SpaceID *string `json:"spaceId"`
-	}
-	if err := decodeBody(r, &in); err != nil || in.SpaceID == nil {
-		autoError(w, r, http.StatusBadRequest, "body must be {\"spaceId\": \"...\"}")
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.lookupAutomationConnection(w, r)
-	if c == nil {
-		return
-	}
-	if *in.SpaceID != "" && s.st.Spaces[*in.SpaceID] == nil {
-		autoError(w, r, http.StatusBadRequest, fmt.Sprintf("space %q does not exist", *in.SpaceID))
-		return
-	}
-	c.SpaceID = *in.SpaceID
-	c.UpdatedAt = s.now()
-	w.WriteHeader(http.StatusNoContent)
-}
-
 func (s *Server) acCheck(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -410,67 +342,4 @@ func (s *Server) acCheck(w http.ResponseWriter, r *http.Request) {
 		ok := c.connected()
 		writeJSON(w, http.StatusOK, map[string]any{"connected": ok, "is_connected": ok})
 	}
-}
-
-// seedAutomationConnection is one entry of automation-connections.yaml.
-// connector is the connectorId; space names a space (absent: personal);
-// owner is a user email (absent: the API-key caller).
-type seedAutomationConnection struct {
-	Name      string      `json:"name"`
-	Connector string      `json:"connector"`
-	Space     string      `json:"space,omitempty"`
-	Owner     string      `json:"owner,omitempty"`
-	Params    []seedParam `json:"params,omitempty"`
-}
-
-type seedParam struct {
-	Name       string `json:"name"`
-	Value      string `json:"value"`
-	FieldType  string `json:"fieldType,omitempty"`
-	IsOptional bool   `json:"isOptional,omitempty"`
-}
-
-func (s *Server) seedAutomationConnections(st *state, dir string) error {
-	path := filepath.Join(dir, "automation-connections.yaml")
-	var entries []seedAutomationConnection
-	if err := readSeedFile(path, &entries); err != nil {
-		return err
-	}
-	for i, e := range entries {
-		where := fmt.Sprintf("%s: automation-connections[%d] (%q)", path, i, e.Name)
-		switch {
-		case strings.TrimSpace(e.Name) == "":
-			return fmt.Errorf("%s: name is required", where)
-		case strings.TrimSpace(e.Connector) == "":
-			return fmt.Errorf("%s: connector is required", where)
-		}
-		var in []acParamIn
-		for _, p := range e.Params {
-			v := p.Value
-			in = append(in, acParamIn{Name: p.Name, Value: &v, FieldType: p.FieldType})
-		}
-		params, msg := s.buildParams(st, in)
-		if msg != "" {
-			return fmt.Errorf("%s: %s", where, msg)
-		}
-		for j, p := range e.Params {
-			params[j].IsOptional = p.IsOptional
-		}
-		owner := s.caller(st)
-		if e.Owner != "" {
-			if owner = st.userByEmail(e.Owner); owner == nil {
-				return fmt.Errorf("%s: owner %q is not a user in users.yaml", where, e.Owner)
-			}
-		}
-		c := &automationConnection{Name: e.Name, ConnectorID: e.Connector, Params: params}
-		if e.Space != "" {
-			sp := st.spaceByName(e.Space)
-			if sp == nil {
-				return fmt.Errorf("%s: space %q is not in spaces.yaml", where, e.Space)
-			}
-			c.SpaceID = sp.ID
-		}
-		s.insertAutomationConnection(st, c, owner.ID)
-	}
-	return nil
 }

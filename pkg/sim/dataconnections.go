@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -95,51 +94,6 @@ func (s *Server) routeSimDataConnections(mux *http.ServeMux) {
 	})
 }
 
-// dcGetJSON is ConnectionGet. qLogOn is a number here (0|1) but a string in
-// the create response (spec ConnectionCreateResponse), as in Qlik's spec.
-type dcGetJSON struct {
-	QID                  string   `json:"qID"`
-	QEngineObjectID      string   `json:"qEngineObjectID"`
-	QName                string   `json:"qName"`
-	QType                string   `json:"qType"`
-	QConnectStatement    string   `json:"qConnectStatement"`
-	QArchitecture        int      `json:"qArchitecture"`
-	QLogOn               any      `json:"qLogOn"`
-	QSeparateCredentials bool     `json:"qSeparateCredentials"`
-	QConnectionSecret    *string  `json:"qConnectionSecret,omitempty"`
-	DatasourceID         string   `json:"datasourceID,omitempty"`
-	Space                string   `json:"space,omitempty"`
-	Tags                 []string `json:"tags"`
-	User                 string   `json:"user"`
-	Tenant               string   `json:"tenant"`
-	Created              string   `json:"created"`
-	Updated              string   `json:"updated"`
-	Privileges           []string `json:"privileges"`
-	Links                struct {
-		Self link `json:"self"`
-	} `json:"links"`
-}
-
-func (s *Server) renderDataConnection(r *http.Request, c *dataConnection, withSecret, logOnString bool) dcGetJSON {
-	out := dcGetJSON{QID: c.ID, QEngineObjectID: c.ID, QName: c.Name, QType: c.Type,
-		QConnectStatement: c.ConnectStatement, QArchitecture: c.Architecture, QLogOn: c.LogOn,
-		QSeparateCredentials: c.SeparateCredentials, DatasourceID: c.DatasourceID, Space: c.SpaceID,
-		Tags: slices.Clone(c.Tags), User: c.OwnerID, Tenant: s.st.TenantID, Created: fmtTime(c.CreatedAt),
-		Updated: fmtTime(c.UpdatedAt), Privileges: slices.Clone(dcPrivileges)}
-	if out.Tags == nil {
-		out.Tags = []string{}
-	}
-	if logOnString {
-		out.QLogOn = fmt.Sprint(c.LogOn)
-	}
-	if withSecret && c.ConnectionSecret != "" {
-		sec := c.ConnectionSecret
-		out.QConnectionSecret = &sec
-	}
-	out.Links.Self.Href = baseURL(r) + "/api/v1/data-connections/" + c.ID
-	return out
-}
-
 // dcNameTaken reports whether the scope (space, or the owner's personal
 // space when spaceID is "") already holds the name. Qlik does not state the
 // case rule; the simulator compares case-insensitively (the stricter choice).
@@ -156,91 +110,31 @@ func (st *state) dcNameTaken(name, spaceID, ownerID, exceptID string) bool {
 	return false
 }
 
+// dataConnectionList is the v1 list query; its one cursor rides in "page".
+var dataConnectionList = cursorList{param: "page", maxLimit: dcMaxLimit, defSort: "+_id",
+	sorts:     []string{"_id", "qName", "created", "updated"},
+	filters:   []string{"qName", "qType", "datasourceID", "space", "user", "qID"},
+	nonEmpty:  []string{"dataName"},
+	badCursor: "invalid page cursor"}
+
 func (s *Server) listDataConnections(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	// The v1 spec: "All resources will be returned if limit is not defined".
-	limit, msg := parseLimitIn(r, 0, dcMaxLimit)
+	cq, msg := dataConnectionList.parse(r)
 	if msg != "" {
 		dcError(w, http.StatusBadRequest, msg)
 		return
 	}
-	field, desc, ok := parseSignedSort(q.Get("sort"), "+_id", "_id", "qName", "created", "updated")
-	if !ok {
-		dcError(w, http.StatusBadRequest, fmt.Sprintf("unsupported sort field %q", field))
-		return
-	}
-	if q.Has("dataName") && q.Get("dataName") == "" {
-		dcError(w, http.StatusBadRequest, "dataName must not be empty")
-		return
-	}
-	pq := pageQuery{limit: limit, desc: desc}
-	if !readDirCursor(&pq, q.Get("page")) {
-		dcError(w, http.StatusBadRequest, "invalid page cursor")
-		return
-	}
-	if pq.limit == 0 {
-		if pq.next != "" || pq.prev != "" {
-			pq.limit = dcMaxLimit
+	// The v1 spec: "All resources will be returned if limit is not defined";
+	// a cursor without a limit pages by the maximum.
+	if cq.page.limit == 0 {
+		if cq.page.next != "" || cq.page.prev != "" {
+			cq.page.limit = dcMaxLimit
 		} else {
-			pq.limit = 1 << 30
-		}
-	}
-	var filter filterExpr
-	if f := q.Get("filter"); f != "" {
-		var err error
-		if filter, err = parseFilter(f, "qName", "qType", "datasourceID", "space", "user", "qID"); err != nil {
-			dcError(w, http.StatusBadRequest, "invalid filter: "+err.Error())
-			return
+			cq.page.limit = 1 << 30
 		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	caller := s.caller(s.st)
-	var items []*dataConnection
-	for _, c := range s.st.DataConnections {
-		switch {
-		case q.Get("spaceId") != "" && c.SpaceID != q.Get("spaceId"),
-			q.Get("spaceId") == "" && queryBool(r, "personal", false) && c.SpaceID != "",
-			queryBool(r, "ownedByMe", false) && c.OwnerID != caller.ID,
-			q.Get("userId") != "" && c.OwnerID != q.Get("userId"):
-			continue
-		}
-		if filter != nil && !filter.eval(func(attr string) []string {
-			switch attr {
-			case "qname":
-				return []string{c.Name}
-			case "qtype":
-				return []string{c.Type}
-			case "datasourceid":
-				return []string{c.DatasourceID}
-			case "space":
-				return []string{c.SpaceID}
-			case "user":
-				return []string{c.OwnerID}
-			case "qid":
-				return []string{c.ID}
-			}
-			return nil
-		}) {
-			continue
-		}
-		items = append(items, c)
-	}
-	caseIns := queryBool(r, "caseinsensitive", false)
-	page, err := paginate(items, func(c *dataConnection) sortKey {
-		switch field {
-		case "qName":
-			if caseIns {
-				return sortKey{K: strings.ToLower(c.Name), S: c.Seq}
-			}
-			return sortKey{K: c.Name, S: c.Seq}
-		case "created":
-			return sortKey{K: fmtTime(c.CreatedAt), S: c.Seq}
-		case "updated":
-			return sortKey{K: fmtTime(c.UpdatedAt), S: c.Seq}
-		}
-		return seqKey(c.Seq)
-	}, pq)
+	page, err := paginate(s.filterDataConnections(r, cq), dcSortKey(cq.sort, queryBool(r, "caseinsensitive", false)), cq.page)
 	if err != nil {
 		dcError(w, http.StatusBadRequest, "invalid page cursor")
 		return
@@ -249,6 +143,7 @@ func (s *Server) listDataConnections(w http.ResponseWriter, r *http.Request) {
 	for _, c := range page.items {
 		data = append(data, s.renderDataConnection(r, c, false, false))
 	}
+	q := r.URL.Query()
 	links := map[string]any{"self": link{Href: baseURL(r) + r.URL.Path + encodeQuery(q)}}
 	next, prev := dirCursorHrefs(r, "page", page.next, page.prev)
 	if next != "" {
@@ -257,7 +152,7 @@ func (s *Server) listDataConnections(w http.ResponseWriter, r *http.Request) {
 	if prev != "" {
 		links["prev"] = link{Href: prev}
 	}
-	key := "data"
+	key := "data" // ?dataName renames the list's key
 	if dn := q.Get("dataName"); dn != "" {
 		key = dn
 	}
@@ -268,62 +163,43 @@ func (s *Server) listDataConnections(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// dcInput is the union of ConnectionCreate and ConnectionUpdate. Pointers
-// tell "absent" from "empty" where Qlik's rules depend on it.
-type dcInput struct {
-	QID                  *string         `json:"qID"`
-	QEngineObjectID      *string         `json:"qEngineObjectID"`
-	QName                *string         `json:"qName"`
-	QType                *string         `json:"qType"`
-	QConnectStatement    *string         `json:"qConnectStatement"`
-	QArchitecture        *int            `json:"qArchitecture"`
-	QLogOn               json.RawMessage `json:"qLogOn"`
-	QSeparateCredentials *bool           `json:"qSeparateCredentials"`
-	QUsername            *string         `json:"qUsername"`
-	QPassword            *string         `json:"qPassword"`
-	QConnectionSecret    *string         `json:"qConnectionSecret"`
-	QCredentialsID       *string         `json:"qCredentialsID"`
-	DatasourceID         *string         `json:"datasourceID"`
-	Space                *string         `json:"space"`
-	Tags                 []string        `json:"tags"`
-	ConnectionProperties json.RawMessage `json:"connectionProperties"`
+// filterDataConnections applies the scope parameters (spaceId, personal,
+// ownedByMe, userId) and the filter.
+func (s *Server) filterDataConnections(r *http.Request, cq cursorQuery) []*dataConnection {
+	q := r.URL.Query()
+	caller := s.caller(s.st)
+	var items []*dataConnection
+	for _, c := range s.st.DataConnections {
+		switch {
+		case q.Get("spaceId") != "" && c.SpaceID != q.Get("spaceId"),
+			q.Get("spaceId") == "" && queryBool(r, "personal", false) && c.SpaceID != "",
+			queryBool(r, "ownedByMe", false) && c.OwnerID != caller.ID,
+			q.Get("userId") != "" && c.OwnerID != q.Get("userId"):
+			continue
+		}
+		if cq.keep(map[string]string{"qname": c.Name, "qtype": c.Type, "datasourceid": c.DatasourceID,
+			"space": c.SpaceID, "user": c.OwnerID, "qid": c.ID}) {
+			items = append(items, c)
+		}
+	}
+	return items
 }
 
-// parseLogOn accepts the request forms of qLogOn: "0", "1",
-// "LOG_ON_SERVICE_USER", "LOG_ON_CURRENT_USER" (and the numbers 0/1).
-func parseLogOn(raw json.RawMessage) (int, bool) {
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return 0, false
-	}
-	switch x := v.(type) {
-	case string:
-		switch x {
-		case "0", "LOG_ON_SERVICE_USER":
-			return 0, true
-		case "1", "LOG_ON_CURRENT_USER":
-			return 1, true
+func dcSortKey(field string, caseInsensitive bool) func(*dataConnection) sortKey {
+	return func(c *dataConnection) sortKey {
+		switch field {
+		case "qName":
+			if caseInsensitive {
+				return sortKey{K: strings.ToLower(c.Name), S: c.Seq}
+			}
+			return sortKey{K: c.Name, S: c.Seq}
+		case "created":
+			return sortKey{K: fmtTime(c.CreatedAt), S: c.Seq}
+		case "updated":
+			return sortKey{K: fmtTime(c.UpdatedAt), S: c.Seq}
 		}
-	case float64:
-		if x == 0 || x == 1 {
-			return int(x), true
-		}
+		return seqKey(c.Seq)
 	}
-	return 0, false
-}
-
-func nonEmpty(p *string) bool { return p != nil && strings.TrimSpace(*p) != "" }
-
-func validTags(tags []string) string {
-	if len(tags) > dcMaxTags {
-		return fmt.Sprintf("at most %d tags are allowed", dcMaxTags)
-	}
-	for _, t := range tags {
-		if len(t) > 256 {
-			return "a tag must be at most 256 bytes"
-		}
-	}
-	return ""
 }
 
 func (s *Server) createDataConnection(w http.ResponseWriter, r *http.Request) {
@@ -336,18 +212,9 @@ func (s *Server) createDataConnection(w http.ResponseWriter, r *http.Request) {
 		dcError(w, http.StatusBadRequest, "qliksim supports only connections created from a qConnectStatement (ConnectionCreate), not connectionProperties")
 		return
 	}
-	switch {
-	case !nonEmpty(in.QName):
-		dcError(w, http.StatusBadRequest, "qName is required")
-		return
-	case !nonEmpty(in.QType):
-		dcError(w, http.StatusBadRequest, "qType is required")
-		return
-	case !nonEmpty(in.QConnectStatement):
-		dcError(w, http.StatusBadRequest, "qConnectStatement is required")
-		return
-	case !nonEmpty(in.DatasourceID):
-		dcError(w, http.StatusBadRequest, "datasourceID is required")
+	if msg := dcRequired(dcField{"qName", in.QName}, dcField{"qType", in.QType},
+		dcField{"qConnectStatement", in.QConnectStatement}, dcField{"datasourceID", in.DatasourceID}); msg != "" {
+		dcError(w, http.StatusBadRequest, msg)
 		return
 	}
 	c := &dataConnection{Name: *in.QName, Type: *in.QType, ConnectStatement: *in.QConnectStatement,
@@ -356,20 +223,10 @@ func (s *Server) createDataConnection(w http.ResponseWriter, r *http.Request) {
 		dcError(w, http.StatusBadRequest, msg)
 		return
 	}
-	if in.QID != nil && *in.QID != "" || in.QEngineObjectID != nil && *in.QEngineObjectID != "" {
-		id, eid := deref(in.QID), deref(in.QEngineObjectID)
-		if id != "" && eid != "" && id != eid {
-			dcError(w, http.StatusBadRequest, "qID and qEngineObjectID must be the same")
-			return
-		}
-		if id == "" {
-			id = eid
-		}
-		if !isUUID(id) {
-			dcError(w, http.StatusBadRequest, "qID must be a UUID")
-			return
-		}
-		c.ID = strings.ToLower(id)
+	var msg string
+	if c.ID, msg = dcRequestedID(&in); msg != "" {
+		dcError(w, http.StatusBadRequest, msg)
+		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -392,57 +249,6 @@ func (s *Server) createDataConnection(w http.ResponseWriter, r *http.Request) {
 	}
 	s.insertDataConnection(s.st, c, caller.ID)
 	writeJSON(w, http.StatusCreated, s.renderDataConnection(r, c, false, true))
-}
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
-
-// applyDCOptional copies the optional create/update fields of in onto c and
-// returns "" or why the input is invalid. Absent fields keep c's values; an
-// absent qPassword or qConnectionSecret keeps the stored secret.
-func (s *Server) applyDCOptional(in *dcInput, c *dataConnection) string {
-	if in.QArchitecture != nil {
-		if *in.QArchitecture != 0 && *in.QArchitecture != 1 {
-			return "qArchitecture must be 0 or 1"
-		}
-		c.Architecture = *in.QArchitecture
-	}
-	if len(in.QLogOn) > 0 && string(in.QLogOn) != "null" {
-		v, ok := parseLogOn(in.QLogOn)
-		if !ok {
-			return `qLogOn must be one of "0", "1", "LOG_ON_SERVICE_USER", "LOG_ON_CURRENT_USER"`
-		}
-		c.LogOn = v
-	}
-	if in.QSeparateCredentials != nil {
-		c.SeparateCredentials = *in.QSeparateCredentials
-	}
-	if in.QUsername != nil {
-		c.Username = *in.QUsername
-	}
-	if in.QPassword != nil {
-		c.Password = *in.QPassword
-	}
-	if in.QConnectionSecret != nil {
-		c.ConnectionSecret = *in.QConnectionSecret // "" clears
-	}
-	if in.DatasourceID != nil && *in.DatasourceID != "" {
-		c.DatasourceID = *in.DatasourceID
-	}
-	if in.Space != nil {
-		c.SpaceID = *in.Space
-	}
-	if in.Tags != nil {
-		if msg := validTags(in.Tags); msg != "" {
-			return msg
-		}
-		c.Tags = slices.Clone(in.Tags)
-	}
-	return ""
 }
 
 func (s *Server) insertDataConnection(st *state, c *dataConnection, ownerID string) {
@@ -504,15 +310,10 @@ func (s *Server) putDataConnection(w http.ResponseWriter, r *http.Request) {
 		dcError(w, http.StatusBadRequest, "invalid JSON body: "+err.Error())
 		return
 	}
-	for _, f := range []struct {
-		name string
-		v    *string
-	}{{"qID", in.QID}, {"qEngineObjectID", in.QEngineObjectID}, {"qName", in.QName},
-		{"qType", in.QType}, {"qConnectStatement", in.QConnectStatement}} {
-		if !nonEmpty(f.v) {
-			dcError(w, http.StatusBadRequest, f.name+" is required")
-			return
-		}
+	if msg := dcRequired(dcField{"qID", in.QID}, dcField{"qEngineObjectID", in.QEngineObjectID},
+		dcField{"qName", in.QName}, dcField{"qType", in.QType}, dcField{"qConnectStatement", in.QConnectStatement}); msg != "" {
+		dcError(w, http.StatusBadRequest, msg)
+		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -550,13 +351,6 @@ func (s *Server) commitDataConnection(w http.ResponseWriter, c, next *dataConnec
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// dcPatchPaths are the fields a JSON Patch may touch, with the value kind.
-var dcPatchPaths = map[string]string{
-	"/qName": "string", "/qType": "string", "/qConnectStatement": "string", "/qUsername": "string",
-	"/qPassword": "string", "/qConnectionSecret": "string", "/datasourceID": "string", "/space": "string",
-	"/qArchitecture": "int", "/qLogOn": "logon", "/qSeparateCredentials": "bool", "/tags": "array",
-}
-
 func (s *Server) patchDataConnection(w http.ResponseWriter, r *http.Request) {
 	var ops []struct {
 		Op    string          `json:"op"`
@@ -576,99 +370,12 @@ func (s *Server) patchDataConnection(w http.ResponseWriter, r *http.Request) {
 	next := *c
 	next.Tags = slices.Clone(c.Tags)
 	for i, op := range ops {
-		kind, known := dcPatchPaths[op.Path]
-		switch {
-		case op.Op != "add" && op.Op != "replace" && op.Op != "remove":
-			dcError(w, http.StatusBadRequest, fmt.Sprintf("operation %d: op must be add, replace or remove", i))
-			return
-		case !known:
-			dcError(w, http.StatusBadRequest, fmt.Sprintf("operation %d: path %q cannot be patched", i, op.Path))
-			return
-		}
-		if op.Op == "remove" {
-			switch op.Path {
-			case "/qName", "/qType", "/qConnectStatement", "/datasourceID":
-				dcError(w, http.StatusBadRequest, fmt.Sprintf("operation %d: %s is required and cannot be removed", i, op.Path))
-				return
-			}
-			op.Value = nil
-		}
-		if msg := patchDCField(&next, op.Path, kind, op.Value); msg != "" {
+		if msg := patchDCField(&next, op.Op, op.Path, op.Value); msg != "" {
 			dcError(w, http.StatusBadRequest, fmt.Sprintf("operation %d: %s", i, msg))
 			return
 		}
 	}
 	s.commitDataConnection(w, c, &next)
-}
-
-// patchDCField sets one field; a nil value (remove) resets it.
-func patchDCField(c *dataConnection, path, kind string, raw json.RawMessage) string {
-	var str string
-	var num int
-	var b bool
-	var arr []string
-	if raw != nil {
-		var err error
-		switch kind {
-		case "string":
-			err = json.Unmarshal(raw, &str)
-		case "int":
-			err = json.Unmarshal(raw, &num)
-			if err == nil && num != 0 && num != 1 {
-				return "value must be 0 or 1"
-			}
-		case "logon":
-			var ok bool
-			if num, ok = parseLogOn(raw); !ok {
-				return `value must be "0", "1", "LOG_ON_SERVICE_USER" or "LOG_ON_CURRENT_USER"`
-			}
-		case "bool":
-			err = json.Unmarshal(raw, &b)
-		case "array":
-			err = json.Unmarshal(raw, &arr)
-			if err == nil {
-				if msg := validTags(arr); msg != "" {
-					return msg
-				}
-			}
-		}
-		if err != nil {
-			return fmt.Sprintf("value of %s has the wrong type", path)
-		}
-		if kind == "string" && (path == "/qName" || path == "/qType" || path == "/qConnectStatement" || path == "/datasourceID") && strings.TrimSpace(str) == "" {
-			return path[1:] + " must not be empty"
-		}
-	}
-	switch path {
-	case "/qName":
-		c.Name = str
-	case "/qType":
-		c.Type = str
-	case "/qConnectStatement":
-		c.ConnectStatement = str
-	case "/qUsername":
-		c.Username = str
-	case "/qPassword":
-		c.Password = str
-	case "/qConnectionSecret":
-		c.ConnectionSecret = str
-	case "/datasourceID":
-		c.DatasourceID = str
-	case "/space":
-		c.SpaceID = str
-	case "/qArchitecture":
-		c.Architecture = num
-	case "/qLogOn":
-		c.LogOn = num
-	case "/qSeparateCredentials":
-		c.SeparateCredentials = b
-	case "/tags":
-		if arr == nil {
-			arr = []string{}
-		}
-		c.Tags = arr
-	}
-	return ""
 }
 
 func (s *Server) deleteDataConnection(w http.ResponseWriter, r *http.Request) {
@@ -680,86 +387,4 @@ func (s *Server) deleteDataConnection(w http.ResponseWriter, r *http.Request) {
 	}
 	delete(s.st.DataConnections, c.ID)
 	w.WriteHeader(http.StatusNoContent)
-}
-
-// seedDataConnection is one entry of data-connections.yaml. space names a
-// space (absent: the caller's personal space); owner is a user email
-// (absent: the API-key caller).
-type seedDataConnection struct {
-	Space            string   `json:"space,omitempty"`
-	Name             string   `json:"name"`
-	Type             string   `json:"type"`
-	DatasourceID     string   `json:"datasourceID,omitempty"`
-	ConnectStatement string   `json:"connectStatement"`
-	Username         string   `json:"username,omitempty"`
-	Password         string   `json:"password,omitempty"`
-	ConnectionSecret string   `json:"connectionSecret,omitempty"`
-	Architecture     int      `json:"architecture,omitempty"`
-	LogOn            int      `json:"logOn,omitempty"`
-	Owner            string   `json:"owner,omitempty"`
-	Tags             []string `json:"tags,omitempty"`
-}
-
-func (s *Server) seedDataConnections(st *state, dir string) error {
-	path := filepath.Join(dir, "data-connections.yaml")
-	var entries []seedDataConnection
-	if err := readSeedFile(path, &entries); err != nil {
-		return err
-	}
-	for i, e := range entries {
-		where := fmt.Sprintf("%s: data-connections[%d] (%q)", path, i, e.Name)
-		switch {
-		case strings.TrimSpace(e.Name) == "":
-			return fmt.Errorf("%s: name is required", where)
-		case strings.TrimSpace(e.Type) == "":
-			return fmt.Errorf("%s: type is required", where)
-		case strings.TrimSpace(e.ConnectStatement) == "":
-			return fmt.Errorf("%s: connectStatement is required", where)
-		case e.Architecture != 0 && e.Architecture != 1:
-			return fmt.Errorf("%s: architecture must be 0 or 1", where)
-		case e.LogOn != 0 && e.LogOn != 1:
-			return fmt.Errorf("%s: logOn must be 0 or 1", where)
-		}
-		if msg := validTags(e.Tags); msg != "" {
-			return fmt.Errorf("%s: %s", where, msg)
-		}
-		owner := s.caller(st)
-		if e.Owner != "" {
-			if owner = st.userByEmail(e.Owner); owner == nil {
-				return fmt.Errorf("%s: owner %q is not a user in users.yaml", where, e.Owner)
-			}
-		}
-		spaceID := ""
-		if e.Space != "" {
-			sp := st.spaceByName(e.Space)
-			if sp == nil {
-				return fmt.Errorf("%s: space %q is not in spaces.yaml", where, e.Space)
-			}
-			spaceID = sp.ID
-		}
-		if st.dcNameTaken(e.Name, spaceID, owner.ID, "") {
-			return fmt.Errorf("%s: duplicate connection name in the space", where)
-		}
-		ds := e.DatasourceID
-		if ds == "" {
-			ds = defaultDatasourceID(e.Type)
-		}
-		s.insertDataConnection(st, &dataConnection{Name: e.Name, Type: e.Type, ConnectStatement: e.ConnectStatement,
-			Architecture: e.Architecture, LogOn: e.LogOn, DatasourceID: ds, SpaceID: spaceID,
-			Tags: slices.Clone(e.Tags), Username: e.Username, Password: e.Password,
-			ConnectionSecret: e.ConnectionSecret}, owner.ID)
-	}
-	return nil
-}
-
-// defaultDatasourceID guesses a datasource id from a qType, e.g.
-// "QvRestConnector.exe" -> "rest", "folder" -> "folder" (guess).
-func defaultDatasourceID(qType string) string {
-	t := strings.ToLower(strings.TrimSuffix(qType, ".exe"))
-	for _, known := range []string{"snowflake", "rest", "odbc", "oledb", "folder", "web", "sql", "databricks", "bigquery"} {
-		if strings.Contains(t, known) {
-			return known
-		}
-	}
-	return t
 }

@@ -14,15 +14,21 @@ import (
 
 // Helpers shared by the data-connections, automations and
 // automation-connections services: UUID ids, a single-parameter cursor that
-// serves both directions, and limit parsing with per-service bounds.
+// serves both directions, the list query that rides on it, and the seed
+// references by natural key.
 
 // newUUID returns a version-4 style UUID: random, or from the id counter when
 // the simulator is deterministic. Data connections, automations and
 // automation connections use UUIDs, not the 24-hex ids of spaces and users.
-func (s *Server) newUUID(st *state) string {
+func (s *Server) newUUID(st *state) string { return s.uuidFrom(st, 0x100) }
+
+// uuidFrom is newUUID with the deterministic counter shifted by offset.
+// Glossaries, themes and extensions count from 0 and the other services from
+// 0x100; both are kept so that deterministic ids stay as they were.
+func (s *Server) uuidFrom(st *state, offset int64) string {
 	if s.opts.Deterministic {
 		st.IDCounter++
-		return fmt.Sprintf("00000000-0000-4000-8000-%012x", 0x100+st.IDCounter)
+		return fmt.Sprintf("00000000-0000-4000-8000-%012x", offset+st.IDCounter)
 	}
 	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {
@@ -139,3 +145,97 @@ func queryBool(r *http.Request, name string, def bool) bool {
 // fmtMicro formats a time the way the automations services do
 // (microseconds, as in their spec examples).
 func fmtMicro(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000Z") }
+
+// cursorList describes the list query of a service with one cursor
+// parameter; the services differ only in names, bounds and messages.
+type cursorList struct {
+	param              string // the cursor parameter: "cursor" or "page"
+	defLimit, maxLimit int
+	defSort            string
+	sorts, filters     []string
+	nonEmpty           []string // parameters that must not be empty when given
+	badCursor          string   // the message for a cursor that does not decode
+}
+
+// cursorQuery is a parsed cursorList query.
+type cursorQuery struct {
+	page   pageQuery
+	sort   string
+	filter filterExpr
+}
+
+// parse reads limit, sort, cursor and filter, in that order; msg says why
+// the query is invalid.
+func (cl cursorList) parse(r *http.Request) (cq cursorQuery, msg string) {
+	q := r.URL.Query()
+	limit, msg := parseLimitIn(r, cl.defLimit, cl.maxLimit)
+	if msg != "" {
+		return cq, msg
+	}
+	field, desc, ok := parseSignedSort(q.Get("sort"), cl.defSort, cl.sorts...)
+	if !ok {
+		return cq, fmt.Sprintf("unsupported sort field %q", field)
+	}
+	for _, p := range cl.nonEmpty {
+		if q.Has(p) && q.Get(p) == "" {
+			return cq, p + " must not be empty"
+		}
+	}
+	cq = cursorQuery{page: pageQuery{limit: limit, desc: desc}, sort: field}
+	if !readDirCursor(&cq.page, q.Get(cl.param)) {
+		return cq, cl.badCursor
+	}
+	if f := q.Get("filter"); f != "" {
+		var err error
+		if cq.filter, err = parseFilter(f, cl.filters...); err != nil {
+			return cq, "invalid filter: " + err.Error()
+		}
+	}
+	return cq, ""
+}
+
+// keep reports whether an item passes the filter. attrs maps the lower-case
+// filter attribute names to the item's values.
+func (cq cursorQuery) keep(attrs map[string]string) bool {
+	return cq.filter == nil || cq.filter.eval(attrValues(attrs))
+}
+
+// attrValues serves a filter from a map of single-valued attributes.
+func attrValues(attrs map[string]string) func(string) []string {
+	return func(attr string) []string {
+		if v, ok := attrs[attr]; ok {
+			return []string{v}
+		}
+		return nil
+	}
+}
+
+// seedOwner resolves the owner email of a seed entry; "" is the API-key
+// caller.
+func (s *Server) seedOwner(st *state, email string) (*user, error) {
+	if email == "" {
+		return s.caller(st), nil
+	}
+	if u := st.userByEmail(email); u != nil {
+		return u, nil
+	}
+	return nil, fmt.Errorf("owner %q is not a user in users.yaml", email)
+}
+
+// seedSpaceID resolves the space name of a seed entry; "" is personal.
+func seedSpaceID(st *state, name string) (string, error) {
+	if name == "" {
+		return "", nil
+	}
+	if sp := st.spaceByName(name); sp != nil {
+		return sp.ID, nil
+	}
+	return "", fmt.Errorf("space %q is not in spaces.yaml", name)
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}

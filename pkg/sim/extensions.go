@@ -7,18 +7,8 @@ type extension struct {
 
 var extensionsKind = &qextKind{
 	plural: "extensions", label: "extension", defaultType: "visualization", extension: true,
-	all: func(st *state) []*qextItem {
-		out := make([]*qextItem, 0, len(st.Extensions))
-		for _, e := range st.Extensions {
-			out = append(out, &e.qextItem)
-		}
-		return out
-	},
-	add: func(st *state, it qextItem) *qextItem {
-		e := &extension{qextItem: it}
-		st.Extensions[it.ID] = e
-		return &e.qextItem
-	},
+	all: func(st *state) []*qextItem { return qextAll(st.Extensions) },
+	add: func(st *state, it qextItem) *qextItem { return qextAdd(st.Extensions, it) },
 }
 
 func (s *Server) routeExtensions(mux *routeMux) { s.routeQext(mux, extensionsKind) }

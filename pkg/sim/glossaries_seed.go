@@ -107,45 +107,58 @@ func glStewardsByEmail(st *state, emails []string) ([]string, error) {
 
 func (s *Server) seedGlossary(st *state, sg seedGlossary) error {
 	in := glossaryInput{Name: &sg.Name, Description: sg.Description, Overview: glRichText(sg.Overview), Tags: sg.Tags}
-	if sg.Space != "" {
-		sp := st.spaceByName(sg.Space)
-		if sp == nil {
-			return fmt.Errorf("space %q is not in spaces.yaml", sg.Space)
-		}
-		in.SpaceID = sp.ID
+	var err error
+	if in.SpaceID, err = seedSpaceID(st, sg.Space); err != nil {
+		return err
 	}
 	if _, msg := glCheckGlossary(st, in); msg != "" {
 		return fmt.Errorf("%s", msg)
 	}
 	g := s.insertGlossary(st, in)
+	byName, err := s.seedGlCategories(st, g, sg.Categories)
+	if err != nil {
+		return err
+	}
+	return s.seedGlTerms(st, g, sg.Terms, byName)
+}
+
+// seedGlCategories adds the categories in order (a parent is named before
+// its children) and returns them by lower-case name.
+func (s *Server) seedGlCategories(st *state, g *glossary, cats []seedGlCategory) (map[string][]*glossaryCategory, error) {
 	byName := map[string][]*glossaryCategory{}
-	for j, sc := range sg.Categories {
+	for j, sc := range cats {
 		where := fmt.Sprintf("categories[%d] (%q)", j, sc.Name)
 		cin := categoryInput{Name: &sc.Name, Description: sc.Description}
 		if sc.Parent != "" {
 			ps := byName[strings.ToLower(sc.Parent)]
 			switch len(ps) {
 			case 0:
-				return fmt.Errorf("%s: parent %q is not a category listed before it", where, sc.Parent)
+				return nil, fmt.Errorf("%s: parent %q is not a category listed before it", where, sc.Parent)
 			case 1:
 				cin.ParentID = ps[0].ID
 			default:
-				return fmt.Errorf("%s: parent %q names more than one category", where, sc.Parent)
+				return nil, fmt.Errorf("%s: parent %q names more than one category", where, sc.Parent)
 			}
 		}
 		var err error
 		if cin.Stewards, err = glStewardsByEmail(st, sc.Stewards); err != nil {
-			return fmt.Errorf("%s: %w", where, err)
+			return nil, fmt.Errorf("%s: %w", where, err)
 		}
 		if _, msg := glCheckCategory(st, g, "", cin); msg != "" {
-			return fmt.Errorf("%s: %s", where, msg)
+			return nil, fmt.Errorf("%s: %s", where, msg)
 		}
 		c := s.insertCategory(st, g, cin)
 		byName[strings.ToLower(sc.Name)] = append(byName[strings.ToLower(sc.Name)], c)
 	}
-	terms := make([]*glossaryTerm, len(sg.Terms))
+	return byName, nil
+}
+
+// seedGlTerms adds the terms, then their relations, which may point to a
+// term listed later.
+func (s *Server) seedGlTerms(st *state, g *glossary, seedTerms []seedGlTerm, byName map[string][]*glossaryCategory) error {
+	terms := make([]*glossaryTerm, len(seedTerms))
 	termByName := map[string]*glossaryTerm{}
-	for j, sterm := range sg.Terms {
+	for j, sterm := range seedTerms {
 		where := fmt.Sprintf("terms[%d] (%q)", j, sterm.Name)
 		tin := termInput{Name: &sterm.Name, Abbreviation: sterm.Abbreviation, Description: sterm.Description,
 			RelatedInformation: glRichText(sterm.RelatedInformation), Tags: sterm.Tags}
@@ -176,7 +189,7 @@ func (s *Server) seedGlossary(st *state, sg seedGlossary) error {
 		terms[j] = t
 		termByName[strings.ToLower(sterm.Name)] = t
 	}
-	for j, sterm := range sg.Terms {
+	for j, sterm := range seedTerms {
 		for _, rel := range sterm.RelatesTo {
 			other := termByName[strings.ToLower(rel.Term)]
 			switch {

@@ -7,18 +7,8 @@ type theme struct {
 
 var themesKind = &qextKind{
 	plural: "themes", label: "theme", defaultType: "theme",
-	all: func(st *state) []*qextItem {
-		out := make([]*qextItem, 0, len(st.Themes))
-		for _, t := range st.Themes {
-			out = append(out, &t.qextItem)
-		}
-		return out
-	},
-	add: func(st *state, it qextItem) *qextItem {
-		t := &theme{qextItem: it}
-		st.Themes[it.ID] = t
-		return &t.qextItem
-	},
+	all: func(st *state) []*qextItem { return qextAll(st.Themes) },
+	add: func(st *state, it qextItem) *qextItem { return qextAdd(st.Themes, it) },
 }
 
 func (s *Server) routeThemes(mux *routeMux) { s.routeQext(mux, themesKind) }

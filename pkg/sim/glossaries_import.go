@@ -10,99 +10,8 @@ import (
 	"strings"
 )
 
-// Glossary export (GET /{id}/actions/export) and import
-// (POST /actions/import), after the glossaries spec's exportGlossary and
-// qlikGlossary schemas.
-
-type glStewardDetail struct {
-	Email  string `json:"email,omitempty"`
-	Name   string `json:"name,omitempty"`
-	UserID string `json:"userId,omitempty"`
-}
-
-type exportCategoryJSON struct {
-	ID             string            `json:"id"`
-	Name           string            `json:"name"`
-	Description    string            `json:"description"`
-	ParentID       string            `json:"parentId,omitempty"`
-	StewardDetails []glStewardDetail `json:"stewardDetails"`
-}
-
-type exportTermJSON struct {
-	ID             string            `json:"id"`
-	Name           string            `json:"name"`
-	Abbreviation   string            `json:"abbreviation"`
-	Description    string            `json:"description"`
-	Categories     []string          `json:"categories"`
-	LinksTo        []linkInput       `json:"linksTo"`
-	RelatesTo      []glRelation      `json:"relatesTo"`
-	Stewards       []glStewardDetail `json:"stewards"`
-	StewardDetails []glStewardDetail `json:"stewardDetails"`
-	Tags           []string          `json:"tags"`
-}
-
-type exportGlossaryJSON struct {
-	ID           string               `json:"id"`
-	Name         string               `json:"name"`
-	Description  string               `json:"description"`
-	Overview     string               `json:"overview"`
-	SpaceID      string               `json:"spaceId"`
-	OwnerID      string               `json:"ownerId"`
-	Tags         []string             `json:"tags"`
-	TermTemplate glTermTemplate       `json:"termTemplate"`
-	CreatedAt    string               `json:"createdAt"`
-	CreatedBy    string               `json:"createdBy"`
-	UpdatedAt    string               `json:"updatedAt"`
-	UpdatedBy    string               `json:"updatedBy"`
-	Categories   []exportCategoryJSON `json:"categories"`
-	Terms        []exportTermJSON     `json:"terms"`
-}
-
-func glStewardDetails(st *state, ids []string) []glStewardDetail {
-	out := []glStewardDetail{}
-	for _, id := range ids {
-		d := glStewardDetail{UserID: id}
-		if u := st.Users[id]; u != nil {
-			d.Email, d.Name = u.Email, u.Name
-		}
-		out = append(out, d)
-	}
-	return out
-}
-
-func exportGlossary(st *state, g *glossary) exportGlossaryJSON {
-	out := exportGlossaryJSON{ID: g.ID, Name: g.Name, Description: g.Description, Overview: g.Overview,
-		SpaceID: g.SpaceID, OwnerID: g.OwnerID, Tags: glStrings(g.Tags), TermTemplate: g.TermTemplate,
-		CreatedAt: fmtTime(g.CreatedAt), CreatedBy: g.CreatedBy, UpdatedAt: fmtTime(g.UpdatedAt), UpdatedBy: g.UpdatedBy,
-		Categories: []exportCategoryJSON{}, Terms: []exportTermJSON{}}
-	for _, c := range glSortedCategories(g) {
-		out.Categories = append(out.Categories, exportCategoryJSON{ID: c.ID, Name: c.Name, Description: c.Description,
-			ParentID: c.ParentID, StewardDetails: glStewardDetails(st, c.Stewards)})
-	}
-	for _, t := range glSortedTerms(g) {
-		et := exportTermJSON{ID: t.ID, Name: t.Name, Abbreviation: t.Abbreviation, Description: t.Description,
-			Categories: glStrings(t.Categories), LinksTo: []linkInput{}, RelatesTo: append([]glRelation{}, t.RelatesTo...),
-			Stewards: glStewardDetails(st, t.Stewards), StewardDetails: glStewardDetails(st, t.Stewards), Tags: glStrings(t.Tags)}
-		for _, l := range t.Links {
-			et.LinksTo = append(et.LinksTo, linkInput{Type: l.Type, ResourceID: l.ResourceID, ResourceType: l.ResourceType,
-				SubResourceID: l.SubResourceID, SubResourceName: l.SubResourceName, SubResourceType: l.SubResourceType})
-		}
-		out.Terms = append(out.Terms, et)
-	}
-	return out
-}
-
-func (s *Server) glExport(w http.ResponseWriter, r *http.Request) {
-	if f := r.URL.Query().Get("format"); f != "" && f != "json" {
-		glBad(w, "BG-11", "qliksim exports glossaries as json only")
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if g := s.glLookup(w, r); g != nil {
-		writeJSON(w, http.StatusOK, exportGlossary(s.st, g))
-	}
-}
+// Glossary import (POST /actions/import), after the glossaries spec's
+// qlikGlossary schema.
 
 // The import document (qlikGlossary). relatedInformation on terms is not in
 // the spec's importTerm; it is accepted so that nothing is lost on purpose.
@@ -180,8 +89,15 @@ func validateImport(doc importDoc) error {
 	if doc.TermTemplate != nil && !glValidRichText(doc.TermTemplate.RelatedInformation) {
 		return glImportErr("BG-21", "termTemplate.relatedInformation: %s", glRichTextMsg)
 	}
+	if err := validateImportCategories(doc.Categories); err != nil {
+		return err
+	}
+	return validateImportTerms(doc.Terms)
+}
+
+func validateImportCategories(cats []importCategory) error {
 	catIDs := map[string]bool{}
-	for i, c := range doc.Categories {
+	for i, c := range cats {
 		if strings.TrimSpace(c.Name) == "" {
 			return glImportErr("BG-12", "categories[%d]: a category name is required", i)
 		}
@@ -193,7 +109,7 @@ func validateImport(doc importDoc) error {
 		}
 	}
 	names := map[[2]string]bool{}
-	for i, c := range doc.Categories {
+	for i, c := range cats {
 		if c.ParentID != "" && !catIDs[c.ParentID] {
 			return glImportErr("BG-12", "categories[%d]: parentId %q is not the id of a category in the document", i, c.ParentID)
 		}
@@ -203,8 +119,12 @@ func validateImport(doc importDoc) error {
 		}
 		names[k] = true
 	}
+	return nil
+}
+
+func validateImportTerms(terms []importTerm) error {
 	termIDs := map[string]bool{}
-	for i, t := range doc.Terms {
+	for i, t := range terms {
 		if strings.TrimSpace(t.Name) == "" {
 			return glImportErr("BG-13", "terms[%d]: a term name is required", i)
 		}
@@ -263,7 +183,7 @@ func (s *Server) glResolveStewards(st *state, opts importOpts, ids []string, det
 	return out
 }
 
-// importGlossary creates or updates a glossary from doc (validated) in st.
+// importGlossary creates or updates a glossary from doc in st.
 // An existing glossary with the same name in the target space is updated:
 // its categories are matched by import id, id, or name under the same
 // parent; its terms by import id or id. Nothing that the document does not
@@ -275,80 +195,65 @@ func (s *Server) importGlossary(st *state, doc importDoc, opts importOpts) (*glo
 	if opts.spaceID != "" && st.Spaces[opts.spaceID] == nil {
 		return nil, glImportErr("BG-11", "spaceId %q is not an existing space", opts.spaceID)
 	}
-	var g *glossary
+	g, isNew := s.importTarget(st, doc, opts)
+	catMap, err := s.importCategories(st, g, isNew, doc.Categories, opts)
+	if err != nil {
+		return nil, err
+	}
+	s.importTerms(st, g, isNew, doc.Terms, catMap, opts)
+	s.glTouch(st, g)
+	if !isNew {
+		st.Glossaries[g.ID] = g
+	}
+	return g, nil
+}
+
+// importTarget returns the glossary to import into: the oldest of the same
+// name in the space, as a copy so that a late failure leaves it unchanged,
+// or a new one.
+func (s *Server) importTarget(st *state, doc importDoc, opts importOpts) (g *glossary, isNew bool) {
 	for _, cand := range st.Glossaries {
 		if cand.Name == *doc.Name && cand.SpaceID == opts.spaceID && (g == nil || cand.Seq < g.Seq) {
 			g = cand
 		}
 	}
-	isNew := g == nil
-	if isNew {
-		g = s.insertGlossary(st, glossaryInput{Name: doc.Name, Description: doc.Description, Overview: doc.Overview,
-			SpaceID: opts.spaceID, Tags: doc.Tags, TermTemplate: doc.TermTemplate})
-	} else {
-		// Work on a copy so that a late failure leaves the glossary unchanged.
-		var cp glossary
-		data, _ := json.Marshal(g)
-		_ = json.Unmarshal(data, &cp)
-		g = &cp
-		g.Description, g.Overview, g.Tags = doc.Description, doc.Overview, glStrings(slices.Clone(doc.Tags))
-		g.TermTemplate = glTermTemplate{}
-		if doc.TermTemplate != nil {
-			g.TermTemplate = *doc.TermTemplate
-		}
+	if g == nil {
+		return s.insertGlossary(st, glossaryInput{Name: doc.Name, Description: doc.Description, Overview: doc.Overview,
+			SpaceID: opts.spaceID, Tags: doc.Tags, TermTemplate: doc.TermTemplate}), true
 	}
-	me := s.caller(st).ID
+	var cp glossary
+	data, _ := json.Marshal(g)
+	_ = json.Unmarshal(data, &cp)
+	cp.Description, cp.Overview, cp.Tags = doc.Description, doc.Overview, glStrings(slices.Clone(doc.Tags))
+	cp.TermTemplate = glTermTemplate{}
+	if doc.TermTemplate != nil {
+		cp.TermTemplate = *doc.TermTemplate
+	}
+	return &cp, false
+}
 
-	// Categories, parents first.
-	catMap := map[string]string{} // document id (or index) → category id
-	done := make([]bool, len(doc.Categories))
+// importCategories places the document's categories, parents first. It
+// returns document id (and index) → category id.
+func (s *Server) importCategories(st *state, g *glossary, isNew bool, cats []importCategory, opts importOpts) (map[string]string, error) {
+	catMap := map[string]string{}
+	done := make([]bool, len(cats))
 	for progress := true; progress; {
 		progress = false
-		for i, dc := range doc.Categories {
-			if done[i] {
+		for i, dc := range cats {
+			parent, placed := "", true
+			if dc.ParentID != "" {
+				parent, placed = catMap[dc.ParentID]
+			}
+			if done[i] || !placed {
 				continue
 			}
-			parent := ""
-			if dc.ParentID != "" {
-				p, ok := catMap[dc.ParentID]
-				if !ok {
-					continue // parent not placed yet
-				}
-				parent = p
-			}
-			var c *glossaryCategory
+			var match *glossaryCategory
 			if !isNew {
-				for _, ex := range glSortedCategories(g) {
-					if dc.ID != "" && (ex.ImportID == dc.ID || ex.ID == dc.ID) {
-						c = ex
-						break
-					}
-				}
-				if c == nil {
-					for _, ex := range glSortedCategories(g) {
-						if ex.ParentID == parent && strings.EqualFold(ex.Name, dc.Name) {
-							c = ex
-							break
-						}
-					}
-				}
+				match = glMatchCategory(g, dc, parent)
 			}
-			stewards := s.glResolveStewards(st, opts, dc.Stewards, dc.StewardDetails)
-			name := dc.Name
-			if glCategoryNameTaken(g, name, parent, func() string {
-				if c != nil {
-					return c.ID
-				}
-				return ""
-			}()) {
-				return nil, glImportErr("BG-7", "two categories with the same name cannot have the same parent (%q)", name)
-			}
-			if c == nil {
-				c = s.insertCategory(st, g, categoryInput{Name: &name, Description: dc.Description, ParentID: parent, Stewards: stewards})
-			} else {
-				c.Name, c.Description, c.ParentID, c.Stewards = name, dc.Description, parent, stewards
-				c.Version++
-				c.UpdatedAt, c.UpdatedBy = s.now(), me
+			c, err := s.importCategory(st, g, match, dc, parent, opts)
+			if err != nil {
+				return nil, err
 			}
 			if dc.ID != "" {
 				c.ImportID = dc.ID
@@ -362,20 +267,56 @@ func (s *Server) importGlossary(st *state, doc importDoc, opts importOpts) (*glo
 	if slices.Contains(done, false) {
 		return nil, glImportErr("BG-12", "categories form a parent cycle")
 	}
+	return catMap, nil
+}
 
-	// Terms: create or find them all first, so relations can point forward.
-	terms := make([]*glossaryTerm, len(doc.Terms))
-	termMap := map[string]string{}
-	for i, dt := range doc.Terms {
+// glMatchCategory finds the existing category a document category updates:
+// by import id or id first, then by name under the same parent.
+func glMatchCategory(g *glossary, dc importCategory, parent string) *glossaryCategory {
+	cats := glSortedCategories(g)
+	for _, ex := range cats {
+		if dc.ID != "" && (ex.ImportID == dc.ID || ex.ID == dc.ID) {
+			return ex
+		}
+	}
+	for _, ex := range cats {
+		if ex.ParentID == parent && strings.EqualFold(ex.Name, dc.Name) {
+			return ex
+		}
+	}
+	return nil
+}
+
+// importCategory creates the category, or updates c when it is not nil.
+func (s *Server) importCategory(st *state, g *glossary, c *glossaryCategory, dc importCategory, parent string, opts importOpts) (*glossaryCategory, error) {
+	stewards := s.glResolveStewards(st, opts, dc.Stewards, dc.StewardDetails)
+	name := dc.Name
+	except := ""
+	if c != nil {
+		except = c.ID
+	}
+	if glCategoryNameTaken(g, name, parent, except) {
+		return nil, glImportErr("BG-7", "two categories with the same name cannot have the same parent (%q)", name)
+	}
+	if c == nil {
+		return s.insertCategory(st, g, categoryInput{Name: &name, Description: dc.Description, ParentID: parent, Stewards: stewards}), nil
+	}
+	c.Name, c.Description, c.ParentID, c.Stewards = name, dc.Description, parent, stewards
+	s.glTouchCategory(st, c)
+	return c, nil
+}
+
+// importTerms creates or finds every term first, so that relations can point
+// forward, then sets their fields. Unknown category and term references are
+// discarded.
+func (s *Server) importTerms(st *state, g *glossary, isNew bool, docTerms []importTerm, catMap map[string]string, opts importOpts) {
+	terms := make([]*glossaryTerm, len(docTerms))
+	termMap := map[string]string{} // import id (and index) → term id
+	for i, dt := range docTerms {
 		impID := glTermImportID(dt, i)
 		var t *glossaryTerm
 		if !isNew {
-			for _, ex := range glSortedTerms(g) {
-				if ex.ImportID == impID || ex.ID == impID {
-					t = ex
-					break
-				}
-			}
+			t = glMatchTerm(g, impID)
 		}
 		if t == nil {
 			name := dt.Name
@@ -388,12 +329,12 @@ func (s *Server) importGlossary(st *state, doc importDoc, opts importOpts) (*glo
 		termMap[impID] = t.ID
 		termMap[strconv.Itoa(i)] = t.ID
 	}
-	for i, dt := range doc.Terms {
+	for i, dt := range docTerms {
 		t := terms[i]
 		in := termInput{Name: &dt.Name, Abbreviation: dt.Abbreviation, Description: dt.Description,
 			RelatedInformation: dt.RelatedInformation, Tags: dt.Tags, LinksTo: dt.LinksTo,
 			Stewards: s.glResolveStewards(st, opts, nil, dt.Stewards, dt.StewardDetails)}
-		for _, ref := range dt.Categories { // unknown references are discarded
+		for _, ref := range dt.Categories {
 			if id, ok := catMap[ref]; ok && !slices.Contains(in.Categories, id) {
 				in.Categories = append(in.Categories, id)
 			}
@@ -409,11 +350,15 @@ func (s *Server) importGlossary(st *state, doc importDoc, opts importOpts) (*glo
 		}
 		s.glSetTermFields(st, t, in)
 	}
-	s.glTouch(st, g)
-	if !isNew {
-		st.Glossaries[g.ID] = g
+}
+
+func glMatchTerm(g *glossary, impID string) *glossaryTerm {
+	for _, ex := range glSortedTerms(g) {
+		if ex.ImportID == impID || ex.ID == impID {
+			return ex
+		}
 	}
-	return g, nil
+	return nil
 }
 
 func (s *Server) glImport(w http.ResponseWriter, r *http.Request) {
@@ -428,8 +373,7 @@ func (s *Server) glImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var doc importDoc
-	if err := decodeBody(r, &doc); err != nil {
-		glBad(w, "BG-5", "failed to decode JSON payload: "+err.Error())
+	if !glDecode(w, r, &doc) {
 		return
 	}
 	q := r.URL.Query()
