@@ -100,7 +100,7 @@ func TestReadHostileListItems(t *testing.T) {
 			if err != nil {
 				return
 			}
-			checkDocs(t, c.h, []byte(c.item), docs, false)
+			checkDocs(t, c.h, []byte(c.item), docs)
 		})
 	}
 	// Two groups without ids are two groups, not one.

@@ -184,6 +184,7 @@ func (AutomationConnections) Update(ctx context.Context, t *Tenant, want, have r
 	if s.Connector != live.ConnectorID {
 		res.NotApplied = append(res.NotApplied, "connector: fixed when the connection is created")
 	}
+	res.NotApplied = append(res.NotApplied, paramSetChanges(s.Params, live)...)
 	res.Unresolved, err = changeConnectionOwner(ctx, t, live, s.Owner)
 	return res, err
 }
@@ -209,4 +210,28 @@ func (AutomationConnections) Delete(ctx context.Context, t *Tenant, have resourc
 	// and that refusal is the right outcome for a prune.
 	path := "/api/v1/automation-connections/" + url.PathEscape(have.Metadata.ID) + "?forced=false"
 	return Result{}, t.API.Do(ctx, http.MethodDelete, path, nil, nil)
+}
+
+// paramSetChanges names parameters Git adds or drops: the connector defines
+// which parameters a connection has, so only their values can change.
+func paramSetChanges(want []namedValue, live apiAutomationConnection) []string {
+	have := map[string]bool{}
+	for _, p := range live.Params {
+		have[p.Name] = true
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range want {
+		seen[p.Name] = true
+		if !have[p.Name] {
+			out = append(out, "parameter "+p.Name+": the connector has no such parameter")
+		}
+	}
+	for _, p := range live.Params {
+		if !seen[p.Name] {
+			out = append(out, "parameter "+p.Name+": the connector defines it; it cannot be removed")
+		}
+	}
+	sort.Strings(out)
+	return out
 }

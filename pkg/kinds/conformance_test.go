@@ -18,6 +18,26 @@ func TestConformanceIdPGroups(t *testing.T) {
 	kindtest.Run(t, kinds.Groups{}, idpGroupsFixture)
 }
 func TestConformanceUsers(t *testing.T) { kindtest.Run(t, kinds.Users{}, usersFixture) }
+func TestConformanceDataConnections(t *testing.T) {
+	kindtest.Run(t, kinds.DataConnections{}, dataConnectionsFixture)
+}
+func TestConformanceAutomationConnections(t *testing.T) {
+	kindtest.Run(t, kinds.AutomationConnections{}, automationConnectionsFixture)
+}
+func TestConformanceAutomations(t *testing.T) {
+	kindtest.Run(t, kinds.Automations{}, automationsFixture)
+}
+func TestConformanceAutomationRecurrence(t *testing.T) {
+	kindtest.Run(t, kinds.Automations{}, automationRecurrenceFixture)
+}
+func TestConformanceHiddenAutomations(t *testing.T) {
+	kindtest.Run(t, kinds.Automations{}, hiddenAutomationFixture)
+}
+func TestConformanceGlossaries(t *testing.T) {
+	kindtest.Run(t, kinds.Glossaries{}, glossariesFixture)
+}
+func TestConformanceThemes(t *testing.T)     { kindtest.Run(t, kinds.Themes, themesFixture) }
+func TestConformanceExtensions(t *testing.T) { kindtest.Run(t, kinds.Extensions, extensionsFixture) }
 
 type spec = map[string]any
 type list = []any

@@ -204,8 +204,14 @@ func (DataConnections) Update(ctx context.Context, t *Tenant, want, have resourc
 		"tags": s.Tags,
 	}
 	// An unresolved secret is left out of the PUT, which keeps the
-	// tenant's current value.
+	// tenant's current value. A connection secret that Git no longer has is
+	// cleared: Qlik reads "" as "remove it".
 	_ = putSecrets(t, body, s)
+	if s.ConnectionSecret == "" {
+		if hs, err := specOf[dataConnectionSpec](have); err == nil && hs.ConnectionSecret != "" {
+			body["qConnectionSecret"] = ""
+		}
+	}
 	return Result{}, t.API.Do(ctx, http.MethodPut, "/api/v1/data-connections/"+url.PathEscape(id), body, nil)
 }
 

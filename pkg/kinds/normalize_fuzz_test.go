@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -167,7 +166,7 @@ func readWith(t *testing.T, target readTarget, item []byte) ([]resource.Document
 // checkDocs asserts what export needs of a successful read: documents of the
 // handler's kind that encode to files under its folder and decode back to
 // themselves.
-func checkDocs(t *testing.T, h Handler, item []byte, docs []resource.Document, skipKnown bool) {
+func checkDocs(t *testing.T, h Handler, item []byte, docs []resource.Document) {
 	t.Helper()
 	reg := Default()
 	for _, d := range docs {
@@ -189,15 +188,6 @@ func checkDocs(t *testing.T, h Handler, item []byte, docs []resource.Document, s
 		}
 	}
 	back, err := snapshot.Decode(reg, []string{h.Kind()}, files)
-	var fe *snapshot.FileError
-	if skipKnown && err != nil && errors.As(err, &fe) && knownMissingField(fe) {
-		// Known and kept failing in TestReadHostileListItems: an item that
-		// lacks a field the schema requires (name, connectorId, type...),
-		// or holds a value the schema does not know (providerType "saml"),
-		// is exported as a document that plan and apply then refuse.
-		// Remove this skip once Read refuses such items.
-		t.Skip("BUG: item lacking a required field is read as an invalid document: ", err)
-	}
 	if err != nil {
 		t.Fatalf("item %s: %s documents read from the API do not decode from the repo:\n%v", item, h.Kind(), err)
 	}
@@ -219,13 +209,6 @@ func checkDocs(t *testing.T, h Handler, item []byte, docs []resource.Document, s
 			t.Fatalf("item %s: round trip changed the document:\n read: %s\n back: %s", item, a, b)
 		}
 	}
-}
-
-// knownMissingField reports a schema error on a field of the document
-// (a required field left empty, a value outside an enum), as opposed to an
-// unreadable file or a document in the wrong place.
-func knownMissingField(fe *snapshot.FileError) bool {
-	return fe.Line > 0 && fe.Field != "" && fe.Field != "kind"
 }
 
 // writeTargets are the kinds whose documents become API payloads.
@@ -266,7 +249,7 @@ func FuzzNormalize(f *testing.F) {
 				t.Fatalf("empty error for item %s", data)
 			}
 		} else {
-			checkDocs(t, rt.h, data, docs, true)
+			checkDocs(t, rt.h, data, docs)
 		}
 
 		// Write: the bytes are a spec.

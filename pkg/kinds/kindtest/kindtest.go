@@ -9,6 +9,7 @@
 package kindtest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -30,6 +32,7 @@ import (
 	"github.com/qlikops/qlikops/pkg/kinds"
 	"github.com/qlikops/qlikops/pkg/qlik"
 	"github.com/qlikops/qlikops/pkg/resource"
+	"github.com/qlikops/qlikops/pkg/secrets"
 	"github.com/qlikops/qlikops/pkg/sim"
 	"github.com/qlikops/qlikops/pkg/snapshot"
 )
@@ -46,6 +49,13 @@ const ForeignID = "0123456789abcdef01234567"
 // drawn at random, deterministic ones count up from 0x101).
 const MissingID = "fffffffffffffffffffffffe"
 
+// MissingUUID is MissingID for kinds whose ids are UUIDs (data connections,
+// automations, glossaries, themes...): a well-formed version-4 UUID that no
+// simulator hands out, so that "not found" is not mistaken for "malformed".
+const MissingUUID = "ffffffff-ffff-4fff-bfff-fffffffffffe"
+
+var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
 // Fixture is what differs between kinds.
 type Fixture struct {
 	// Seed is a seed directory for sim.LoadSeed ("" = none), relative to the
@@ -55,13 +65,28 @@ type Fixture struct {
 	SeedFunc func(t *testing.T, s *sim.Server)
 
 	// New is a document to create, exactly as Read must return it afterwards
-	// (metadata.id aside). For a kind that never creates (NeverCreates), New
+	// (metadata.id aside), side files (Document.Files) included, byte for
+	// byte. Documents are found by key (kind, metadata.space, metadata.name). For a kind that never creates (NeverCreates), New
 	// must describe a resource the seed already holds, as Read returns it:
 	// Create is then expected to skip it, and Update and Delete act on it.
 	New resource.Document
 	// Modified is New after a change; Update(Modified, live) followed by Read
-	// must return it. Its metadata.name must equal New's.
+	// must return it. Its key (metadata.name and metadata.space) must equal
+	// New's.
 	Modified resource.Document
+
+	// Twin, if set, is another resource of the kind that shares New's name
+	// under another key (the same name in another space). The suite creates
+	// it before New and checks that Create, Update and Delete of New leave
+	// it as it was: lookups go by key, never by name alone.
+	Twin *resource.Document
+
+	// Partial are other changes of New (same key) that the API may not be
+	// able to make, e.g. the definition of an automation the caller cannot
+	// see. Update(Partial[i], live) must either apply the change (Read then
+	// returns it) or name what it left out in Result.NotApplied: never a
+	// silent success.
+	Partial []resource.Document
 
 	// NeverCreates: Create returns Result.Skipped and writes nothing.
 	NeverCreates bool
@@ -72,21 +97,48 @@ type Fixture struct {
 	// For each, Read against a tenant that answers 500 there must fail.
 	FailPaths []string
 
-	// Secrets are sentinel values seeded into the tenant that must never
-	// appear in an encoded file of this kind. APIKey is always checked.
+	// Secrets are sentinel values seeded into the tenant (by the seed, or
+	// through SecretStore on Create) that must never appear in an encoded
+	// file of this kind nor in a warning. APIKey is always checked.
 	Secrets []string
+
+	// SecretStore supplies the values of New's and Modified's placeholders
+	// to Create and Update (kinds.Tenant.Secrets). nil supplies none.
+	SecretStore *secrets.Store
+	// Stored, if set, returns the write-only values the tenant keeps for the
+	// resource d (read through a test-only view of the simulator, e.g.
+	// GET /_sim/data-connections/{qID}/secrets). The secret-stripping
+	// subtest then checks that it returns WantStored right after
+	// Create(New) with SecretStore, and still after Update(Modified) made
+	// with no secrets supplied: an unsupplied secret keeps the stored one.
+	Stored     func(t *testing.T, e *Env, d resource.Document) map[string]string
+	WantStored map[string]string
+
+	// MissingID overrides the id the not-found subtest uses. By default it
+	// is MissingID, or MissingUUID for kinds whose ids are UUIDs.
+	MissingID string
 }
 
 // Run runs the conformance suite for one handler.
 func Run(t *testing.T, h kinds.Handler, f Fixture) {
 	t.Helper()
-	if f.New.Metadata.Name == "" || f.Modified.Metadata.Name != f.New.Metadata.Name {
-		t.Fatalf("fixture: New needs a name and Modified must have the same name (New %q, Modified %q)", f.New.Metadata.Name, f.Modified.Metadata.Name)
+	if f.New.Metadata.Name == "" || f.Modified.Key() != f.New.Key() {
+		t.Fatalf("fixture: New needs a name and Modified must have the same key (New %s, Modified %s)", f.New.Key(), f.Modified.Key())
+	}
+	if f.Twin != nil && (f.Twin.Metadata.Name != f.New.Metadata.Name || f.Twin.Key() == f.New.Key() || f.NeverCreates) {
+		t.Fatalf("fixture: Twin must share New's name under another key, of a kind that creates (Twin %s)", f.Twin.Key())
+	}
+	if (f.Stored == nil) != (f.WantStored == nil) {
+		t.Fatal("fixture: Stored and WantStored go together")
 	}
 	if f.New.Kind != h.Kind() || f.Modified.Kind != h.Kind() {
 		t.Fatalf("fixture: New and Modified must be of kind %s", h.Kind())
 	}
 	s := &suite{h: h, f: f, newDoc: canonical(t, f.New), modified: canonical(t, f.Modified)}
+	if f.Twin != nil {
+		twin := canonical(t, *f.Twin)
+		s.twin = &twin
+	}
 	t.Run("read", s.testRead)
 	t.Run("round-trip", s.testRoundTrip)
 	t.Run("update", s.testUpdate)
@@ -95,6 +147,9 @@ func Run(t *testing.T, h kinds.Handler, f Fixture) {
 	t.Run("not-found", s.testNotFound)
 	t.Run("failed-read-is-not-absent", s.testFailedRead)
 	t.Run("secret-stripping", s.testSecrets)
+	if len(f.Partial) > 0 {
+		t.Run("applied-or-reported", s.testPartial)
+	}
 }
 
 type suite struct {
@@ -102,6 +157,7 @@ type suite struct {
 	f        Fixture
 	newDoc   resource.Document
 	modified resource.Document
+	twin     *resource.Document
 }
 
 // Env is one fresh simulator behind a loopback server, and a client for it.
@@ -109,6 +165,8 @@ type Env struct {
 	Sim    *sim.Server
 	URL    string
 	Client *qlik.Client
+	// Secrets is what Tenant() supplies to Create and Update.
+	Secrets *secrets.Store
 }
 
 // NewEnv starts a simulator seeded as the fixture says. wrap, if not nil,
@@ -138,11 +196,32 @@ func NewEnv(t *testing.T, f Fixture, deterministic bool, wrap func(http.Handler)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Env{Sim: s, URL: srv.URL, Client: c}
+	return &Env{Sim: s, URL: srv.URL, Client: c, Secrets: f.SecretStore}
 }
 
-// Tenant is a fresh view of the tenant, with no directory cached.
-func (e *Env) Tenant() *kinds.Tenant { return kinds.NewTenant(e.Client) }
+// Tenant is a fresh view of the tenant, with no directory cached, supplying
+// the fixture's secrets.
+func (e *Env) Tenant() *kinds.Tenant {
+	tn := kinds.NewTenant(e.Client)
+	tn.Secrets = e.Secrets
+	return tn
+}
+
+// SimGet decodes a GET of one of the simulator's test-only /_sim/ views.
+func (e *Env) SimGet(t *testing.T, path string, v any) {
+	t.Helper()
+	resp, err := http.Get(e.URL + path)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", path, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+}
 
 // Writes is the number of write requests the simulator has served.
 func (e *Env) Writes() int64 { return e.Sim.Stats().Writes }
@@ -165,6 +244,53 @@ func canonical(t *testing.T, d resource.Document) resource.Document {
 // ignoreID compares documents with metadata.id aside.
 var ignoreID = cmpopts.IgnoreFields(resource.Metadata{}, "ID")
 
+// ignoreFiles leaves side files to sameFiles, which compares them byte for
+// byte and says which file differs where.
+var ignoreFiles = cmpopts.IgnoreFields(resource.Document{}, "Files")
+
+// sameDoc reports (as errors) how got differs from want, metadata.id aside,
+// side files included.
+func sameDoc(t *testing.T, what string, want, got resource.Document) {
+	t.Helper()
+	if diff := cmp.Diff(want, got, ignoreID, ignoreFiles); diff != "" {
+		t.Errorf("%s differs (-want +read):\n%s", what, diff)
+	}
+	for _, d := range FilesDiff(want.Files, got.Files) {
+		t.Errorf("%s: side file %s", what, d)
+	}
+}
+
+// FilesDiff compares side files byte for byte: missing, extra and changed
+// files, with the first differing offset of a changed one.
+func FilesDiff(want, got map[string][]byte) []string {
+	var out []string
+	for name, w := range want {
+		g, ok := got[name]
+		switch {
+		case !ok:
+			out = append(out, fmt.Sprintf("%s: missing (want %d bytes)", name, len(w)))
+		case !bytes.Equal(w, g):
+			i := 0
+			for i < len(w) && i < len(g) && w[i] == g[i] {
+				i++
+			}
+			out = append(out, fmt.Sprintf("%s: differs from byte %d (want %d bytes, read %d): want %s, read %s",
+				name, i, len(w), len(g), excerpt(w, i), excerpt(g, i)))
+		}
+	}
+	for name, g := range got {
+		if _, ok := want[name]; !ok {
+			out = append(out, fmt.Sprintf("%s: unexpected (%d bytes)", name, len(g)))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func excerpt(b []byte, at int) string {
+	end := min(at+24, len(b))
+	return fmt.Sprintf("%q", b[at:end])
+}
 func (s *suite) read(t *testing.T, e *Env) []resource.Document {
 	t.Helper()
 	docs, err := s.h.Read(ctx(t), e.Tenant())
@@ -174,19 +300,21 @@ func (s *suite) read(t *testing.T, e *Env) []resource.Document {
 	return docs
 }
 
-// find returns the document named name, or fails when it is absent.
-func (s *suite) find(t *testing.T, e *Env, name string) resource.Document {
+// find returns the document of key k, or fails when it is absent.
+func (s *suite) find(t *testing.T, e *Env, k resource.Key) resource.Document {
 	t.Helper()
-	d, ok := lookup(s.read(t, e), name)
+	d, ok := lookup(s.read(t, e), k)
 	if !ok {
-		t.Fatalf("Read has no %s %q", s.h.Kind(), name)
+		t.Fatalf("Read has no %s", k)
 	}
 	return d
 }
 
-func lookup(docs []resource.Document, name string) (resource.Document, bool) {
+// lookup finds a document by key: by name within its space for kinds that
+// live in spaces, never by name alone.
+func lookup(docs []resource.Document, k resource.Key) (resource.Document, bool) {
 	for _, d := range docs {
-		if d.Metadata.Name == name {
+		if d.Key() == k {
 			return d, true
 		}
 	}
@@ -197,6 +325,17 @@ func lookup(docs []resource.Document, name string) (resource.Document, bool) {
 // never-create kinds it is already seeded) and returns it as Read sees it.
 func (s *suite) live(t *testing.T, e *Env) resource.Document {
 	t.Helper()
+	if s.twin != nil {
+		twin := *s.twin
+		twin.Metadata.ID = ForeignID
+		res, err := s.h.Create(ctx(t), e.Tenant(), twin)
+		if err != nil {
+			t.Fatalf("Create(twin %s): %v", twin.Key(), err)
+		}
+		if res.Skipped != "" || len(res.Unresolved) > 0 {
+			t.Fatalf("Create(twin %s) = %+v, want a plain success", twin.Key(), res)
+		}
+	}
 	if !s.f.NeverCreates {
 		want := s.newDoc
 		want.Metadata.ID = ForeignID
@@ -204,15 +343,33 @@ func (s *suite) live(t *testing.T, e *Env) resource.Document {
 		if err != nil {
 			t.Fatalf("Create(%s): %v", want.Key(), err)
 		}
-		if res.Skipped != "" || len(res.Unresolved) > 0 {
+		if res.Skipped != "" || len(res.Unresolved) > 0 || len(res.NotApplied) > 0 {
 			t.Fatalf("Create(%s) = %+v, want a plain success", want.Key(), res)
 		}
+		if s.f.SecretStore != nil && len(res.NeedsReentry) > 0 {
+			t.Fatalf("Create(%s): NeedsReentry %v although the fixture supplies them", want.Key(), res.NeedsReentry)
+		}
 	}
-	return s.find(t, e, s.newDoc.Metadata.Name)
+	return s.find(t, e, s.newDoc.Key())
+}
+
+// checkTwin: the fixture's twin reads as created, whatever was done to New.
+func (s *suite) checkTwin(t *testing.T, e *Env, after string) {
+	t.Helper()
+	if s.twin == nil {
+		return
+	}
+	got, ok := lookup(s.read(t, e), s.twin.Key())
+	if !ok {
+		t.Errorf("after %s, Read no longer lists the twin %s", after, s.twin.Key())
+		return
+	}
+	sameDoc(t, "twin "+s.twin.Key().String()+" after "+after, *s.twin, got)
 }
 
 // testRead: every document is canonical and well formed, the list is sorted
-// and without duplicates, and no spec value is an id of the tenant.
+// by key and without duplicate keys, and no spec value (nor text side file)
+// holds an id of the tenant.
 func (s *suite) testRead(t *testing.T) {
 	e := NewEnv(t, s.f, false, nil)
 	if !s.f.NeverCreates {
@@ -222,7 +379,7 @@ func (s *suite) testRead(t *testing.T) {
 	if len(docs) == 0 {
 		t.Fatalf("Read returned no %s; the fixture's tenant should hold some", s.h.Kind())
 	}
-	seen := map[string]bool{}
+	seen := map[resource.Key]bool{}
 	for i, d := range docs {
 		if d.APIVersion != resource.APIVersion {
 			t.Errorf("%s: apiVersion %q, want %q", d.Key(), d.APIVersion, resource.APIVersion)
@@ -236,12 +393,17 @@ func (s *suite) testRead(t *testing.T) {
 		if d.Metadata.ID == "" {
 			t.Errorf("%s: metadata.id is empty", d.Key())
 		}
-		if seen[d.Metadata.Name] {
+		if seen[d.Key()] {
 			t.Errorf("%s: listed twice", d.Key())
 		}
-		seen[d.Metadata.Name] = true
-		if i > 0 && docs[i-1].Metadata.Name > d.Metadata.Name {
-			t.Errorf("not sorted by name: %q before %q", docs[i-1].Metadata.Name, d.Metadata.Name)
+		seen[d.Key()] = true
+		if i > 0 && d.Key().Less(docs[i-1].Key()) {
+			t.Errorf("not sorted by key: %s before %s", docs[i-1].Key(), d.Key())
+		}
+		for name := range d.Files {
+			if name == "" || path.IsAbs(name) || path.Clean(name) != name || strings.HasPrefix(name, "../") || strings.Contains(name, "\\") {
+				t.Errorf("%s: side file name %q is not a clean relative path", d.Key(), name)
+			}
 		}
 		if d.Spec == nil {
 			t.Errorf("%s: spec is nil", d.Key())
@@ -254,6 +416,16 @@ func (s *suite) testRead(t *testing.T) {
 	for _, d := range docs {
 		for _, hit := range IDsIn(d.Spec, ids) {
 			t.Errorf("%s: spec holds a tenant id: %s; references must be by natural key", d.Key(), hit)
+		}
+		for name, b := range d.Files {
+			if !utf8.Valid(b) {
+				continue // binary: ids are text
+			}
+			for _, id := range ids {
+				if id != "" && bytes.Contains(b, []byte(id)) {
+					t.Errorf("%s: side file %s holds the tenant id %s; references must be by natural key", d.Key(), name, id)
+				}
+			}
 		}
 	}
 }
@@ -278,12 +450,11 @@ func (s *suite) testRoundTrip(t *testing.T) {
 		}
 	}
 	got := s.live(t, e)
-	if diff := cmp.Diff(s.newDoc, got, ignoreID); diff != "" {
-		t.Errorf("Read after Create differs (-created +read):\n%s", diff)
-	}
+	sameDoc(t, "Read after Create", s.newDoc, got)
 	if got.Metadata.ID == ForeignID {
 		t.Errorf("%s: Read returned the foreign metadata.id handed to Create", got.Key())
 	}
+	s.checkTwin(t, e, "Create")
 }
 
 // testUpdate: Update(Modified, live) then Read returns Modified.
@@ -296,16 +467,15 @@ func (s *suite) testUpdate(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Update(%s): %v", want.Key(), err)
 	}
-	if res.Skipped != "" || len(res.Unresolved) > 0 {
+	if res.Skipped != "" || len(res.Unresolved) > 0 || len(res.NotApplied) > 0 {
 		t.Errorf("Update(%s) = %+v, want a plain success", want.Key(), res)
 	}
-	got := s.find(t, e, s.modified.Metadata.Name)
-	if diff := cmp.Diff(s.modified, got, ignoreID); diff != "" {
-		t.Errorf("Read after Update differs (-modified +read):\n%s", diff)
-	}
+	got := s.find(t, e, s.modified.Key())
+	sameDoc(t, "Read after Update", s.modified, got)
 	if got.Metadata.ID != have.Metadata.ID {
 		t.Errorf("Update changed the id from %s to %s", have.Metadata.ID, got.Metadata.ID)
 	}
+	s.checkTwin(t, e, "Update")
 }
 
 // testIdempotence: an Update whose want equals have writes nothing, right
@@ -320,7 +490,7 @@ func (s *suite) testIdempotence(t *testing.T) {
 	if _, err := s.h.Update(ctx(t), e.Tenant(), s.modified, have); err != nil {
 		t.Fatalf("Update(%s): %v", s.modified.Key(), err)
 	}
-	have = s.find(t, e, s.modified.Metadata.Name)
+	have = s.find(t, e, s.modified.Key())
 	s.expectNoWrites(t, e, "after Update, Update(Modified, live)", s.modified, have)
 }
 
@@ -340,6 +510,32 @@ func (s *suite) expectNoWrites(t *testing.T, e *Env, what string, want, have res
 	}
 }
 
+// testPartial: an Update either does what the document says or reports, in
+// NotApplied, what it did not.
+func (s *suite) testPartial(t *testing.T) {
+	for i, p := range s.f.Partial {
+		p := canonical(t, p)
+		if p.Key() != s.newDoc.Key() {
+			t.Fatalf("fixture: Partial[%d] has the key %s, want %s", i, p.Key(), s.newDoc.Key())
+		}
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			e := NewEnv(t, s.f, false, nil)
+			have := s.live(t, e)
+			res, err := s.h.Update(ctx(t), e.Tenant(), p, have)
+			if err != nil {
+				t.Fatalf("Update(%s): %v", p.Key(), err)
+			}
+			got := s.find(t, e, p.Key())
+			diff := cmp.Diff(p, got, ignoreID, ignoreFiles)
+			files := FilesDiff(p.Files, got.Files)
+			if (diff != "" || len(files) > 0) && len(res.NotApplied) == 0 {
+				t.Errorf("Update(%s) = %+v: a plain success, but Read differs (-want +read):\n%s%s",
+					p.Key(), res, diff, strings.Join(files, "\n"))
+			}
+		})
+	}
+}
+
 // testDelete: Delete(live) then Read no longer lists it; for a never-delete
 // kind, Delete reports Skipped, writes nothing and the resource stays.
 func (s *suite) testDelete(t *testing.T) {
@@ -350,7 +546,7 @@ func (s *suite) testDelete(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Delete(%s): %v", have.Key(), err)
 	}
-	_, still := lookup(s.read(t, e), have.Metadata.Name)
+	_, still := lookup(s.read(t, e), have.Key())
 	if s.f.NeverDeletes {
 		if res.Skipped == "" {
 			t.Errorf("Delete(%s) of a never-delete kind did not report Skipped", have.Key())
@@ -369,6 +565,7 @@ func (s *suite) testDelete(t *testing.T) {
 	if still {
 		t.Errorf("Read still lists %s after Delete", have.Key())
 	}
+	s.checkTwin(t, e, "Delete")
 }
 
 // testNotFound: Update and Delete of a document whose id is not in the tenant
@@ -376,10 +573,11 @@ func (s *suite) testDelete(t *testing.T) {
 // write that way). Never nil, never a panic.
 func (s *suite) testNotFound(t *testing.T) {
 	e := NewEnv(t, s.f, false, nil)
+	missing := s.missingID(t)
 	have := s.newDoc
-	have.Metadata.ID = MissingID
+	have.Metadata.ID = missing
 	want := s.modified
-	want.Metadata.ID = MissingID
+	want.Metadata.ID = missing
 
 	t.Run("update", func(t *testing.T) {
 		res, err := callNoPanic(t, "Update", func() (kinds.Result, error) {
@@ -407,6 +605,24 @@ func (s *suite) testNotFound(t *testing.T) {
 			t.Errorf("Delete of a missing %s: result %+v, err %v; want an error for which qlik.IsNotFound is true", s.h.Kind(), res, err)
 		}
 	})
+}
+
+// missingID is an id of the kind's shape that the tenant does not hold:
+// the fixture's, else one shaped like the ids Read returns.
+func (s *suite) missingID(t *testing.T) string {
+	t.Helper()
+	if s.f.MissingID != "" {
+		return s.f.MissingID
+	}
+	e := NewEnv(t, s.f, false, nil)
+	docs, err := s.h.Read(ctx(t), e.Tenant())
+	if err != nil || len(docs) == 0 {
+		docs = []resource.Document{s.live(t, e)}
+	}
+	if uuidRE.MatchString(docs[0].Metadata.ID) {
+		return MissingUUID
+	}
+	return MissingID
 }
 
 func callNoPanic(t *testing.T, what string, f func() (kinds.Result, error)) (res kinds.Result, err error) {
@@ -456,37 +672,96 @@ func (s *suite) testFailedRead(t *testing.T) {
 }
 
 // testSecrets: no sentinel secret appears in any encoded file of the kind, nor
-// in the tenant's warnings.
+// in the tenant's warnings, after Create and after Update. For kinds with
+// write-only values (fixture Stored), Create stores the supplied ones and an
+// Update made without them keeps them.
 func (s *suite) testSecrets(t *testing.T) {
 	e := NewEnv(t, s.f, false, nil)
+	var have resource.Document
 	if !s.f.NeverCreates {
-		s.live(t, e)
+		have = s.live(t, e)
+	} else {
+		have = s.find(t, e, s.newDoc.Key())
 	}
+	s.expectNoSecrets(t, e, "after Create")
+	if s.f.Stored != nil {
+		s.expectStored(t, e, "after Create with the secrets supplied", have)
+	}
+
+	// The next apply, made without any secrets: placeholders stay
+	// unresolved, and what the tenant stores must survive.
+	noSecrets := kinds.NewTenant(e.Client)
+	res, err := s.h.Update(ctx(t), noSecrets, s.modified, have)
+	if err != nil {
+		t.Fatalf("Update(%s) with no secrets supplied: %v", s.modified.Key(), err)
+	}
+	if len(res.Unresolved) > 0 {
+		t.Errorf("Update(%s) with no secrets supplied: unresolved %v", s.modified.Key(), res.Unresolved)
+	}
+	for _, w := range noSecrets.Warnings() {
+		for _, sec := range s.sentinels() {
+			if strings.Contains(w, sec) {
+				t.Errorf("Update warning contains the secret sentinel %q: %s", sec, w)
+			}
+		}
+	}
+	got := s.find(t, e, s.modified.Key())
+	sameDoc(t, "Read after Update with no secrets supplied", s.modified, got)
+	if s.f.Stored != nil {
+		s.expectStored(t, e, "after Update with no secrets supplied", got)
+	}
+	s.expectNoSecrets(t, e, "after Update")
+}
+
+func (s *suite) sentinels() []string {
+	var out []string
+	for _, sec := range append([]string{APIKey}, s.f.Secrets...) {
+		if sec != "" {
+			out = append(out, sec)
+		}
+	}
+	return out
+}
+
+// expectNoSecrets reads the kind, encodes it as export would, and looks for
+// every sentinel in every file and warning.
+func (s *suite) expectNoSecrets(t *testing.T, e *Env, when string) {
+	t.Helper()
 	tn := e.Tenant()
 	docs, err := s.h.Read(ctx(t), tn)
 	if err != nil {
-		t.Fatalf("Read: %v", err)
+		t.Fatalf("Read %s: %v", when, err)
 	}
 	files, err := snapshot.Encode(kinds.NewRegistry(s.h), docs)
 	if err != nil {
-		t.Fatalf("Encode: %v", err)
+		t.Fatalf("Encode %s: %v", when, err)
 	}
 	if len(files) == 0 {
-		t.Fatal("Encode wrote no files")
+		t.Fatalf("Encode %s wrote no files", when)
 	}
-	secrets := append([]string{APIKey}, s.f.Secrets...)
 	for p, b := range files {
-		for _, sec := range secrets {
-			if sec != "" && strings.Contains(string(b), sec) {
-				t.Errorf("%s contains the secret sentinel %q", p, sec)
+		for _, sec := range s.sentinels() {
+			if bytes.Contains(b, []byte(sec)) {
+				t.Errorf("%s: %s contains the secret sentinel %q", when, p, sec)
 			}
 		}
 	}
 	for _, w := range tn.Warnings() {
-		for _, sec := range secrets {
-			if sec != "" && strings.Contains(w, sec) {
-				t.Errorf("warning contains the secret sentinel %q: %s", sec, w)
+		for _, sec := range s.sentinels() {
+			if strings.Contains(w, sec) {
+				t.Errorf("%s: warning contains the secret sentinel %q: %s", when, sec, w)
 			}
+		}
+	}
+}
+
+func (s *suite) expectStored(t *testing.T, e *Env, when string, d resource.Document) {
+	t.Helper()
+	got := s.f.Stored(t, e, d)
+	for k, want := range s.f.WantStored {
+		if g, ok := got[k]; !ok || g != want {
+			// Values are test sentinels, so they may be shown.
+			t.Errorf("%s: the tenant stores %s = %q, want %q", when, k, g, want)
 		}
 	}
 }
