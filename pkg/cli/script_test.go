@@ -124,6 +124,7 @@ const testClientSecret = "sentinel-oauth-secret-5f2b"
 //	simctl create-space NAME TYPE
 //	simctl dc-secret SPACE NAME FIELD VALUE
 //	simctl rename-block AUTOMATION FROM TO
+//	simctl api METHOD PATH [BODY]
 //	simctl reset-stats
 //	simctl writes N          (fails unless exactly N writes since reset)
 func cmdSimCtl(ts *testscript.TestScript, neg bool, args []string) {
@@ -162,6 +163,17 @@ func cmdSimCtl(ts *testscript.TestScript, neg bool, args []string) {
 	case "rename-block":
 		want(3)
 		err = ctl.RenameAutomationBlock(ctx, args[1], args[2], args[3])
+	case "api":
+		// api METHOD PATH [BODY]: a raw request; {LIST:FIELD=VALUE} in PATH
+		// or BODY stands for the id of the item of LIST with that FIELD.
+		if len(args) != 3 && len(args) != 4 {
+			ts.Fatalf("usage: simctl api METHOD PATH [BODY]")
+		}
+		body := ""
+		if len(args) == 4 {
+			body = args[3]
+		}
+		err = ctl.Call(ctx, args[1], args[2], body)
 	case "reset-stats":
 		want(0)
 		err = ctl.ResetSimStats(ctx)

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/qlikops/qlikops/pkg/qlik"
@@ -228,4 +229,55 @@ func (c Ctl) RenameAutomationBlock(ctx context.Context, automation, from, to str
 		return fmt.Errorf("automation %q has no block named %q", automation, from)
 	}
 	return fmt.Errorf("no automation named %q", automation)
+}
+
+// refRE matches {LIST:FIELD=VALUE} or {LIST:FIELD=VALUE:IDFIELD}: the id of
+// the item of list LIST whose FIELD is VALUE (IDFIELD defaults to "id").
+var refRE = regexp.MustCompile(`\{(/api/[^:{}]+):([A-Za-z]+)=([^:{}]+)(?::([A-Za-z]+))?\}`)
+
+// Call sends one raw API request, after replacing every {LIST:FIELD=VALUE}
+// reference in path and body with the id it names, so that scripts can
+// change any resource by name: Call(ctx, "DELETE", "/api/v1/themes/{/api/v1/themes:name=Corporate Blue}", "").
+func (c Ctl) Call(ctx context.Context, method, path, body string) error {
+	var err error
+	resolve := func(s string) string {
+		return refRE.ReplaceAllStringFunc(s, func(m string) string {
+			g := refRE.FindStringSubmatch(m)
+			id, e := c.findID(ctx, g[1], g[2], g[3], g[4])
+			if e != nil && err == nil {
+				err = e
+			}
+			return id
+		})
+	}
+	path, body = resolve(path), resolve(body)
+	if err != nil {
+		return err
+	}
+	var payload any
+	if body != "" {
+		payload = json.RawMessage(body)
+	}
+	return c.API.Do(ctx, method, path, payload, nil)
+}
+
+func (c Ctl) findID(ctx context.Context, list, field, value, idField string) (string, error) {
+	if idField == "" {
+		idField = "id"
+	}
+	var found string
+	err := c.API.ListAll(ctx, list, nil, func(raw json.RawMessage) error {
+		var item map[string]any
+		if err := json.Unmarshal(raw, &item); err != nil {
+			return err
+		}
+		if fmt.Sprint(item[field]) == value && found == "" {
+			found = fmt.Sprint(item[idField])
+		}
+		return nil
+	})
+	if err == nil && found == "" {
+		err = fmt.Errorf("no item of %s has %s=%q", list, field, value)
+	}
+	return found, err
 }
