@@ -109,13 +109,26 @@ func (g *globals) env(withTenant bool) (ops.Env, error) {
 	if g.output != "text" && g.output != "json" {
 		return ops.Env{}, fmt.Errorf("--output must be text or json, not %q", g.output)
 	}
+	repoCfg, err := ops.LoadConfig(g.repo)
+	if err != nil {
+		return ops.Env{}, err
+	}
 	env := ops.Env{RepoDir: g.repo, Registry: g.registry, Include: g.include, Exclude: g.exclude, Version: Version}
+	if len(env.Include) == 0 {
+		env.Include = repoCfg.Kinds
+	}
+	if _, err := g.registry.Select(env.Include, env.Exclude); err != nil && len(g.include) == 0 && len(repoCfg.Kinds) > 0 {
+		return env, fmt.Errorf("%s: kinds: %w", ops.ConfigPath, err)
+	}
 	if !withTenant {
 		return env, nil
 	}
 	cfg := qlik.ConfigFromEnv()
 	if g.tenant != "" {
 		cfg.TenantURL = g.tenant
+	}
+	if cfg.TenantURL == "" {
+		cfg.TenantURL = repoCfg.Tenant
 	}
 	cfg.UserAgent = "qlikops/" + Version
 	if g.verbose {
