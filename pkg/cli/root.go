@@ -99,6 +99,7 @@ func newRoot(g *globals) *cobra.Command {
 		newPlanCmd(g),
 		newApplyCmd(g),
 		newUnlockCmd(g),
+		newStatusCmd(g),
 	)
 	return root
 }

@@ -15,10 +15,10 @@ import (
 
 // CommitInfo summarizes one commit for `qlikops status`.
 type CommitInfo struct {
-	Hash    string
-	Message string
-	Author  string
-	When    time.Time
+	Hash    string    `json:"hash"`
+	Message string    `json:"message"`
+	Author  string    `json:"author"`
+	When    time.Time `json:"when"`
 }
 
 // ResolveRev turns a commit-ish ("" or "HEAD", a branch, a tag, a full or
