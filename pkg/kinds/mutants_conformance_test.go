@@ -4,21 +4,14 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"sort"
 	"strings"
-	"testing"
 
 	"github.com/qlikops/qlikops/pkg/kinds"
-	"github.com/qlikops/qlikops/pkg/kinds/kindtest"
 	"github.com/qlikops/qlikops/pkg/resource"
 )
 
 // Mutants of the kinds with spaces, side files and secrets, in the manner of
 // mutation_test.go: each breaks one thing the suite must notice.
-
-const contentMutantEnv = "KINDTEST_CONTENT_MUTANT"
 
 func contentMutants() map[string]mutantCase {
 	dc := kinds.DataConnections{}
@@ -124,53 +117,5 @@ func contentMutants() map[string]mutantCase {
 			}
 			return docs, nil
 		}}, automationConnectionsFixture, []string{"secret-stripping"}},
-	}
-}
-
-// TestContentConformanceMutant runs the suite on the mutant named by
-// $KINDTEST_CONTENT_MUTANT; it only runs as a subprocess of the test below.
-func TestContentConformanceMutant(t *testing.T) {
-	name := os.Getenv(contentMutantEnv)
-	if name == "" {
-		t.Skip("runs only as a subprocess of TestContentConformanceCatchesMutants")
-	}
-	c, ok := contentMutants()[name]
-	if !ok {
-		t.Fatalf("no mutant %q", name)
-	}
-	kindtest.Run(t, c.h, c.f)
-}
-
-func TestContentConformanceCatchesMutants(t *testing.T) {
-	if os.Getenv(contentMutantEnv) != "" || os.Getenv(mutantEnv) != "" {
-		t.Skip("inside a mutant run")
-	}
-	if testing.Short() {
-		t.Skip("spawns one test process per mutant")
-	}
-	ms := contentMutants()
-	names := make([]string, 0, len(ms))
-	for n := range ms {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			cmd := exec.Command(os.Args[0], "-test.run=^TestContentConformanceMutant$", "-test.v", "-test.count=1")
-			cmd.Env = append(os.Environ(), contentMutantEnv+"="+name)
-			out, err := cmd.CombinedOutput()
-			if err == nil {
-				t.Fatalf("the suite passed on mutant %s; it should fail:\n%s", name, out)
-			}
-			if strings.Contains(string(out), "panic:") {
-				t.Errorf("the suite panicked on mutant %s:\n%s", name, out)
-			}
-			for _, sub := range ms[name].mustFail {
-				if !strings.Contains(string(out), "--- FAIL: TestContentConformanceMutant/"+sub+" ") {
-					t.Errorf("mutant %s: subtest %s did not fail:\n%s", name, sub, out)
-				}
-			}
-		})
 	}
 }

@@ -204,6 +204,15 @@ func mutants() map[string]mutantCase {
 	}
 }
 
+// allMutants are the identity kinds' mutants and the content kinds' ones.
+func allMutants() map[string]mutantCase {
+	all := mutants()
+	for name, c := range contentMutants() {
+		all[name] = c
+	}
+	return all
+}
+
 // TestConformanceMutant runs the suite on the mutant named by $KINDTEST_MUTANT.
 // It is meant to fail; it only runs as the subprocess of the test below.
 func TestConformanceMutant(t *testing.T) {
@@ -211,7 +220,7 @@ func TestConformanceMutant(t *testing.T) {
 	if name == "" {
 		t.Skip("runs only as a subprocess of TestConformanceCatchesMutants")
 	}
-	c, ok := mutants()[name]
+	c, ok := allMutants()[name]
 	if !ok {
 		t.Fatalf("no mutant %q", name)
 	}
@@ -225,7 +234,7 @@ func TestConformanceCatchesMutants(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns one test process per mutant")
 	}
-	ms := mutants()
+	ms := allMutants()
 	names := make([]string, 0, len(ms))
 	for n := range ms {
 		names = append(names, n)
