@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/qlikops/qlikops/pkg/qlik"
 	"github.com/qlikops/qlikops/pkg/sim/simctl"
 )
@@ -75,7 +77,10 @@ func startSim(ctx context.Context, bin, seed string) (string, func(), error) {
 }
 
 func (d *demo) say(format string, args ...any) {
-	fmt.Fprintf(d.out, "\n\033[1m"+format+"\033[0m\n", args...)
+	if f, ok := d.out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		format = "\033[1m" + format + "\033[0m" // bold headings, on a terminal only
+	}
+	fmt.Fprintf(d.out, "\n"+format+"\n", args...)
 }
 
 // qlikops runs one command, shows it and its output, and checks its exit
