@@ -2,83 +2,8 @@
 // same service pattern as themes; PATCH answers with the Extension itself.
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
-import { api, fresh, uniqueName, quietly } from "./lib.mjs";
+import { api, fresh, uniqueName, quietly, makeZip, expectQextError } from "./lib.mjs";
 
-// A minimal zip writer (stored entries) so the tests need no dependency.
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buf) {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function makeZip(entries) {
-  const files = [];
-  const central = [];
-  let offset = 0;
-  for (const [name, content] of Object.entries(entries)) {
-    const nameBuf = Buffer.from(name, "utf8");
-    const data = Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8");
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(0, 8); // stored
-    local.writeUInt32LE(0, 10); // time/date
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBuf.length, 26);
-    local.writeUInt16LE(0, 28);
-    const cen = Buffer.alloc(46);
-    cen.writeUInt32LE(0x02014b50, 0);
-    cen.writeUInt16LE(20, 4);
-    cen.writeUInt16LE(20, 6);
-    cen.writeUInt16LE(0x0800, 8);
-    cen.writeUInt16LE(0, 10);
-    cen.writeUInt32LE(0, 12);
-    cen.writeUInt32LE(crc, 16);
-    cen.writeUInt32LE(data.length, 20);
-    cen.writeUInt32LE(data.length, 24);
-    cen.writeUInt16LE(nameBuf.length, 28);
-    cen.writeUInt32LE(offset, 42);
-    files.push(local, nameBuf, data);
-    central.push(cen, nameBuf);
-    offset += local.length + nameBuf.length + data.length;
-  }
-  const cenBuf = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(entries).length, 8);
-  end.writeUInt16LE(Object.keys(entries).length, 10);
-  end.writeUInt32LE(cenBuf.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return new Uint8Array(Buffer.concat([...files, cenBuf, end]));
-}
-
-/** Await a rejected themes/extensions call: status and the single-object error body. */
-async function expectQextError(promise, status) {
-  let err;
-  try {
-    const r = await promise;
-    assert.fail(`expected HTTP ${status}, got ${r?.status}: ${JSON.stringify(r?.data)?.slice(0, 300)}`);
-  } catch (e) {
-    if (e instanceof assert.AssertionError) throw e;
-    err = e;
-  }
-  assert.equal(err.status, status, `HTTP status (body: ${JSON.stringify(err.data)?.slice(0, 300)})`);
-  assert.equal(typeof err.data, "object");
-  assert.equal(err.data.errors, undefined, "themes/extensions errors are a single object, not an errors array");
-  assert.equal(typeof err.data.title, "string");
-  assert.equal(typeof err.data.code, "string", "the spec requires code");
-  assert.equal(err.data.status, status, "status is the number");
-  assert.equal(typeof err.data.traceId, "string");
-  return err;
-}
 
 
 function extZip(qf, name, version, { folder = "" } = {}) {
