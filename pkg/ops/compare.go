@@ -102,15 +102,5 @@ func prepare(env Env, ref string) (Snapshot, []kinds.Handler, error) {
 }
 
 func only(docs []resource.Document, hs []kinds.Handler) []resource.Document {
-	keep := map[string]bool{}
-	for _, h := range hs {
-		keep[h.Kind()] = true
-	}
-	var out []resource.Document
-	for _, d := range docs {
-		if keep[d.Kind] {
-			out = append(out, d)
-		}
-	}
-	return out
+	return resource.OfKinds(docs, kinds.Kinds(hs)...)
 }

@@ -79,13 +79,11 @@ const DefaultMaxDeletes = 10
 // Build computes the plan. It fails when a reference resolves nowhere or
 // when pruning would exceed the delete brake.
 func Build(k Kinds, in Input) (*Plan, error) {
-	scope := map[string]bool{}
-	for _, s := range in.Scope {
-		scope[s] = true
-	}
-	want := filter(in.Desired, scope)
-	have := filter(in.Live, scope)
-	p := &Plan{Commit: in.Commit, Kinds: sortedKeys(scope), Prune: in.Prune, LiveDigest: Digest(have)}
+	want := resource.OfKinds(in.Desired, in.Scope...)
+	have := resource.OfKinds(in.Live, in.Scope...)
+	kinds := append([]string(nil), in.Scope...)
+	sort.Strings(kinds)
+	p := &Plan{Commit: in.Commit, Kinds: kinds, Prune: in.Prune, LiveDigest: Digest(have)}
 	if err := checkRefs(k, want, in.Desired, in.Live, p); err != nil {
 		return nil, err
 	}
@@ -109,16 +107,6 @@ func Build(k Kinds, in Input) (*Plan, error) {
 		return nil, err
 	}
 	return p, nil
-}
-
-func filter(docs []resource.Document, scope map[string]bool) []resource.Document {
-	var out []resource.Document
-	for _, d := range docs {
-		if scope[d.Kind] {
-			out = append(out, d)
-		}
-	}
-	return out
 }
 
 // order sorts creates and updates by wave, kind, name, then deletes in

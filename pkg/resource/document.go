@@ -128,3 +128,18 @@ type FileLayout struct {
 	// <slug>.<suffix> beside <slug>.yaml, e.g. "workspace.json".
 	SideFiles []string
 }
+
+// OfKinds keeps the documents of the given kinds, in order.
+func OfKinds(docs []Document, kinds ...string) []Document {
+	keep := make(map[string]bool, len(kinds))
+	for _, k := range kinds {
+		keep[k] = true
+	}
+	var out []Document
+	for _, d := range docs {
+		if keep[d.Kind] {
+			out = append(out, d)
+		}
+	}
+	return out
+}

@@ -73,20 +73,8 @@ func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) {
 			items = append(items, g)
 		}
 	}
-	page, err := paginate(items, func(g *group) sortKey { return groupSortKey(g, field) }, pq)
-	if err != nil {
-		badRequest(w, r, "?next", "invalid cursor")
-		return
-	}
-	data := make([]groupJSON, 0, len(page.items))
-	for _, g := range page.items {
-		data = append(data, renderGroup(r, s.st, g))
-	}
-	body := map[string]any{"data": data, "links": pageLinks(r, page.next, page.prev)}
-	if q.Get("totalResults") == "true" {
-		body["totalResults"] = page.total
-	}
-	writeJSON(w, http.StatusOK, body)
+	writeIdentityPage(w, r, items, func(g *group) sortKey { return groupSortKey(g, field) }, pq,
+		func(g *group) groupJSON { return renderGroup(r, s.st, g) })
 }
 
 func groupAttrs(st *state, g *group) func(string) []string {

@@ -185,3 +185,23 @@ func encodeQuery(q url.Values) string {
 
 // seqKey is the sort key for "creation order".
 func seqKey(seq int64) sortKey { return sortKey{K: fmt.Sprintf("%020d", seq), S: seq} }
+
+// writeIdentityPage pages, renders and writes a users, groups or roles
+// list: the three services share cursor paging and the optional
+// totalResults count.
+func writeIdentityPage[T, J any](w http.ResponseWriter, r *http.Request, items []T, key func(T) sortKey, pq pageQuery, render func(T) J) {
+	page, err := paginate(items, key, pq)
+	if err != nil {
+		badRequest(w, r, "?next", "invalid cursor")
+		return
+	}
+	data := make([]J, 0, len(page.items))
+	for _, it := range page.items {
+		data = append(data, render(it))
+	}
+	body := map[string]any{"data": data, "links": pageLinks(r, page.next, page.prev)}
+	if r.URL.Query().Get("totalResults") == "true" {
+		body["totalResults"] = page.total
+	}
+	writeJSON(w, http.StatusOK, body)
+}

@@ -103,20 +103,8 @@ func (s *Server) listRoles(w http.ResponseWriter, r *http.Request) {
 			items = append(items, ro)
 		}
 	}
-	page, err := paginate(items, func(ro *role) sortKey { return roleSortKey(ro, field) }, pq)
-	if err != nil {
-		badRequest(w, r, "?next", "invalid cursor")
-		return
-	}
-	data := make([]roleJSON, 0, len(page.items))
-	for _, ro := range page.items {
-		data = append(data, renderRole(r, st, ro))
-	}
-	body := map[string]any{"data": data, "links": pageLinks(r, page.next, page.prev)}
-	if r.URL.Query().Get("totalResults") == "true" {
-		body["totalResults"] = page.total
-	}
-	writeJSON(w, http.StatusOK, body)
+	writeIdentityPage(w, r, items, func(ro *role) sortKey { return roleSortKey(ro, field) }, pq,
+		func(ro *role) roleJSON { return renderRole(r, st, ro) })
 }
 
 func roleAttrs(ro *role) func(string) []string {

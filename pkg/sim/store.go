@@ -107,58 +107,30 @@ type state struct {
 }
 
 func newState() *state {
-	return &state{
-		Version:     1,
-		Spaces:      map[string]*space{},
-		Assignments: map[string]*assignment{},
-		Users:       map[string]*user{},
-		Groups:      map[string]*group{},
-		Roles:       map[string]*role{},
-
-		DataConnections:       map[string]*dataConnection{},
-		Automations:           map[string]*automation{},
-		AutomationConnections: map[string]*automationConnection{},
-		Glossaries:            map[string]*glossary{},
-		Themes:                map[string]*theme{},
-		Extensions:            map[string]*extension{},
-	}
+	st := &state{Version: 1}
+	st.fillMaps()
+	return st
 }
 
-// fillMaps replaces nil maps (from a state file) with empty ones.
+// fillMaps replaces nil maps (a new state, or a state file that lacks a
+// kind) with empty ones, so handlers never write to a nil map.
 func (st *state) fillMaps() {
-	fresh := newState()
-	if st.Spaces == nil {
-		st.Spaces = fresh.Spaces
-	}
-	if st.Assignments == nil {
-		st.Assignments = fresh.Assignments
-	}
-	if st.Users == nil {
-		st.Users = fresh.Users
-	}
-	if st.Groups == nil {
-		st.Groups = fresh.Groups
-	}
-	if st.Roles == nil {
-		st.Roles = fresh.Roles
-	}
-	if st.DataConnections == nil {
-		st.DataConnections = fresh.DataConnections
-	}
-	if st.Automations == nil {
-		st.Automations = fresh.Automations
-	}
-	if st.AutomationConnections == nil {
-		st.AutomationConnections = fresh.AutomationConnections
-	}
-	if st.Glossaries == nil {
-		st.Glossaries = fresh.Glossaries
-	}
-	if st.Themes == nil {
-		st.Themes = fresh.Themes
-	}
-	if st.Extensions == nil {
-		st.Extensions = fresh.Extensions
+	fill(&st.Spaces)
+	fill(&st.Assignments)
+	fill(&st.Users)
+	fill(&st.Groups)
+	fill(&st.Roles)
+	fill(&st.DataConnections)
+	fill(&st.Automations)
+	fill(&st.AutomationConnections)
+	fill(&st.Glossaries)
+	fill(&st.Themes)
+	fill(&st.Extensions)
+}
+
+func fill[V any](m *map[string]V) {
+	if *m == nil {
+		*m = map[string]V{}
 	}
 }
 

@@ -89,20 +89,8 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 			items = append(items, u)
 		}
 	}
-	page, err := paginate(items, func(u *user) sortKey { return userSortKey(u, field) }, pq)
-	if err != nil {
-		badRequest(w, r, "?next", "invalid cursor")
-		return
-	}
-	data := make([]userJSON, 0, len(page.items))
-	for _, u := range page.items {
-		data = append(data, renderUser(r, st, u))
-	}
-	body := map[string]any{"data": data, "links": pageLinks(r, page.next, page.prev)}
-	if r.URL.Query().Get("totalResults") == "true" {
-		body["totalResults"] = page.total
-	}
-	writeJSON(w, http.StatusOK, body)
+	writeIdentityPage(w, r, items, func(u *user) sortKey { return userSortKey(u, field) }, pq,
+		func(u *user) userJSON { return renderUser(r, st, u) })
 }
 
 func userAttrs(st *state, u *user) func(string) []string {
