@@ -262,3 +262,25 @@ func TestBranchMoveDetectsConcurrentCommit(t *testing.T) {
 		t.Fatalf("branch at %s, want %s", now, h2)
 	}
 }
+
+// A run killed while writing the manifest leaves a temp file in .qlikops/
+// (or at the root); the next write removes it even when it writes nothing
+// there, so git status stays clean.
+func TestLeftoverTempFilesBesideRootFilesAreRemoved(t *testing.T) {
+	r := newRepo(t)
+	snapshot(t, r, Files{"spaces/a.yaml": []byte("a"), ".qlikops/manifest.json": []byte("{}")}, "one")
+	writeRaw(t, r.Dir(), ".qlikops/.qlikops-tmp-99", "half a manifest")
+	writeRaw(t, r.Dir(), ".qlikops-tmp-7", "half a config")
+	writeRaw(t, r.Dir(), ".qlikops/keep.txt", "not ours")
+	if _, err := r.WriteTree(Files{"spaces/a.yaml": []byte("a")}, []string{"spaces"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{".qlikops/.qlikops-tmp-99", ".qlikops-tmp-7"} {
+		if _, err := os.Stat(filepath.Join(r.Dir(), p)); !os.IsNotExist(err) {
+			t.Errorf("%s survived: %v", p, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(r.Dir(), ".qlikops", "keep.txt")); err != nil {
+		t.Errorf("a file that is not ours went: %v", err)
+	}
+}

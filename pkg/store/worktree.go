@@ -149,6 +149,9 @@ func (r *Repo) planWrite(files Files, owned []string) (*writePlan, error) {
 			return nil, err
 		}
 	}
+	if err := r.scanRootJunk(plan); err != nil {
+		return nil, err
+	}
 	parents := newParentChecker(r.dir, func(d string) bool { return deleting[d] })
 	for _, p := range paths {
 		if err := parents.check(p); err != nil {
@@ -243,6 +246,33 @@ func (r *Repo) scanOwned(owned string, files Files, plan *writePlan, deleting ma
 		return nil
 	}
 	return walk(owned)
+}
+
+// scanRootJunk finds temp files a crash left beside the root files (the
+// repo root and .qlikops/), which no owned-folder scan reaches: a run
+// killed while writing the manifest must not leave an untracked file.
+func (r *Repo) scanRootJunk(plan *writePlan) error {
+	seen := map[string]bool{}
+	for _, rf := range rootFiles {
+		d := path.Dir(rf)
+		if seen[d] {
+			continue
+		}
+		seen[d] = true
+		entries, err := os.ReadDir(r.abs(d))
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("read folder %s: %w", d, err)
+		}
+		for _, e := range entries {
+			if e.Type().IsRegular() && strings.HasPrefix(e.Name(), tmpPrefix) {
+				plan.junk = append(plan.junk, path.Join(d, e.Name()))
+			}
+		}
+	}
+	return nil
 }
 
 func isRootFile(p string) bool {
