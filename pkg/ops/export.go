@@ -71,7 +71,7 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 	}
 	defer unlock()
 
-	m := Manifest{Tool: "qlikops " + env.Version, Tenant: hostOf(env.Client.TenantURL()), StartedAt: env.now()}
+	m := Manifest{Op: "export", Tool: "qlikops " + env.Version, Tenant: hostOf(env.Client.TenantURL()), StartedAt: env.now()}
 	t := kinds.NewTenant(env.Client)
 	docs, reports := readKinds(ctx, t, hs, env.Progress)
 	if err := ctx.Err(); err != nil {

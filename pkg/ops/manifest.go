@@ -23,6 +23,8 @@ const (
 // Manifest records what one export covered and what failed. It never holds a
 // secret: the tenant is recorded by host only.
 type Manifest struct {
+	// Op tells an export record from an apply record on the runs ref.
+	Op         string       `json:"op"` // export
 	Tool       string       `json:"tool"`
 	Tenant     string       `json:"tenant"`
 	StartedAt  time.Time    `json:"startedAt"`

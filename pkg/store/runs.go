@@ -68,6 +68,42 @@ func (r *Repo) LastRun() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s in %s: %w", RunsRef, r.dir, err)
 	}
+	return r.runManifest(c)
+}
+
+// Runs returns the manifests of the newest run records, newest first, at most
+// limit of them (0 means all). Records are read along the runs ref's first
+// parents. A repo without runs gives an empty list, not an error.
+func (r *Repo) Runs(limit int) ([][]byte, error) {
+	r.freshen()
+	ref, err := r.repo.Storer.Reference(RunsRef)
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s in %s: %w", RunsRef, r.dir, err)
+	}
+	var out [][]byte
+	h := ref.Hash()
+	for limit <= 0 || len(out) < limit {
+		c, err := r.repo.CommitObject(h)
+		if err != nil {
+			return nil, fmt.Errorf("read %s in %s: %w", RunsRef, r.dir, err)
+		}
+		b, err := r.runManifest(c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+		if len(c.ParentHashes) == 0 {
+			break
+		}
+		h = c.ParentHashes[0]
+	}
+	return out, nil
+}
+
+func (r *Repo) runManifest(c *object.Commit) ([]byte, error) {
 	t, err := c.Tree()
 	if err != nil {
 		return nil, fmt.Errorf("read %s in %s: %w", RunsRef, r.dir, err)

@@ -156,3 +156,37 @@ func writeLock(t *testing.T, r *Repo, info LockInfo) {
 		t.Fatal(err)
 	}
 }
+
+func TestRunsNewestFirst(t *testing.T) {
+	r := newRepo(t)
+	if got, err := r.Runs(0); err != nil || len(got) != 0 {
+		t.Fatalf("Runs on fresh repo = %q, %v", got, err)
+	}
+	for i := 1; i <= 3; i++ {
+		if _, err := r.RecordRun([]byte(strconv.Itoa(i)), "run", testOpts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := r.Runs(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(bytesJoin(all)); got != "321" {
+		t.Fatalf("Runs(0) = %q, want 321", got)
+	}
+	two, err := r.Runs(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(bytesJoin(two)); got != "32" {
+		t.Fatalf("Runs(2) = %q, want 32", got)
+	}
+}
+
+func bytesJoin(bs [][]byte) []byte {
+	var out []byte
+	for _, b := range bs {
+		out = append(out, b...)
+	}
+	return out
+}
