@@ -41,7 +41,11 @@ func newPlanCmd(g *globals) *cobra.Command {
 		Long: `Plan compares the snapshot at --ref with the live tenant and lists the
 creates, updates and (with --prune) deletes that apply would make, in the
 order it would make them. It writes nothing to the tenant. Exit code 0 means
-nothing to do, 2 means changes.`,
+nothing to do, 2 means changes.
+
+--format markdown writes a pull-request comment of what apply will do. A
+change inside a side file (an automation's workspace, a theme's files) shows
+as unified hunks with 3 lines of context; a JSON side file also field by field.`,
 		Args: cobra.NoArgs,
 		RunE: o.run,
 	}

@@ -104,6 +104,11 @@ func TestClipCutsLongValuesAndSaysHowLong(t *testing.T) {
 	if Clip("short", 60) != "short" {
 		t.Error("a short value was changed")
 	}
+	var b strings.Builder
+	WriteLine(&b, "a\nb"+long)
+	if got := b.String(); strings.Count(got, "\n") != 1 || runeLen(got) != MaxLineWidth+1 {
+		t.Errorf("WriteLine wrote %d lines, %d characters", strings.Count(got, "\n"), runeLen(got))
+	}
 	line := FieldLine(Field{Path: "spec.x", Op: Changed, Old: long, New: "b"}, MaxLineWidth)
 	if runeLen(line) > MaxLineWidth || !strings.HasSuffix(line, ` → "b"`) {
 		t.Errorf("field line of %d characters: %q", runeLen(line), line)

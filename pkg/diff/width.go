@@ -3,6 +3,7 @@ package diff
 import (
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -14,10 +15,13 @@ const MaxLineWidth = 200
 // minValueWidth keeps a cut value recognisable even on a crowded line.
 const minValueWidth = 32
 
-// WriteLine writes s and a newline, cut to MaxLineWidth.
+// WriteLine writes s as exactly one line, cut to MaxLineWidth. A line break
+// inside s (a hostile name, say) becomes a space.
 func WriteLine(w io.Writer, s string) {
-	fmt.Fprintln(w, Clip(s, MaxLineWidth))
+	fmt.Fprintln(w, Clip(oneLine.Replace(s), MaxLineWidth))
 }
+
+var oneLine = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
 
 // Clip returns s if it has at most width characters, else its start, an
 // ellipsis and the original length: `"abc…" (2013 chars)`.
