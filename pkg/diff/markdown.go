@@ -46,14 +46,18 @@ func Markdown(w io.Writer, title string, cs []Change) {
 // item per field (for a JSON side file, one per JSON field that changed),
 // then a ```diff block of unified hunks for each changed text.
 func MarkdownFields(w io.Writer, fields []Field) {
-	var texts []Field
+	type text struct {
+		path   string
+		change textChange
+	}
+	var texts []text
 	for _, f := range fields {
 		t, ok := textChangeOf(f)
 		if !ok {
 			WriteLine(w, mdFieldLine("", f))
 			continue
 		}
-		texts = append(texts, f)
+		texts = append(texts, text{f.Path, t})
 		for _, s := range t.structural {
 			WriteLine(w, mdFieldLine(mdCode(f.Path)+" ", s))
 		}
@@ -64,12 +68,11 @@ func MarkdownFields(w io.Writer, fields []Field) {
 			WriteLine(w, fmt.Sprintf("- %s %s, see the diff below", mdCode(f.Path), f.Op))
 		}
 	}
-	for _, f := range texts {
-		t, _ := textChangeOf(f)
+	for _, t := range texts {
 		WriteLine(w, "")
-		WriteLine(w, mdCode(f.Path)+":")
+		WriteLine(w, mdCode(t.path)+":")
 		WriteLine(w, "")
-		writeDiffBlock(w, capLines(UnifiedLines(t.hunks), maxBlockLines))
+		writeDiffBlock(w, capLines(UnifiedLines(t.change.hunks), maxBlockLines))
 	}
 }
 
