@@ -34,9 +34,9 @@ func (o *diffOptions) run(_ *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	format := o.format
-	if format == "" {
-		format = o.output
+	format, err := resultFormat(o.format, o.output)
+	if err != nil {
+		return err
 	}
 	changes, err := ops.Diff(env, args...)
 	if err != nil {
@@ -47,13 +47,11 @@ func (o *diffOptions) run(_ *cobra.Command, args []string) error {
 		err = writeJSON(o.stdout, changesOrEmpty(changes))
 	case "markdown":
 		diff.Markdown(o.stdout, "qlikops diff", changes)
-	case "text":
+	default:
 		if len(changes) == 0 {
 			fmt.Fprintln(o.stdout, "No changes.")
 		}
 		diff.Text(o.stdout, changes)
-	default:
-		return fmt.Errorf("--format must be text, json or markdown, not %q", format)
 	}
 	if err != nil {
 		return err

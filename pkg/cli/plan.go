@@ -19,6 +19,7 @@ type planOptions struct {
 	prune      bool
 	maxDeletes int
 	out        string
+	format     string
 }
 
 func (o *planOptions) addFlags(cmd *cobra.Command) {
@@ -40,16 +41,25 @@ func newPlanCmd(g *globals) *cobra.Command {
 		Long: `Plan compares the snapshot at --ref with the live tenant and lists the
 creates, updates and (with --prune) deletes that apply would make, in the
 order it would make them. It writes nothing to the tenant. Exit code 0 means
-nothing to do, 2 means changes.`,
+nothing to do, 2 means changes.
+
+--format markdown writes a pull-request comment of what apply will do. A
+change inside a side file (an automation's workspace, a theme's files) shows
+as unified hunks with 3 lines of context; a JSON side file also field by field.`,
 		Args: cobra.NoArgs,
 		RunE: o.run,
 	}
 	o.addFlags(cmd)
 	cmd.Flags().StringVar(&o.out, "out", "", "also save the plan as JSON, for apply --plan")
+	cmd.Flags().StringVar(&o.format, "format", "", "text, json or markdown (a pull-request comment of what apply will do); default: --output")
 	return cmd
 }
 
 func (o *planOptions) run(cmd *cobra.Command, _ []string) error {
+	format, err := resultFormat(o.format, o.output)
+	if err != nil {
+		return err
+	}
 	env, err := o.env(true)
 	if err != nil {
 		return err
@@ -63,12 +73,7 @@ func (o *planOptions) run(cmd *cobra.Command, _ []string) error {
 			return err
 		}
 	}
-	if o.output == "json" {
-		err = writeJSON(o.stdout, p)
-	} else {
-		printPlan(o.stdout, p)
-	}
-	if err != nil {
+	if err := writePlan(o.stdout, p, format); err != nil {
 		return err
 	}
 	if len(p.Steps) > 0 {
@@ -79,33 +84,26 @@ func (o *planOptions) run(cmd *cobra.Command, _ []string) error {
 
 var actionSymbol = map[plan.Action]string{plan.Create: "+", plan.Update: "~", plan.Delete: "-"}
 
+// planHeader names what a plan is of; text and markdown both lead with it.
+func planHeader(p *plan.Plan) string {
+	return fmt.Sprintf("Plan for %s", short(p.Commit))
+}
+
+// printPlan writes the plan for a terminal. Field changes read in the
+// direction apply goes: from the tenant's value to Git's.
 func printPlan(w io.Writer, p *plan.Plan) {
 	n := p.Counts()
-	fmt.Fprintf(w, "Plan for %s: %d to create, %d to update, %d to delete.\n",
-		short(p.Commit), n[plan.Create], n[plan.Update], n[plan.Delete])
+	diff.WriteLine(w, fmt.Sprintf("%s: %d to create, %d to update, %d to delete.",
+		planHeader(p), n[plan.Create], n[plan.Update], n[plan.Delete]))
 	for _, s := range p.Steps {
-		fmt.Fprintf(w, "%s %s %s %s\n", actionSymbol[s.Action], s.Action, s.Kind, s.Key().Display())
+		diff.WriteLine(w, fmt.Sprintf("%s %s %s %s", actionSymbol[s.Action], s.Action, s.Kind, s.Key().Display()))
 		if s.Action == plan.Update {
-			for _, f := range s.Fields {
-				fmt.Fprintf(w, "    %s\n", fieldLine(f))
-			}
+			diff.TextFields(w, "    ", s.Fields)
 		}
 	}
 	for _, u := range p.Unresolved {
-		fmt.Fprintf(w, "unresolved: %s (will be skipped)\n", u)
+		diff.WriteLine(w, fmt.Sprintf("unresolved: %s (will be skipped)", u))
 	}
-}
-
-// fieldLine shows a field change in the direction apply goes: from the
-// tenant's value to Git's.
-func fieldLine(f diff.Field) string {
-	switch f.Op {
-	case diff.Added:
-		return fmt.Sprintf("+ %s: %s", f.Path, diff.Value(f.New))
-	case diff.Removed:
-		return fmt.Sprintf("- %s: %s", f.Path, diff.Value(f.Old))
-	}
-	return fmt.Sprintf("~ %s: %s → %s", f.Path, diff.Value(f.Old), diff.Value(f.New))
 }
 
 func savePlan(path string, p *plan.Plan) error {

@@ -89,12 +89,15 @@ func Fields(old, new resource.Document) []Field {
 	return out
 }
 
+// isText tells text side files from binary ones.
+func isText(b []byte) bool { return utf8.Valid(b) && !bytes.ContainsRune(b, 0) }
+
 // filesAsValues turns side files into comparable values: text as a string
 // (so a change renders as a line diff), anything else as its digest.
 func filesAsValues(files map[string][]byte) any {
 	m := map[string]any{}
 	for name, b := range files {
-		if utf8.Valid(b) && !bytes.ContainsRune(b, 0) {
+		if isText(b) {
 			m[name] = string(b)
 		} else {
 			sum := sha256.Sum256(b)
@@ -134,6 +137,9 @@ func walk(path string, a, b any, out *[]Field) {
 	al, aok := a.([]any)
 	bl, bok := b.([]any)
 	if aok && bok {
+		if walkSideFileList(path, al, bl, out) {
+			return
+		}
 		if key := identityKey(al, bl); key != "" {
 			walkKeyed(path, key, al, bl, out)
 			return

@@ -62,7 +62,7 @@ func TestMultiLineTextIsALineDiff(t *testing.T) {
 	new := space("S", "", map[string]any{"description": "line one\nline 2\nline three\n"})
 	var b bytes.Buffer
 	Text(&b, Documents([]resource.Document{old}, []resource.Document{new}))
-	want := "~ Space S\n    spec.description:\n        line one\n      - line two\n      + line 2\n        line three\n"
+	want := "~ Space S\n    ~ spec.description:\n        @@ -1,3 +1,3 @@\n         line one\n        -line two\n        +line 2\n         line three\n"
 	if d := cmp.Diff(want, b.String()); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}

@@ -5,65 +5,110 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/sergi/go-diff/diffmatchpatch"
 )
 
 var opSymbol = map[Op]string{Added: "+", Removed: "-", Changed: "~"}
 
 // Text writes changes for a terminal: one line per resource, one indented
-// line per field. Multi-line text fields are shown as a line diff.
+// line per field. A change inside a multi-line text or side file shows as
+// unified hunks, and a JSON side file also as its changed JSON fields.
 func Text(w io.Writer, cs []Change) {
 	for _, c := range cs {
-		fmt.Fprintf(w, "%s %s %s\n", opSymbol[c.Op], c.Kind, c.Key().Display())
-		for _, f := range c.Fields {
-			writeField(w, "    ", f)
+		WriteLine(w, fmt.Sprintf("%s %s %s", opSymbol[c.Op], c.Kind, c.Key().Display()))
+		TextFields(w, "    ", c.Fields)
+	}
+}
+
+// TextFields writes field changes one per line under indent, as Text does.
+func TextFields(w io.Writer, indent string, fields []Field) {
+	for _, f := range fields {
+		t, ok := textChangeOf(f)
+		if !ok {
+			WriteLine(w, indent+FieldLine(f, MaxLineWidth-len([]rune(indent))))
+			continue
+		}
+		WriteLine(w, fmt.Sprintf("%s%s %s:", indent, opSymbol[f.Op], f.Path))
+		inner := indent + "    "
+		for _, s := range t.structural {
+			WriteLine(w, inner+FieldLine(s, MaxLineWidth-len([]rune(inner))))
+		}
+		if t.moreStructural > 0 {
+			WriteLine(w, fmt.Sprintf("%s… and %d more JSON field changes", inner, t.moreStructural))
+		}
+		for _, l := range UnifiedLines(t.hunks) {
+			WriteLine(w, inner+l)
 		}
 	}
 }
 
-func writeField(w io.Writer, indent string, f Field) {
-	if lines, ok := textDiff(f); ok {
-		fmt.Fprintf(w, "%s%s:\n", indent, f.Path)
-		for _, l := range lines {
-			fmt.Fprintf(w, "%s  %s\n", indent, l)
-		}
-		return
-	}
+// FieldLine is one field change as "~ path: old → new" ("+ path: new",
+// "- path: old"), its values shortened so that the line fits width.
+func FieldLine(f Field, width int) string {
 	switch f.Op {
 	case Added:
-		fmt.Fprintf(w, "%s+ %s: %s\n", indent, f.Path, Value(f.New))
+		prefix := "+ " + f.Path + ": "
+		return prefix + ValueWithin(f.New, width-runeLen(prefix))
 	case Removed:
-		fmt.Fprintf(w, "%s- %s: %s\n", indent, f.Path, Value(f.Old))
-	default:
-		fmt.Fprintf(w, "%s~ %s: %s → %s\n", indent, f.Path, Value(f.Old), Value(f.New))
+		prefix := "- " + f.Path + ": "
+		return prefix + ValueWithin(f.Old, width-runeLen(prefix))
 	}
+	prefix := "~ " + f.Path + ": "
+	old, new := fitPair(Value(f.Old), Value(f.New), width-runeLen(prefix)-len(" → "))
+	return prefix + old + " → " + new
 }
 
-// textDiff renders a change between two multi-line strings as +/- lines, so
-// a one-line edit in a long description or script stays one line.
-func textDiff(f Field) ([]string, bool) {
-	a, aok := f.Old.(string)
-	b, bok := f.New.(string)
-	if !aok || !bok || (!strings.Contains(a, "\n") && !strings.Contains(b, "\n")) {
-		return nil, false
+// textChange is a change to a multi-line text: its hunks and, for a JSON
+// side file, the JSON fields that changed.
+type textChange struct {
+	hunks          []Hunk
+	structural     []Field
+	moreStructural int
+}
+
+// maxStructural caps the JSON field changes listed for one side file; a
+// reformatted or rewritten file is better read from its hunks.
+const maxStructural = 20
+
+// textChangeOf reports whether f is a change to text spanning lines (a load
+// script, a workspace, a long description) or an added or removed side
+// file, and if so computes its hunks.
+func textChangeOf(f Field) (textChange, bool) {
+	old, oldOK := textValue(f.Old)
+	new, newOK := textValue(f.New)
+	if !oldOK || !newOK || (!strings.Contains(old, "\n") && !strings.Contains(new, "\n")) {
+		return textChange{}, false
 	}
-	dmp := diffmatchpatch.New()
-	ra, rb, lines := dmp.DiffLinesToChars(a, b)
-	diffs := dmp.DiffCharsToLines(dmp.DiffMain(ra, rb, false), lines)
-	var out []string
-	for _, d := range diffs {
-		prefix := map[diffmatchpatch.Operation]string{
-			diffmatchpatch.DiffInsert: "+ ", diffmatchpatch.DiffDelete: "- ", diffmatchpatch.DiffEqual: "  ",
-		}[d.Type]
-		for _, l := range strings.SplitAfter(d.Text, "\n") {
-			if l == "" {
-				continue
+	t := textChange{hunks: Hunks(old, new, Context)}
+	if f.Op == Changed && isJSONFile(f.Path) {
+		if fields, ok := JSONFields(f.Path, old, new); ok {
+			if len(fields) > maxStructural {
+				t.moreStructural = len(fields) - maxStructural
+				fields = fields[:maxStructural]
 			}
-			out = append(out, prefix+strings.TrimSuffix(l, "\n"))
+			t.structural = fields
 		}
 	}
-	return out, true
+	return t, true
+}
+
+// textValue is a field value as text; nil (the side of an added or removed
+// field) is the empty text.
+func textValue(v any) (string, bool) {
+	if v == nil {
+		return "", true
+	}
+	s, ok := v.(string)
+	return s, ok
+}
+
+// isJSONFile tells side files worth a structural diff by name: JSON, and
+// Qlik's .qext extension descriptors, which are JSON too.
+func isJSONFile(path string) bool {
+	if !strings.HasPrefix(path, sideFilePrefix) {
+		return false
+	}
+	p := strings.ToLower(path)
+	return strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".qext")
 }
 
 // Value renders a field value compactly: strings quoted, everything else as
@@ -74,55 +119,4 @@ func Value(v any) string {
 		return fmt.Sprint(v)
 	}
 	return string(b)
-}
-
-// Markdown writes changes as a pull-request comment: a summary line and a
-// table per resource.
-func Markdown(w io.Writer, title string, cs []Change) {
-	fmt.Fprintf(w, "### %s\n\n", title)
-	if len(cs) == 0 {
-		fmt.Fprintln(w, "No changes.")
-		return
-	}
-	fmt.Fprintf(w, "%s.\n\n", capitalize(Summary(cs)))
-	fmt.Fprintln(w, "| | Kind | Name | Fields |")
-	fmt.Fprintln(w, "|---|---|---|---|")
-	for _, c := range cs {
-		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", opSymbol[c.Op], c.Kind, mdEscape(c.Key().Display()), mdEscape(fieldList(c)))
-	}
-	for _, c := range cs {
-		if len(c.Fields) == 0 {
-			continue
-		}
-		fmt.Fprintf(w, "\n<details><summary>%s %s</summary>\n\n```diff\n", c.Kind, mdEscape(c.Key().Display()))
-		for _, f := range c.Fields {
-			writeField(w, "", f)
-		}
-		fmt.Fprint(w, "```\n\n</details>\n")
-	}
-}
-
-func fieldList(c Change) string {
-	switch c.Op {
-	case Added:
-		return "new"
-	case Removed:
-		return "deleted"
-	}
-	paths := make([]string, len(c.Fields))
-	for i, f := range c.Fields {
-		paths[i] = "`" + f.Path + "`"
-	}
-	return strings.Join(paths, ", ")
-}
-
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "<", "&lt;", ">", "&gt;").Replace(s)
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
