@@ -19,6 +19,8 @@ type planOptions struct {
 	prune      bool
 	maxDeletes int
 	out        string
+	// targetTenant is --target-tenant: the URL of another tenant to act on.
+	targetTenant string
 }
 
 func (o *planOptions) addFlags(cmd *cobra.Command) {
@@ -26,6 +28,7 @@ func (o *planOptions) addFlags(cmd *cobra.Command) {
 	f.StringVar(&o.ref, "ref", "HEAD", "commit, tag or branch to make the tenant match")
 	f.BoolVar(&o.prune, "prune", false, "delete resources that are not in the snapshot (only within kinds the snapshot contains)")
 	f.IntVar(&o.maxDeletes, "max-deletes", 0, "refuse to prune more than this many resources (default 10, and at most 10% of a kind)")
+	f.StringVar(&o.targetTenant, "target-tenant", "", targetTenantUsage)
 }
 
 func (o *planOptions) planOptions() ops.PlanOptions {
@@ -54,6 +57,9 @@ func (o *planOptions) run(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	if err := o.checkTenant(cmd.Context(), &env, "plan", false, o.targetTenant); err != nil {
+		return err
+	}
 	p, err := ops.Plan(cmd.Context(), env, o.planOptions())
 	if err != nil {
 		return err
@@ -80,9 +86,7 @@ func (o *planOptions) run(cmd *cobra.Command, _ []string) error {
 var actionSymbol = map[plan.Action]string{plan.Create: "+", plan.Update: "~", plan.Delete: "-"}
 
 func printPlan(w io.Writer, p *plan.Plan) {
-	n := p.Counts()
-	fmt.Fprintf(w, "Plan for %s: %d to create, %d to update, %d to delete.\n",
-		short(p.Commit), n[plan.Create], n[plan.Update], n[plan.Delete])
+	fmt.Fprintln(w, planHeader(p))
 	for _, s := range p.Steps {
 		fmt.Fprintf(w, "%s %s %s %s\n", actionSymbol[s.Action], s.Action, s.Kind, s.Key().Display())
 		if s.Action == plan.Update {
@@ -94,6 +98,21 @@ func printPlan(w io.Writer, p *plan.Plan) {
 	for _, u := range p.Unresolved {
 		fmt.Fprintf(w, "unresolved: %s (will be skipped)\n", u)
 	}
+}
+
+// targetTenantUsage documents --target-tenant for drift, plan and apply.
+const targetTenantUsage = "act on this tenant although the repo belongs to another one (a restore or migration); must be the tenant targeted"
+
+// planHeader names the target tenant and the commit, so that nobody applies
+// a plan to the wrong tenant without having read which one it is.
+func planHeader(p *plan.Plan) string {
+	n := p.Counts()
+	target := ""
+	if p.Tenant.URL != "" {
+		target = " to tenant " + ops.Identity(p.Tenant).String()
+	}
+	return fmt.Sprintf("Plan for commit %s%s: %d to create, %d to update, %d to delete.",
+		short(p.Commit), target, n[plan.Create], n[plan.Update], n[plan.Delete])
 }
 
 // fieldLine shows a field change in the direction apply goes: from the
