@@ -50,8 +50,8 @@ func TestWithTenantIDKeepsTheUsersFile(t *testing.T) {
 func TestWithTenantIDRefusesWhatItCannotEdit(t *testing.T) {
 	for _, in := range []string{
 		"{tenant: https://acme.eu.qlikcloud.com, kinds: [spaces]}\n", // a flow mapping: a new line would break it
-		"tenant: [\n",       // not YAML
-		"colour: blue\n",    // unknown setting
+		"tenant: [\n",    // not YAML
+		"colour: blue\n", // unknown setting
 	} {
 		out, _, err := withTenantID([]byte(in), "T1")
 		if err == nil || !strings.Contains(err.Error(), ConfigPath) {
