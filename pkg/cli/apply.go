@@ -23,6 +23,9 @@ type applyOptions struct {
 	secretsFile    string
 	readableSecret bool
 	onError        string
+	// target is the verified tenant, named in the confirmation prompt.
+	target      ops.Identity
+	otherTenant bool
 }
 
 func newApplyCmd(g *globals) *cobra.Command {
@@ -62,6 +65,10 @@ func (o *applyOptions) run(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	if err := o.checkTenant(cmd.Context(), &env, "apply", false, o.targetTenant); err != nil {
+		return err
+	}
+	o.target, o.otherTenant = env.Target, env.OtherTenant
 	var values map[string]string
 	if o.secretsFile != "" {
 		if values, err = secrets.LoadFile(o.secretsFile, o.readableSecret); err != nil {
@@ -96,9 +103,19 @@ func (o *applyOptions) confirm(p *plan.Plan) bool {
 	if o.yes {
 		return true
 	}
-	fmt.Fprint(o.stdout, "Apply these changes to the tenant? Type yes to continue: ")
+	fmt.Fprint(o.stdout, o.prompt())
 	line, _ := bufio.NewReader(o.stdin).ReadString('\n')
 	return strings.TrimSpace(line) == "yes"
+}
+
+// prompt names the tenant that will be written, and says so when it is not
+// the repo's own.
+func (o *applyOptions) prompt() string {
+	other := ""
+	if o.otherTenant {
+		other = fmt.Sprintf(", which is NOT this repo's tenant %s", o.recorded)
+	}
+	return fmt.Sprintf("Apply these changes to tenant %s%s? Type yes to continue: ", o.target, other)
 }
 
 func (o *applyOptions) finish(res ops.ApplyResult) error {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/qlikops/qlikops/pkg/kinds"
+	"github.com/qlikops/qlikops/pkg/ops"
 	"github.com/qlikops/qlikops/pkg/qlik"
 	"github.com/qlikops/qlikops/pkg/sim"
 	"github.com/qlikops/qlikops/pkg/sim/simctl"
@@ -63,11 +64,45 @@ func TestApplyAsksOnATerminal(t *testing.T) {
 		t.Errorf("declined apply wrote %d times", w)
 	}
 
+	idA, err := ops.LiveIdentity(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Apply these changes to tenant " + srv.URL + " (id " + idA.ID + ")? Type yes"; !strings.Contains(out, want) {
+		t.Errorf("the prompt does not name the tenant: want %q in\n%s", want, out)
+	}
+
 	code, out = run("yes\n", "apply", "--repo", repo)
 	if code != ExitOK || !strings.Contains(out, "done update Space Finance") {
 		t.Errorf("confirmed apply: exit %d\n%s", code, out)
 	}
 	if w := s.Stats().Writes; w != 1 {
 		t.Errorf("confirmed apply wrote %d times, want 1", w)
+	}
+
+	// Another tenant, named with --target-tenant: the prompt says that it
+	// is not the repo's own, and names both.
+	other := sim.New(sim.Options{APIKey: "k"})
+	if err := other.LoadSeed("../../testdata/seeds/idp-only"); err != nil {
+		t.Fatal(err)
+	}
+	srvB := httptest.NewServer(other.Handler())
+	defer srvB.Close()
+	cb, err := qlik.New(qlik.Config{TenantURL: srvB.URL, APIKey: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	idB, err := ops.LiveIdentity(context.Background(), cb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("QLIK_TENANT_URL", srvB.URL)
+	code, out = run("no\n", "apply", "--repo", repo, "--kinds", "groups,spaces", "--target-tenant", srvB.URL)
+	want := "Apply these changes to tenant " + srvB.URL + " (id " + idB.ID + "), which is NOT this repo's tenant " + srv.URL + " (id " + idA.ID + ")? Type yes"
+	if code != ExitError || !strings.Contains(out, want) || !strings.Contains(out, "Plan for commit ") {
+		t.Errorf("apply to another tenant: exit %d, want %q in\n%s", code, want, out)
+	}
+	if w := other.Stats().Writes; w != 0 {
+		t.Errorf("declined apply to another tenant wrote %d times", w)
 	}
 }

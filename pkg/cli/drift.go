@@ -11,7 +11,8 @@ import (
 
 type driftOptions struct {
 	*globals
-	ref string
+	ref          string
+	targetTenant string
 }
 
 func newDriftCmd(g *globals) *cobra.Command {
@@ -26,12 +27,16 @@ Git but gone from the tenant, "+" is in the tenant but not in Git.`,
 		RunE: o.run,
 	}
 	cmd.Flags().StringVar(&o.ref, "ref", "HEAD", "commit, tag or branch to compare with")
+	cmd.Flags().StringVar(&o.targetTenant, "target-tenant", "", targetTenantUsage)
 	return cmd
 }
 
 func (o *driftOptions) run(cmd *cobra.Command, _ []string) error {
 	env, err := o.env(true)
 	if err != nil {
+		return err
+	}
+	if err := o.checkTenant(cmd.Context(), &env, "drift", false, o.targetTenant); err != nil {
 		return err
 	}
 	changes, err := ops.Drift(cmd.Context(), env, o.ref)

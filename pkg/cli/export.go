@@ -11,11 +11,12 @@ import (
 
 type exportOptions struct {
 	*globals
+	allowOtherTenant bool
 }
 
 func newExportCmd(g *globals) *cobra.Command {
 	o := &exportOptions{globals: g}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "export",
 		Short: "Read the tenant, write one YAML document per resource, and commit if anything changed",
 		Long: `Export reads every selected kind from the tenant and writes normalized
@@ -25,11 +26,16 @@ files and makes the run exit 3.`,
 		Args: cobra.NoArgs,
 		RunE: o.run,
 	}
+	cmd.Flags().BoolVar(&o.allowOtherTenant, "allow-other-tenant", false, "export a tenant other than the one this repo belongs to (qlikops.yaml keeps naming the repo's own)")
+	return cmd
 }
 
 func (o *exportOptions) run(cmd *cobra.Command, _ []string) error {
 	env, err := o.env(true)
 	if err != nil {
+		return err
+	}
+	if err := o.checkTenant(cmd.Context(), &env, "export", o.allowOtherTenant, ""); err != nil {
 		return err
 	}
 	if o.stderrIsTTY() {
@@ -44,6 +50,7 @@ func (o *exportOptions) run(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	o.printTenantNotes(env, res)
 	if o.output == "json" {
 		if err := writeJSON(o.stdout, res.Manifest); err != nil {
 			return err
@@ -78,5 +85,20 @@ func (o *exportOptions) printExport(res ops.ExportResult) {
 		fmt.Fprintf(o.stdout, "Committed %s: %d files changed\n", short(res.Commit), len(res.Changed))
 	} else {
 		fmt.Fprintf(o.stdout, "No changes since %s; run recorded on refs/qlikops/runs\n", short(m.Commit))
+	}
+}
+
+// printTenantNotes says when the export recorded the repo's tenant id, or
+// exported another tenant (on stderr with --output json, to keep stdout JSON).
+func (o *exportOptions) printTenantNotes(env ops.Env, res ops.ExportResult) {
+	w := o.stdout
+	if o.output == "json" {
+		w = o.stderr
+	}
+	if res.RecordedTenantID {
+		fmt.Fprintf(w, "Recorded tenant id %s in %s: this repo belongs to %s\n", env.Target.ID, ops.ConfigPath, env.Target.URL)
+	}
+	if env.OtherTenant {
+		fmt.Fprintf(w, "warning: exported tenant %s into the repo of tenant %s (--allow-other-tenant)\n", env.Target, o.recorded)
 	}
 }

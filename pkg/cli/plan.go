@@ -20,6 +20,8 @@ type planOptions struct {
 	maxDeletes int
 	out        string
 	format     string
+	// targetTenant is --target-tenant: the URL of another tenant to act on.
+	targetTenant string
 }
 
 func (o *planOptions) addFlags(cmd *cobra.Command) {
@@ -27,6 +29,7 @@ func (o *planOptions) addFlags(cmd *cobra.Command) {
 	f.StringVar(&o.ref, "ref", "HEAD", "commit, tag or branch to make the tenant match")
 	f.BoolVar(&o.prune, "prune", false, "delete resources that are not in the snapshot (only within kinds the snapshot contains)")
 	f.IntVar(&o.maxDeletes, "max-deletes", 0, "refuse to prune more than this many resources (default 10, and at most 10% of a kind)")
+	f.StringVar(&o.targetTenant, "target-tenant", "", targetTenantUsage)
 }
 
 func (o *planOptions) planOptions() ops.PlanOptions {
@@ -64,6 +67,9 @@ func (o *planOptions) run(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	if err := o.checkTenant(cmd.Context(), &env, "plan", false, o.targetTenant); err != nil {
+		return err
+	}
 	p, err := ops.Plan(cmd.Context(), env, o.planOptions())
 	if err != nil {
 		return err
@@ -84,11 +90,6 @@ func (o *planOptions) run(cmd *cobra.Command, _ []string) error {
 
 var actionSymbol = map[plan.Action]string{plan.Create: "+", plan.Update: "~", plan.Delete: "-"}
 
-// planHeader names what a plan is of; text and markdown both lead with it.
-func planHeader(p *plan.Plan) string {
-	return fmt.Sprintf("Plan for %s", short(p.Commit))
-}
-
 // printPlan writes the plan for a terminal. Field changes read in the
 // direction apply goes: from the tenant's value to Git's.
 func printPlan(w io.Writer, p *plan.Plan) {
@@ -104,6 +105,20 @@ func printPlan(w io.Writer, p *plan.Plan) {
 	for _, u := range p.Unresolved {
 		diff.WriteLine(w, fmt.Sprintf("unresolved: %s (will be skipped)", u))
 	}
+}
+
+// targetTenantUsage documents --target-tenant for drift, plan and apply.
+const targetTenantUsage = "act on this tenant although the repo belongs to another one (a restore or migration); must be the tenant targeted"
+
+// planHeader names the target tenant and the commit, so that nobody applies
+// a plan to the wrong tenant without having read which one it is. Text and
+// markdown both lead with it.
+func planHeader(p *plan.Plan) string {
+	target := ""
+	if p.Tenant.URL != "" {
+		target = " to tenant " + ops.Identity(p.Tenant).String()
+	}
+	return fmt.Sprintf("Plan for commit %s%s", short(p.Commit), target)
 }
 
 func savePlan(path string, p *plan.Plan) error {

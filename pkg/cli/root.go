@@ -43,6 +43,8 @@ type globals struct {
 	output   string
 	verbose  bool
 	registry *kinds.Registry
+	// recorded is the repo's tenant from qlikops.yaml, set by env.
+	recorded ops.Identity
 	stdin    io.Reader
 	stdout   io.Writer
 	stderr   io.Writer
@@ -87,7 +89,7 @@ func newRoot(g *globals) *cobra.Command {
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.repo, "repo", ".", "the Git repo that holds the snapshot")
-	pf.StringVar(&g.tenant, "tenant", "", "tenant URL (default $QLIK_TENANT_URL); http:// only for loopback")
+	pf.StringVar(&g.tenant, "tenant", "", "tenant URL (default $QLIK_TENANT_URL, then tenant: in qlikops.yaml); http:// only for loopback")
 	pf.StringSliceVar(&g.include, "kinds", nil, "only these kinds, e.g. spaces,groups")
 	pf.StringSliceVar(&g.exclude, "exclude-kinds", nil, "all kinds but these")
 	pf.StringVarP(&g.output, "output", "o", "text", "output format: text or json")
@@ -124,13 +126,9 @@ func (g *globals) env(withTenant bool) (ops.Env, error) {
 	if !withTenant {
 		return env, nil
 	}
+	g.recorded = repoCfg.Recorded()
 	cfg := qlik.ConfigFromEnv()
-	if g.tenant != "" {
-		cfg.TenantURL = g.tenant
-	}
-	if cfg.TenantURL == "" {
-		cfg.TenantURL = repoCfg.Tenant
-	}
+	cfg.TenantURL = g.tenantURL(cfg.TenantURL, repoCfg.Tenant)
 	cfg.UserAgent = "qlikops/" + Version
 	if g.verbose {
 		cfg.Logf = func(format string, args ...any) { fmt.Fprintf(g.stderr, "debug: "+format+"\n", args...) }
@@ -141,4 +139,41 @@ func (g *globals) env(withTenant bool) (ops.Env, error) {
 	}
 	env.Client = c
 	return env, nil
+}
+
+// tenantURL picks the tenant URL: --tenant, then QLIK_TENANT_URL, then
+// qlikops.yaml. When two of them are set and disagree it warns, in one line,
+// so that a stale variable never silently points a repo at another tenant
+// (CheckTenant then refuses it unless told).
+func (g *globals) tenantURL(fromEnv, fromConfig string) string {
+	sources := []struct{ name, url string }{
+		{"--tenant", strings.TrimSpace(g.tenant)},
+		{"QLIK_TENANT_URL", fromEnv},
+		{ops.ConfigPath, strings.TrimSpace(fromConfig)},
+	}
+	winner := -1
+	var others []string
+	for i, s := range sources {
+		switch {
+		case s.url == "":
+		case winner < 0:
+			winner = i
+		case !ops.SameURL(s.url, sources[winner].url):
+			others = append(others, fmt.Sprintf("%s (%s)", s.name, s.url))
+		}
+	}
+	if winner < 0 {
+		return ""
+	}
+	w := sources[winner]
+	if len(others) > 0 {
+		fmt.Fprintf(g.stderr, "qlikops: warning: tenant URLs disagree: using %s (%s) over %s\n", w.name, w.url, strings.Join(others, " and "))
+	}
+	return w.url
+}
+
+// checkTenant makes sure the command acts on the repo's own tenant, or on
+// another one only as the user said (see ops.CheckTenant).
+func (g *globals) checkTenant(ctx context.Context, env *ops.Env, op string, allowOther bool, target string) error {
+	return ops.CheckTenant(ctx, env, ops.TenantGuard{Op: op, Recorded: g.recorded, AllowOther: allowOther, Target: target})
 }

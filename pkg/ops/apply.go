@@ -69,6 +69,9 @@ func applyPlan(ctx context.Context, env Env, t *kinds.Tenant, o ApplyOptions) (*
 	if o.Saved == nil {
 		return planOn(ctx, env, t, o.PlanOptions)
 	}
+	if saved := o.Saved.Tenant; saved.ID != "" && env.Target.ID != "" && saved.ID != env.Target.ID {
+		return nil, fmt.Errorf("this plan was made for tenant %s, not for the target %s; run qlikops plan against the target", Identity(saved), env.Target)
+	}
 	var hs []kinds.Handler
 	for _, k := range o.Saved.Kinds {
 		h, ok := env.Registry.Get(k)

@@ -76,7 +76,7 @@ func planOn(ctx context.Context, env Env, t *kinds.Tenant, o PlanOptions) (*plan
 	if err != nil {
 		return nil, err
 	}
-	return plan.Build(env.Registry, plan.Input{
+	p, err := plan.Build(env.Registry, plan.Input{
 		Commit:     snap.Commit,
 		Desired:    snap.Docs,
 		Live:       live,
@@ -84,6 +84,10 @@ func planOn(ctx context.Context, env Env, t *kinds.Tenant, o PlanOptions) (*plan
 		Prune:      o.Prune,
 		MaxDeletes: o.MaxDeletes,
 	})
+	if p != nil {
+		p.Tenant = plan.Tenant(env.Target)
+	}
+	return p, err
 }
 
 // prepare loads and validates the snapshot before any tenant call, so bad

@@ -30,6 +30,11 @@ type Env struct {
 	Exclude  []string
 	Now      func() time.Time
 	Version  string
+	// OtherTenant is true when plan or apply target a tenant other than the repo's own (--target-tenant).
+	OtherTenant bool
+	// Target is the tenant the command talks to, as CheckTenant found it;
+	// plans, run records and JSON output name it.
+	Target Identity
 	// Secrets supplies placeholder values to apply.
 	Secrets *secrets.Store
 	// Progress, if set, is told each time a kind has been read.
@@ -48,6 +53,9 @@ type ExportResult struct {
 	Manifest Manifest
 	Commit   string   // "" when nothing changed
 	Changed  []string // paths that differ from the previous commit
+	// RecordedTenantID is true when this export added the tenant id to an
+	// older repo's qlikops.yaml.
+	RecordedTenantID bool
 }
 
 // Partial reports whether some kinds failed.
@@ -71,7 +79,7 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 	}
 	defer unlock()
 
-	m := Manifest{Op: "export", Tool: "qlikops " + env.Version, Tenant: hostOf(env.Client.TenantURL()), StartedAt: env.now()}
+	m := Manifest{Op: "export", Tool: "qlikops " + env.Version, Tenant: hostOf(env.Client.TenantURL()), TenantID: env.Target.ID, StartedAt: env.now()}
 	t := kinds.NewTenant(env.Client)
 	docs, reports := readKinds(ctx, t, hs, env.Progress)
 	if err := ctx.Err(); err != nil {
@@ -94,8 +102,14 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 	}
 	// The schemas are this build's, whatever was read: they always match.
 	owned = append(owned, snapshot.SchemaDir)
-	files[ConfigPath] = configFile(env.Client.TenantURL(), hs)
-	return commitSnapshot(repo, env, m, files, owned)
+	cfg, recorded, err := exportConfig(repo, env, hs)
+	if err != nil {
+		return ExportResult{}, err
+	}
+	files[ConfigPath] = cfg
+	res, err := commitSnapshot(repo, env, m, files, owned)
+	res.RecordedTenantID = recorded
+	return res, err
 }
 
 // readKinds reads every selected kind in parallel. Users and groups are
@@ -154,10 +168,6 @@ func commitSnapshot(repo *store.Repo, env Env, m Manifest, files store.Files, ow
 	head, err := repo.ReadRev("HEAD")
 	if err != nil && !errors.Is(err, store.ErrNoCommits) {
 		return ExportResult{}, err
-	}
-	// The settings file is the user's once it exists.
-	if old, ok := head[ConfigPath]; ok {
-		files[ConfigPath] = old
 	}
 	changed := changedPaths(head, files, owned)
 	if _, err := repo.WriteTree(files, owned); err != nil {
@@ -221,10 +231,15 @@ func changedPaths(head, files store.Files, owned []string) []string {
 	return out
 }
 
-func configFile(tenant string, hs []kinds.Handler) []byte {
+func configFile(tenant Identity, hs []kinds.Handler) []byte {
 	var b strings.Builder
 	b.WriteString("# qlikops settings for this repo. Flags and environment variables override them.\n")
-	fmt.Fprintf(&b, "tenant: %s\n", hostOf(tenant))
+	fmt.Fprintf(&b, "tenant: %s\n", tenant.URL)
+	if tenant.ID != "" {
+		b.WriteString("# The tenant this repo belongs to: other tenants are refused unless a command is told\n")
+		b.WriteString("# (export --allow-other-tenant; drift, plan, apply --target-tenant URL).\n")
+		fmt.Fprintf(&b, "tenantId: %s\n", yamlScalar(tenant.ID))
+	}
 	b.WriteString("kinds:\n")
 	for _, h := range hs {
 		fmt.Fprintf(&b, "  - %s\n", h.Folder())

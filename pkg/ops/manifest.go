@@ -21,12 +21,13 @@ const (
 )
 
 // Manifest records what one export covered and what failed. It never holds a
-// secret: the tenant is recorded by host only.
+// secret: the tenant is recorded by host only, and by the id it reports.
 type Manifest struct {
 	// Op tells an export record from an apply record on the runs ref.
 	Op         string       `json:"op"` // export
 	Tool       string       `json:"tool"`
 	Tenant     string       `json:"tenant"`
+	TenantID   string       `json:"tenantId,omitempty"`
 	StartedAt  time.Time    `json:"startedAt"`
 	FinishedAt time.Time    `json:"finishedAt"`
 	Status     string       `json:"status"` // ok | partial

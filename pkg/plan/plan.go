@@ -38,6 +38,9 @@ func (s Step) Key() resource.Key { return resource.Key{Kind: s.Kind, Space: s.Sp
 
 // Plan is the ordered list of steps plus what a reviewer needs to trust it.
 type Plan struct {
+	// Tenant is the tenant the plan was made against. Build leaves it
+	// empty: the caller, which talked to the tenant, fills it in.
+	Tenant Tenant   `json:"tenant"`
 	Commit string   `json:"commit"`
 	Kinds  []string `json:"kinds"`
 	Prune  bool     `json:"prune"`
@@ -48,6 +51,12 @@ type Plan struct {
 	// LiveDigest fingerprints the live state the plan was computed from, so
 	// that a saved plan is refused once the tenant has moved on.
 	LiveDigest string `json:"liveDigest"`
+}
+
+// Tenant names a tenant by URL and by the id it reports.
+type Tenant struct {
+	URL string `json:"url"`
+	ID  string `json:"id"`
 }
 
 // Kinds is what plan needs to know about kinds: their order and references.
