@@ -26,14 +26,14 @@ const (
 // secret: the tenant is recorded by host only.
 type Manifest struct {
 	// Op tells an export record from an apply record on the runs ref.
-	Op         string       `json:"op"` // export
-	Tool       string       `json:"tool"`
-	Tenant     string       `json:"tenant"`
-	StartedAt  time.Time    `json:"startedAt"`
-	FinishedAt time.Time    `json:"finishedAt"`
-	Status     string       `json:"status"` // ok | partial
-	Commit     string       `json:"commit,omitempty"`
-	Changed    int          `json:"changedFiles"`
+	Op         string    `json:"op"` // export
+	Tool       string    `json:"tool"`
+	Tenant     string    `json:"tenant"`
+	StartedAt  time.Time `json:"startedAt"`
+	FinishedAt time.Time `json:"finishedAt"`
+	Status     string    `json:"status"` // ok | partial
+	Commit     string    `json:"commit,omitempty"`
+	Changed    int       `json:"changedFiles"`
 	// Branch is the branch the run compared with and committed to.
 	Branch string `json:"branch,omitempty"`
 	// Unapplied lists commits on UnappliedOn that no export produced and no
