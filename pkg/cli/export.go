@@ -112,7 +112,11 @@ func (o *exportOptions) printExport(res ops.ExportResult) {
 	}
 	if res.Commit != "" {
 		fmt.Fprintf(o.stdout, "Committed %s on %s: %s changed\n", short(res.Commit), m.Branch, countOf(len(res.Changed), "files"))
-		for _, l := range res.Resources {
+		for i, l := range res.Resources {
+			if i == maxResourceLines {
+				fmt.Fprintf(o.stdout, "  … and %d more (git show %s)\n", len(res.Resources)-i, short(res.Commit))
+				break
+			}
 			fmt.Fprintf(o.stdout, "  %s\n", l)
 		}
 	} else {
@@ -120,8 +124,12 @@ func (o *exportOptions) printExport(res ops.ExportResult) {
 	}
 }
 
+// maxResourceLines caps the changed resources export prints; the commit
+// message has more.
+const maxResourceLines = 20
+
 func (o *exportOptions) printUnapplied(m ops.Manifest) {
-	fmt.Fprintf(o.stdout, "warning: %s holds %s that were never applied to the tenant:\n", m.UnappliedOn, countOf(len(m.Unapplied), "commits"))
+	fmt.Fprintf(o.stdout, "warning: %s holds %s never applied to the tenant:\n", m.UnappliedOn, countOf(len(m.Unapplied), "commits"))
 	for _, c := range m.Unapplied {
 		fmt.Fprintf(o.stdout, "  %s %s\n", short(c.Hash), c.Subject)
 	}

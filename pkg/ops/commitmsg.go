@@ -22,9 +22,10 @@ const maxMessageLines = 50
 // alone tells what each snapshot changed and covered: a subject with the
 // counts, one line per changed resource (capped), the per-kind totals, and
 // the trailer of managed kinds.
-func exportMessage(m Manifest, lines []string, managed []string) string {
+func exportMessage(m Manifest, resources, others []string, managed []string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "qlikops export from %s: %s changed in %s\n\n", m.Tenant, plural(m.Changed, "file"), plural(len(lines), "resource"))
+	fmt.Fprintf(&b, "qlikops export from %s: %s changed in %s\n\n", m.Tenant, plural(m.Changed, "file"), plural(len(resources), "resource"))
+	lines := append(append([]string{}, resources...), others...)
 	for i, l := range lines {
 		if i == maxMessageLines {
 			fmt.Fprintf(&b, "… and %d more\n", len(lines)-maxMessageLines)
@@ -59,7 +60,7 @@ func plural(n int, noun string) string {
 // file changed), "- Group Old" (removed). Files that are no document's, such
 // as qlikops.yaml or a schema, get a line of their own with their path.
 // Only the changed documents are parsed, so the cost follows the change.
-func changeLines(reg *kinds.Registry, old, new store.Files, changed []string) []string {
+func changeLines(reg *kinds.Registry, old, new store.Files, changed []string) (resources, others []string) {
 	docs := map[string]bool{}
 	var other []string
 	for _, p := range changed {
@@ -69,7 +70,6 @@ func changeLines(reg *kinds.Registry, old, new store.Files, changed []string) []
 			other = append(other, p)
 		}
 	}
-	var out []string
 	for _, d := range sortedSet(docs) {
 		_, inOld := old[d]
 		_, inNew := new[d]
@@ -80,23 +80,23 @@ func changeLines(reg *kinds.Registry, old, new store.Files, changed []string) []
 		case !inNew:
 			op, data = "-", old[d]
 		}
-		out = append(out, op+" "+docLabel(d, data))
+		resources = append(resources, op+" "+docLabel(d, data))
 	}
 	for _, p := range other {
 		_, inOld := old[p]
 		_, inNew := new[p]
 		switch {
 		case p == legacyManifestPath:
-			out = append(out, "- "+p+" (run records live on "+string(store.RunsRef)+")")
+			others = append(others, "- "+p+" (run records live on "+string(store.RunsRef)+")")
 		case !inOld:
-			out = append(out, "+ "+p)
+			others = append(others, "+ "+p)
 		case !inNew:
-			out = append(out, "- "+p)
+			others = append(others, "- "+p)
 		default:
-			out = append(out, "~ "+p)
+			others = append(others, "~ "+p)
 		}
 	}
-	return out
+	return resources, others
 }
 
 // docPathOf finds the document a changed file belongs to: itself, the

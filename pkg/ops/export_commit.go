@@ -72,8 +72,9 @@ func commitSnapshot(repo *store.Repo, env Env, m Manifest, files store.Files, ow
 	m.FinishedAt = env.now()
 	sig.When = m.FinishedAt
 	res := ExportResult{Changed: changed, NewWarnings: newWarnings(m.Warnings, records)}
-	res.Resources = changeLines(env.Registry, baseFiles, files, changed)
-	msg := exportMessage(m, res.Resources, managed)
+	var otherFiles []string
+	res.Resources, otherFiles = changeLines(env.Registry, baseFiles, files, changed)
+	msg := exportMessage(m, res.Resources, otherFiles, managed)
 	if res.Commit, err = writeCommit(repo, t, files, owned, changed, msg, sig); err != nil {
 		return res, err
 	}
