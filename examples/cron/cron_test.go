@@ -2,6 +2,7 @@
 package cron
 
 import (
+	"context"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -9,12 +10,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qlikops/qlikops/pkg/qlik"
 	"github.com/qlikops/qlikops/pkg/sim"
+	"github.com/qlikops/qlikops/pkg/sim/simctl"
 )
 
-// TestNightlyExportPushesSnapshotAndRunRecords runs the recipe twice against
+// TestNightlyExportPushesSnapshotAndRunRecords runs the recipe against
 // qliksim and a bare remote made with the real git: the first night pushes
 // the snapshot, the second (nothing changed) pushes only a new run record.
+// Then a pull request is merged on the remote before the third night: that
+// night still pushes, keeps the merge on main, and puts the live state on
+// qlikops/drift instead of on top of the unapplied merge.
 func TestNightlyExportPushesSnapshotAndRunRecords(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git not on PATH")
@@ -61,5 +67,41 @@ func TestNightlyExportPushesSnapshotAndRunRecords(t *testing.T) {
 	}
 	if files := run("git", "--git-dir", remote, "ls-tree", "-r", "--name-only", "main"); !strings.Contains(files, "spaces/finance-b696d755.yaml") {
 		t.Errorf("remote snapshot lacks the Finance space:\n%s", files)
+	}
+
+	// Someone merges a change on the remote, and the tenant changes too.
+	other := filepath.Join(dir, "other")
+	run("git", "clone", "-q", remote, other)
+	doc := filepath.Join(other, "spaces", "finance-b696d755.yaml")
+	b, err := os.ReadFile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(doc, []byte(strings.Replace(string(b), "description: ", "description: Reviewed. ", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run("git", "-C", other, "commit", "-qam", "Describe Finance (merged pull request)")
+	run("git", "-C", other, "push", "-q", "origin", "main")
+	merged := strings.TrimSpace(run("git", "-C", other, "rev-parse", "HEAD"))
+	api, err := qlik.New(qlik.Config{TenantURL: srv.URL, APIKey: "cron-key", Tier1PerMin: -1, Tier2PerMin: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := (simctl.Ctl{API: api}).SetSpaceDescription(context.Background(), "Finance", "Changed in the tenant"); err != nil {
+		t.Fatal(err)
+	}
+
+	out := run("./nightly-export.sh", repo)
+	if !strings.Contains(out, "never applied") || !strings.Contains(out, "qlikops/drift") {
+		t.Errorf("third night does not report the unapplied merge:\n%s", out)
+	}
+	if got := strings.TrimSpace(run("git", "--git-dir", remote, "rev-parse", "main")); got != merged {
+		t.Errorf("remote main is %s, want the merge %s kept", got, merged)
+	}
+	if got := strings.TrimSpace(run("git", "--git-dir", remote, "rev-parse", "qlikops/drift~1")); got != merged {
+		t.Errorf("remote qlikops/drift starts from %s, want %s", got, merged)
+	}
+	if runs := strings.TrimSpace(run("git", "--git-dir", remote, "rev-list", "--count", "refs/qlikops/runs")); runs != "3" {
+		t.Errorf("run records on the remote: %s, want 3", runs)
 	}
 }

@@ -12,6 +12,8 @@ import (
 type exportOptions struct {
 	*globals
 	allowOtherTenant bool
+	branch string
+	author string
 }
 
 func newExportCmd(g *globals) *cobra.Command {
@@ -22,11 +24,23 @@ func newExportCmd(g *globals) *cobra.Command {
 		Long: `Export reads every selected kind from the tenant and writes normalized
 documents into the repo. It commits only when something changed, and records
 every run on refs/qlikops/runs. A kind that cannot be read keeps its previous
-files and makes the run exit 3.`,
+files and makes the run exit 3.
+
+Commits are authored by --author, else by git config user.name and
+user.email (the repo's, then the global one), else qlikops. With --branch the
+live state is committed to that branch (started from the current branch when
+it does not exist); the working tree changes only if it is checked out.
+
+When the branch's tip is a commit no export made and no apply applied (a
+merged pull request not applied yet), export does not commit on top of it,
+which would revert it: it commits the live state to the branch qlikops/drift,
+names the unapplied commits, and still exits 0.`,
 		Args: cobra.NoArgs,
 		RunE: o.run,
 	}
 	cmd.Flags().BoolVar(&o.allowOtherTenant, "allow-other-tenant", false, "export a tenant other than the one this repo belongs to (qlikops.yaml keeps naming the repo's own)")
+	cmd.Flags().StringVar(&o.branch, "branch", "", "commit to this branch (default: the checked-out one)")
+	cmd.Flags().StringVar(&o.author, "author", "", `commit author, "Name <email>" (default: git config user.name/user.email)`)
 	return cmd
 }
 
@@ -38,6 +52,12 @@ func (o *exportOptions) run(cmd *cobra.Command, _ []string) error {
 	if err := o.checkTenant(cmd.Context(), &env, "export", o.allowOtherTenant, ""); err != nil {
 		return err
 	}
+	if o.author != "" {
+		if _, _, err := ops.ParseAuthor(o.author); err != nil {
+			return err
+		}
+	}
+	env.Branch, env.Author = o.branch, o.author
 	if o.stderrIsTTY() {
 		env.Progress = func(kind string, done, total int) {
 			fmt.Fprintf(o.stderr, "\rread %d/%d kinds (%s)\033[K", done, total, kind)
@@ -69,20 +89,42 @@ func (o *exportOptions) printExport(res ops.ExportResult) {
 	var counts []string
 	for _, k := range m.Kinds {
 		if k.Status == ops.KindOK {
-			counts = append(counts, fmt.Sprintf("%d %s", k.Count, k.Folder))
+			counts = append(counts, countOf(k.Count, k.Folder))
 		}
 	}
 	fmt.Fprintf(o.stdout, "Exported %s from %s\n", strings.Join(counts, ", "), m.Tenant)
+	var refused []string
 	for _, k := range m.Kinds {
-		if k.Status != ops.KindOK {
+		switch {
+		case k.Status == ops.KindOK:
+		case k.Unauthorized:
+			refused = append(refused, k.Folder)
+		default:
 			fmt.Fprintf(o.stdout, "FAILED %s: %s (previous files kept)\n", k.Folder, k.Error)
 		}
 	}
-	for _, w := range m.Warnings {
+	if len(refused) > 0 {
+		// One line, not one per kind: the cause is the same for all.
+		fmt.Fprintf(o.stdout, "FAILED %s: the tenant refused the credentials (401 Unauthorized); check QLIK_API_KEY, or QLIK_CLIENT_ID and QLIK_CLIENT_SECRET (previous files kept)\n", strings.Join(refused, ", "))
+	}
+	for _, w := range res.NewWarnings {
 		fmt.Fprintf(o.stdout, "warning: %s\n", w)
 	}
+	if old := len(m.Warnings) - len(res.NewWarnings); old > 0 {
+		fmt.Fprintf(o.stdout, "%s as in the last export (listed in its run record: qlikops status -o json)\n", countOf(old, "warnings"))
+	}
+	if len(m.Unapplied) > 0 {
+		o.printUnapplied(m)
+	}
 	if res.Commit != "" {
-		fmt.Fprintf(o.stdout, "Committed %s: %d files changed\n", short(res.Commit), len(res.Changed))
+		fmt.Fprintf(o.stdout, "Committed %s on %s: %s changed\n", short(res.Commit), m.Branch, countOf(len(res.Changed), "files"))
+		for i, l := range res.Resources {
+			if i == maxResourceLines {
+				fmt.Fprintf(o.stdout, "  … and %d more (git show %s)\n", len(res.Resources)-i, short(res.Commit))
+				break
+			}
+			fmt.Fprintf(o.stdout, "  %s\n", l)
+		}
 	} else {
 		fmt.Fprintf(o.stdout, "No changes since %s; run recorded on refs/qlikops/runs\n", short(m.Commit))
 	}
@@ -101,4 +143,31 @@ func (o *exportOptions) printTenantNotes(env ops.Env, res ops.ExportResult) {
 	if env.OtherTenant {
 		fmt.Fprintf(w, "warning: exported tenant %s into the repo of tenant %s (--allow-other-tenant)\n", env.Target, o.recorded)
 	}
+}
+
+// maxResourceLines caps the changed resources export prints; the commit
+// message has more.
+const maxResourceLines = 20
+
+func (o *exportOptions) printUnapplied(m ops.Manifest) {
+	fmt.Fprintf(o.stdout, "warning: %s holds %s never applied to the tenant:\n", m.UnappliedOn, countOf(len(m.Unapplied), "commits"))
+	for _, c := range m.Unapplied {
+		fmt.Fprintf(o.stdout, "  %s %s\n", short(c.Hash), c.Subject)
+	}
+	fmt.Fprintf(o.stdout, "The live state goes to %s instead of on top of them. Apply %s to bring the tenant there, or compare: git diff %s %s\n", m.Branch, m.UnappliedOn, m.UnappliedOn, m.Branch)
+}
+
+// countOf renders "1 theme", "3 themes", "1 glossary": counts in output are
+// of folder names, which are plural.
+func countOf(n int, plural string) string {
+	if n != 1 {
+		return fmt.Sprintf("%d %s", n, plural)
+	}
+	switch {
+	case strings.HasSuffix(plural, "ies"):
+		return "1 " + strings.TrimSuffix(plural, "ies") + "y"
+	case strings.HasSuffix(plural, "s"):
+		return "1 " + strings.TrimSuffix(plural, "s")
+	}
+	return "1 " + plural
 }

@@ -1,11 +1,9 @@
 package ops
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"sort"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -39,6 +37,11 @@ type Env struct {
 	Secrets *secrets.Store
 	// Progress, if set, is told each time a kind has been read.
 	Progress func(kind string, done, total int)
+
+	// Branch is the branch export commits to ("" = the checked-out one).
+	Branch string
+	// Author is the commit author, "Name <email>" ("" = git config, else qlikops).
+	Author string
 }
 
 func (e Env) now() time.Time {
@@ -56,6 +59,11 @@ type ExportResult struct {
 	// RecordedTenantID is true when this export added the tenant id to an
 	// older repo's qlikops.yaml.
 	RecordedTenantID bool
+	// Resources lists what changed, one line per resource ("~ Space Finance").
+	Resources []string
+	// NewWarnings are the manifest's warnings that the previous export did
+	// not have: the ones worth saying again.
+	NewWarnings []string
 }
 
 // Partial reports whether some kinds failed.
@@ -131,7 +139,8 @@ func readKinds(ctx context.Context, t *kinds.Tenant, hs []kinds.Handler, progres
 			}
 			reports[i] = KindReport{Kind: h.Kind(), Folder: h.Folder(), Status: KindOK, Count: len(docs)}
 			if err != nil {
-				reports[i] = KindReport{Kind: h.Kind(), Folder: h.Folder(), Status: KindFailed, Error: oneLine(err)}
+				reports[i] = KindReport{Kind: h.Kind(), Folder: h.Folder(), Status: KindFailed, Error: oneLine(err),
+					Unauthorized: qlik.StatusOf(err) == http.StatusUnauthorized}
 				return nil
 			}
 			perKind[i] = docs
@@ -158,77 +167,6 @@ func readKind(ctx context.Context, t *kinds.Tenant, h kinds.Handler) ([]resource
 		t.Warnf("%s", n)
 	}
 	return docs, nil
-}
-
-// commitSnapshot compares the new files with HEAD (not with the working
-// tree, which a crashed run may have left half-written), writes them, and
-// commits the difference together with the manifest. Every run is recorded
-// on the runs ref, changed or not.
-func commitSnapshot(repo *store.Repo, env Env, m Manifest, files store.Files, owned []string) (ExportResult, error) {
-	head, err := repo.ReadRev("HEAD")
-	if err != nil && !errors.Is(err, store.ErrNoCommits) {
-		return ExportResult{}, err
-	}
-	changed := changedPaths(head, files, owned)
-	if _, err := repo.WriteTree(files, owned); err != nil {
-		return ExportResult{}, err
-	}
-	res := ExportResult{Changed: changed}
-	m.Status = "ok"
-	if len(m.Failed()) > 0 {
-		m.Status = "partial"
-	}
-	m.Changed = len(changed)
-	m.FinishedAt = env.now()
-	sig := store.CommitOptions{Name: "qlikops", Email: "qlikops@localhost", When: m.FinishedAt}
-	if len(changed) > 0 {
-		if _, err := repo.WriteTree(store.Files{ManifestPath: m.encode()}, nil); err != nil {
-			return res, err
-		}
-		hash, _, err := repo.Commit(append(changed, ManifestPath), m.commitMessage(len(changed)), sig)
-		if err != nil {
-			return res, err
-		}
-		res.Commit = hash
-		m.Commit = hash
-	} else if h, err := repo.ResolveRev("HEAD"); err == nil {
-		m.Commit = h
-	}
-	res.Manifest = m
-	if _, err := repo.RecordRun(m.encode(), "qlikops run "+m.Status, sig); err != nil {
-		return res, err
-	}
-	return res, nil
-}
-
-// changedPaths lists files that differ from HEAD within the owned folders
-// and the root config file.
-func changedPaths(head, files store.Files, owned []string) []string {
-	inScope := func(p string) bool {
-		if p == ConfigPath {
-			return true
-		}
-		top, _, _ := strings.Cut(p, "/")
-		for _, o := range owned {
-			if top == o {
-				return true
-			}
-		}
-		return false
-	}
-	var out []string
-	for p, b := range files {
-		if inScope(p) && !bytes.Equal(head[p], b) {
-			out = append(out, p)
-		}
-	}
-	for p := range head {
-		if _, ok := files[p]; !ok && inScope(p) {
-			out = append(out, p)
-		}
-	}
-	sort.Strings(out)
-	return out
 }
 
 func configFile(tenant Identity, hs []kinds.Handler) []byte {

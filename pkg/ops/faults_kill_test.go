@@ -177,9 +177,9 @@ func checkCompleteCommit(t *testing.T, repo, prev, head, what string) {
 		if d := git(t, repo, "diff", "--name-only", "--diff-filter=D", prev, head); d != "" {
 			t.Errorf("%s: %s deleted files: %s", what, head[:8], d)
 		}
-		m := git(t, repo, "show", head+":.qlikops/manifest.json")
-		if !strings.Contains(m, `"status": "ok"`) {
-			t.Errorf("%s: new HEAD's manifest is not a complete run: %s", what, m)
+		m := git(t, repo, "log", "-1", "--format=%B", head)
+		if strings.Contains(m, "FAILED") || !strings.Contains(m, "Qlikops-Kinds: ") {
+			t.Errorf("%s: new HEAD's message is not a complete run: %s", what, m)
 		}
 	}
 	// Every committed file is on disk with its committed bytes or a whole

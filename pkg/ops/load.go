@@ -56,29 +56,108 @@ func LoadSnapshot(repo *store.Repo, reg *kinds.Registry, rev string) (Snapshot, 
 		return snap, err
 	}
 	snap.Docs = docs
-	snap.Kinds = managedKinds(reg, docs, files[ManifestPath])
+	commit := snap.Commit
+	if commit == worktreeRev {
+		// The working tree manages what its HEAD commit manages.
+		if commit, err = repo.ResolveRev("HEAD"); errors.Is(err, store.ErrNoCommits) {
+			commit = ""
+		} else if err != nil {
+			return snap, err
+		}
+	}
+	if snap.Kinds, err = managedKinds(repo, reg, docs, commit, files); err != nil {
+		return snap, err
+	}
 	return snap, nil
 }
 
-func managedKinds(reg *kinds.Registry, docs []resource.Document, manifest []byte) []string {
+// managedKinds is the kinds a snapshot manages: those with documents, plus
+// those it was exported with (see managedKindsAt).
+func managedKinds(repo *store.Repo, reg *kinds.Registry, docs []resource.Document, commit string, files store.Files) ([]string, error) {
 	set := map[string]bool{}
 	for _, d := range docs {
 		set[d.Kind] = true
 	}
-	var m Manifest
-	if json.Unmarshal(manifest, &m) == nil {
-		for _, k := range m.Kinds {
-			if _, ok := reg.Get(k.Kind); ok && k.Status == KindOK {
-				set[k.Kind] = true
-			}
-		}
+	exported, err := managedKindsAt(repo, reg, commit, files)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range exported {
+		set[k] = true
 	}
 	var out []string
 	for k := range set {
 		out = append(out, k)
 	}
 	sort.Strings(out)
-	return out
+	return out, nil
+}
+
+// managedKindsAt reads which kinds the snapshot at commit was exported with,
+// even those with zero resources: such a kind is still managed, so prune
+// within it still works, while a kind never exported is left alone.
+//
+// The answer is the KindsTrailer of the export commit's message, taken from
+// commit or its nearest first-parent ancestor that has one. A trailer travels
+// with the commit wherever Git takes it: it is pushed and cloned with the
+// branch (the runs ref may never be fetched), it never conflicts between
+// branches, and a `git revert` or a merge, which makes a commit without one,
+// is answered by the export it was made on. A repo written before the
+// trailer existed kept a manifest file in the tree; it answers when no
+// commit on the line has a trailer.
+func managedKindsAt(repo *store.Repo, reg *kinds.Registry, commit string, files store.Files) ([]string, error) {
+	if commit == "" {
+		return nil, nil
+	}
+	value, found, err := repo.NearestTrailer(commit, KindsTrailer)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	if found {
+		for _, f := range strings.Split(value, ",") {
+			if h, ok := reg.Get(strings.TrimSpace(f)); ok {
+				out = append(out, h.Kind())
+			}
+		}
+		return out, nil
+	}
+	var m Manifest
+	if json.Unmarshal(files[legacyManifestPath], &m) == nil {
+		for _, k := range m.Kinds {
+			if _, ok := reg.Get(k.Kind); ok && k.Status == KindOK {
+				out = append(out, k.Kind)
+			}
+		}
+	}
+	return out, nil
+}
+
+// exportManaged is the trailer value of a new export commit: the kinds the
+// base commit managed plus every kind read successfully now, as folders in
+// registry order. A kind that failed or was not selected this time keeps
+// its standing.
+func exportManaged(repo *store.Repo, env Env, base string, baseFiles store.Files, reports []KindReport) ([]string, error) {
+	prev, err := managedKindsAt(repo, env.Registry, base, baseFiles)
+	if err != nil {
+		return nil, err
+	}
+	set := map[string]bool{}
+	for _, k := range prev {
+		set[k] = true
+	}
+	for _, r := range reports {
+		if r.Status == KindOK {
+			set[r.Kind] = true
+		}
+	}
+	var out []string
+	for _, h := range env.Registry.All() {
+		if set[h.Kind()] {
+			out = append(out, h.Folder())
+		}
+	}
+	return out, nil
 }
 
 // scope is the kinds a command acts on: selected by flags and managed by the

@@ -2,14 +2,16 @@ package ops
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/url"
-	"strings"
 	"time"
+
+	"github.com/qlikops/qlikops/pkg/store"
 )
 
-// ManifestPath is where the manifest of the run that made a commit lives.
-const ManifestPath = ".qlikops/manifest.json"
+// legacyManifestPath is where older versions committed the run manifest
+// inside the snapshot. Two branches always conflicted on it, so it now lives
+// only on the runs ref; the next export removes this file from the tree.
+const legacyManifestPath = ".qlikops/manifest.json"
 
 // ConfigPath is the repo's own settings file.
 const ConfigPath = "qlikops.yaml"
@@ -24,17 +26,24 @@ const (
 // secret: the tenant is recorded by host only, and by the id it reports.
 type Manifest struct {
 	// Op tells an export record from an apply record on the runs ref.
-	Op         string       `json:"op"` // export
-	Tool       string       `json:"tool"`
-	Tenant     string       `json:"tenant"`
-	TenantID   string       `json:"tenantId,omitempty"`
-	StartedAt  time.Time    `json:"startedAt"`
-	FinishedAt time.Time    `json:"finishedAt"`
-	Status     string       `json:"status"` // ok | partial
-	Commit     string       `json:"commit,omitempty"`
-	Changed    int          `json:"changedFiles"`
-	Kinds      []KindReport `json:"kinds"`
-	Warnings   []string     `json:"warnings,omitempty"`
+	Op         string    `json:"op"` // export
+	Tool       string    `json:"tool"`
+	Tenant     string    `json:"tenant"`
+	TenantID   string    `json:"tenantId,omitempty"`
+	StartedAt  time.Time `json:"startedAt"`
+	FinishedAt time.Time `json:"finishedAt"`
+	Status     string    `json:"status"` // ok | partial
+	Commit     string    `json:"commit,omitempty"`
+	Changed    int       `json:"changedFiles"`
+	// Branch is the branch the run compared with and committed to.
+	Branch string `json:"branch,omitempty"`
+	// Unapplied lists commits on UnappliedOn that no export produced and no
+	// apply applied (a merged pull request, say). The run then committed the
+	// live state to Branch, a drift branch, instead of on top of them.
+	Unapplied   []store.CommitSummary `json:"unapplied,omitempty"`
+	UnappliedOn string                `json:"unappliedOn,omitempty"`
+	Kinds       []KindReport          `json:"kinds"`
+	Warnings    []string              `json:"warnings,omitempty"`
 }
 
 // KindReport is one kind's line in the manifest.
@@ -44,6 +53,8 @@ type KindReport struct {
 	Status string `json:"status"`
 	Count  int    `json:"count"`
 	Error  string `json:"error,omitempty"`
+	// Unauthorized is true when the tenant refused the credentials (401).
+	Unauthorized bool `json:"unauthorized,omitempty"`
 }
 
 // Failed lists the kinds that could not be read.
@@ -60,21 +71,6 @@ func (m Manifest) Failed() []string {
 func (m Manifest) encode() []byte {
 	b, _ := json.MarshalIndent(m, "", "  ")
 	return append(b, '\n')
-}
-
-// commitMessage summarizes the manifest, so that `git log` alone tells what
-// each snapshot covered.
-func (m Manifest) commitMessage(changed int) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "qlikops export from %s: %d files changed\n\n", m.Tenant, changed)
-	for _, k := range m.Kinds {
-		if k.Status == KindOK {
-			fmt.Fprintf(&b, "%s: %d\n", k.Folder, k.Count)
-		} else {
-			fmt.Fprintf(&b, "%s: FAILED, previous files kept\n", k.Folder)
-		}
-	}
-	return b.String()
 }
 
 // hostOf keeps only scheme and host of a tenant URL: enough to identify it,

@@ -15,8 +15,11 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
-// CommitOptions sets author and committer. Empty fields get defaults
-// (qlikops <qlikops@localhost>, now) because git fsck rejects an empty email.
+// CommitOptions sets author and committer. Name and Email are the author;
+// the committer is always qlikops, the tool that wrote the commit, so `git
+// log --format='%an %cn'` tells who asked from what did it. Empty fields get
+// defaults (qlikops <qlikops@localhost>, now) because git fsck rejects an
+// empty email.
 type CommitOptions struct {
 	Name, Email string
 	When        time.Time
@@ -25,16 +28,25 @@ type CommitOptions struct {
 func (o CommitOptions) signature() object.Signature {
 	s := object.Signature{Name: o.Name, Email: o.Email, When: o.When}
 	if s.Name == "" {
-		s.Name = "qlikops"
+		s.Name = defaultName
 	}
 	if s.Email == "" {
-		s.Email = "qlikops@localhost"
+		s.Email = defaultEmail
 	}
 	if s.When.IsZero() {
 		s.When = time.Now()
 	}
 	return s
 }
+
+func (o CommitOptions) committer() object.Signature {
+	return CommitOptions{When: o.When}.signature()
+}
+
+const (
+	defaultName  = "qlikops"
+	defaultEmail = "qlikops@localhost"
+)
 
 // stageOp says what a commit does with one path.
 type stageOp int
@@ -200,8 +212,7 @@ func (r *Repo) writeCommit(tree plumbing.Hash, parents []plumbing.Hash, msg stri
 	if !strings.HasSuffix(msg, "\n") {
 		msg += "\n" // as the git CLI stores it
 	}
-	sig := opts.signature()
-	c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: tree, ParentHashes: parents}
+	c := &object.Commit{Author: opts.signature(), Committer: opts.committer(), Message: msg, TreeHash: tree, ParentHashes: parents}
 	obj := r.repo.Storer.NewEncodedObject()
 	if err := c.Encode(obj); err != nil {
 		return plumbing.ZeroHash, err
@@ -222,4 +233,87 @@ func (r *Repo) moveRef(name plumbing.ReferenceName, old, h plumbing.Hash) error 
 		return fmt.Errorf("update %s in %s: %w", name, r.dir, err)
 	}
 	return nil
+}
+
+// CommitFiles commits on branch (a short name such as "main" or
+// "qlikops/drift") a tree built from the commit parent (a full hash; ""
+// starts an unborn branch) with put written and del removed, straight from
+// Git objects: the working tree and the index are not touched, which is what
+// lets export commit to a branch that is not checked out. The branch moves
+// only if it still points to old ("" when it must not exist yet), so a
+// concurrent writer is detected. It returns "" when the tree is unchanged.
+func (r *Repo) CommitFiles(branch, old, parent string, put Files, del []string, msg string, opts CommitOptions) (string, error) {
+	r.freshen()
+	if strings.TrimSpace(msg) == "" {
+		return "", fmt.Errorf("commit in %s: empty commit message", r.dir)
+	}
+	name := plumbing.NewBranchReferenceName(branch)
+	if err := name.Validate(); err != nil || branch == "" {
+		return "", fmt.Errorf("commit in %s: invalid branch name %q", r.dir, branch)
+	}
+	items, err := r.stageBytes(put, del)
+	if err != nil {
+		return "", err
+	}
+	var base plumbing.Hash
+	var parents []plumbing.Hash
+	if parent != "" {
+		pc, err := r.repo.CommitObject(plumbing.NewHash(parent))
+		if err != nil {
+			return "", fmt.Errorf("read %s in %s: %w", parent, r.dir, err)
+		}
+		base, parents = pc.TreeHash, []plumbing.Hash{pc.Hash}
+	}
+	tree, n, err := r.editTree(base, buildEdit(items))
+	if err != nil {
+		return "", fmt.Errorf("commit in %s: %w", r.dir, err)
+	}
+	if tree == base || (parent == "" && n == 0) {
+		return "", nil
+	}
+	h, err := r.writeCommit(tree, parents, msg, opts)
+	if err != nil {
+		return "", fmt.Errorf("commit in %s: %w", r.dir, err)
+	}
+	var oldHash plumbing.Hash
+	if old != "" {
+		oldHash = plumbing.NewHash(old)
+	}
+	if err := r.moveRef(name, oldHash, h); err != nil {
+		return "", err
+	}
+	return h.String(), nil
+}
+
+// stageBytes stores the blobs of put and lists the edits, validating every
+// path first so a bad one means nothing is written.
+func (r *Repo) stageBytes(put Files, del []string) ([]staged, error) {
+	var out []staged
+	for _, p := range del {
+		if err := checkPath(p); err != nil {
+			return nil, err
+		}
+		if _, ok := put[p]; !ok {
+			out = append(out, staged{path: p, op: opDelete})
+		}
+	}
+	paths := sortedKeys(put)
+	for _, p := range paths {
+		if err := checkPath(p); err != nil {
+			return nil, err
+		}
+	}
+	batch := r.newBlobBatch()
+	for _, p := range paths {
+		h, err := batch.add(put[p])
+		if err != nil {
+			return nil, fmt.Errorf("stage %s: %w", p, err)
+		}
+		out = append(out, staged{path: p, op: opPut, hash: h, mode: filemode.Regular})
+	}
+	if err := batch.flush(); err != nil {
+		return nil, fmt.Errorf("stage in %s: %w", r.dir, err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
+	return out, nil
 }

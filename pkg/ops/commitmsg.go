@@ -1,0 +1,156 @@
+package ops
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/qlikops/qlikops/pkg/kinds"
+	"github.com/qlikops/qlikops/pkg/snapshot"
+	"github.com/qlikops/qlikops/pkg/store"
+)
+
+// KindsTrailer is the commit-message trailer naming the kind folders a
+// snapshot manages. See managedKindsAt for why it lives there.
+const KindsTrailer = "Qlikops-Kinds"
+
+// maxMessageLines caps the per-resource lines of a commit message.
+const maxMessageLines = 50
+
+// exportMessage summarizes the run in the commit message, so that `git log`
+// alone tells what each snapshot changed and covered: a subject with the
+// counts, one line per changed resource (capped), the per-kind totals, and
+// the trailer of managed kinds.
+func exportMessage(m Manifest, resources, others []string, managed []string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "qlikops export from %s: %s changed in %s\n\n", m.Tenant, plural(m.Changed, "file"), plural(len(resources), "resource"))
+	lines := append(append([]string{}, resources...), others...)
+	for i, l := range lines {
+		if i == maxMessageLines {
+			fmt.Fprintf(&b, "… and %d more\n", len(lines)-maxMessageLines)
+			break
+		}
+		b.WriteString(l + "\n")
+	}
+	if len(lines) > 0 {
+		b.WriteString("\n")
+	}
+	for _, k := range m.Kinds {
+		if k.Status == KindOK {
+			fmt.Fprintf(&b, "%s: %d\n", k.Folder, k.Count)
+		} else {
+			fmt.Fprintf(&b, "%s: FAILED, previous files kept\n", k.Folder)
+		}
+	}
+	fmt.Fprintf(&b, "\n%s: %s\n", KindsTrailer, strings.Join(managed, ", "))
+	return b.String()
+}
+
+// plural renders "1 file" or "3 files".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// changeLines maps changed paths to the resources they belong to, one line
+// each: "+ Space Finance" (added), "~ Space Finance" (its document or a side
+// file changed), "- Group Old" (removed). Files that are no document's, such
+// as qlikops.yaml or a schema, get a line of their own with their path.
+// Only the changed documents are parsed, so the cost follows the change.
+func changeLines(reg *kinds.Registry, old, new store.Files, changed []string) (resources, others []string) {
+	docs := map[string]bool{}
+	var other []string
+	for _, p := range changed {
+		if d, ok := docPathOf(reg, p, old, new); ok {
+			docs[d] = true
+		} else {
+			other = append(other, p)
+		}
+	}
+	for _, d := range sortedSet(docs) {
+		_, inOld := old[d]
+		_, inNew := new[d]
+		op, data := "~", new[d]
+		switch {
+		case !inOld:
+			op = "+"
+		case !inNew:
+			op, data = "-", old[d]
+		}
+		resources = append(resources, op+" "+docLabel(d, data))
+	}
+	for _, p := range other {
+		_, inOld := old[p]
+		_, inNew := new[p]
+		switch {
+		case p == legacyManifestPath:
+			others = append(others, "- "+p+" (run records live on "+string(store.RunsRef)+")")
+		case !inOld:
+			others = append(others, "+ "+p)
+		case !inNew:
+			others = append(others, "- "+p)
+		default:
+			others = append(others, "~ "+p)
+		}
+	}
+	return resources, others
+}
+
+// docPathOf finds the document a changed file belongs to: itself, the
+// document whose side file it is, or the bundle (theme, extension) whose
+// folder holds it. The outermost bundle file wins, as snapshot.Decode reads it.
+func docPathOf(reg *kinds.Registry, p string, old, new store.Files) (string, bool) {
+	top, _, nested := strings.Cut(p, "/")
+	h, ok := reg.Get(top)
+	if !ok || !nested || h.Folder() != top {
+		return "", false
+	}
+	fl := reg.Files(h.Kind())
+	if fl.Bundle != "" {
+		segs := strings.Split(p, "/")
+		for i := 2; i < len(segs); i++ {
+			d := path.Join(path.Join(segs[:i]...), fl.Bundle)
+			if _, ok := new[d]; ok {
+				return d, true
+			}
+			if _, ok := old[d]; ok {
+				return d, true
+			}
+		}
+		return "", false
+	}
+	for _, suffix := range fl.SideFiles {
+		if base, ok := strings.CutSuffix(p, "."+suffix); ok {
+			return base + ".yaml", true
+		}
+	}
+	if path.Ext(p) == ".yaml" {
+		return p, true
+	}
+	return "", false
+}
+
+// docLabel names a document "Kind Name" or "Kind Space/Name"; a file that
+// does not parse is named by its path.
+func docLabel(p string, data []byte) string {
+	d, err := snapshot.DecodeFile(p, data)
+	if err != nil || d.Kind == "" || d.Metadata.Name == "" {
+		return p
+	}
+	if d.Metadata.Space != "" {
+		return d.Kind + " " + d.Metadata.Space + "/" + d.Metadata.Name
+	}
+	return d.Kind + " " + d.Metadata.Name
+}
+
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
