@@ -12,8 +12,8 @@ import (
 type exportOptions struct {
 	*globals
 	allowOtherTenant bool
-	branch string
-	author string
+	branch           string
+	author           string
 }
 
 func newExportCmd(g *globals) *cobra.Command {

@@ -3,6 +3,7 @@ package ops
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -52,6 +53,9 @@ func LiveIdentity(ctx context.Context, c *qlik.Client) (Identity, error) {
 		TenantID string `json:"tenantId"`
 	}
 	if err := c.Do(ctx, "GET", "/api/v1/users/me", nil, &me); err != nil {
+		if qlik.StatusOf(err) == http.StatusUnauthorized {
+			return Identity{}, fmt.Errorf("the tenant %s refused the credentials (401 Unauthorized); check QLIK_API_KEY, or QLIK_CLIENT_ID and QLIK_CLIENT_SECRET", hostOf(c.TenantURL()))
+		}
 		return Identity{}, fmt.Errorf("could not read the tenant's identity: %w", err)
 	}
 	if me.TenantID == "" {
