@@ -11,6 +11,7 @@ import (
 	"github.com/qlikops/qlikops/pkg/diff"
 	"github.com/qlikops/qlikops/pkg/ops"
 	"github.com/qlikops/qlikops/pkg/plan"
+	"github.com/qlikops/qlikops/pkg/secrets"
 )
 
 type planOptions struct {
@@ -19,6 +20,8 @@ type planOptions struct {
 	prune      bool
 	maxDeletes int
 	out        string
+	// rewriteSecrets is set by apply's --rewrite-secrets.
+	rewriteSecrets bool
 }
 
 func (o *planOptions) addFlags(cmd *cobra.Command) {
@@ -29,7 +32,7 @@ func (o *planOptions) addFlags(cmd *cobra.Command) {
 }
 
 func (o *planOptions) planOptions() ops.PlanOptions {
-	return ops.PlanOptions{Ref: o.ref, Prune: o.prune, MaxDeletes: o.maxDeletes}
+	return ops.PlanOptions{Ref: o.ref, Prune: o.prune, MaxDeletes: o.maxDeletes, RewriteSecrets: o.rewriteSecrets}
 }
 
 func newPlanCmd(g *globals) *cobra.Command {
@@ -54,6 +57,9 @@ func (o *planOptions) run(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	// Values in the environment show which pending re-entries apply would
+	// write; plan never reads or sends them.
+	env.Secrets = secrets.NewStore(nil, os.Getenv)
 	p, err := ops.Plan(cmd.Context(), env, o.planOptions())
 	if err != nil {
 		return err
@@ -77,14 +83,14 @@ func (o *planOptions) run(cmd *cobra.Command, _ []string) error {
 	return nil
 }
 
-var actionSymbol = map[plan.Action]string{plan.Create: "+", plan.Update: "~", plan.Delete: "-"}
+var actionSymbol = map[plan.Action]string{plan.Create: "+", plan.Update: "~", plan.Delete: "-", plan.WriteSecrets: "~"}
 
 func printPlan(w io.Writer, p *plan.Plan) {
 	n := p.Counts()
 	fmt.Fprintf(w, "Plan for %s: %d to create, %d to update, %d to delete.\n",
-		short(p.Commit), n[plan.Create], n[plan.Update], n[plan.Delete])
+		short(p.Commit), n[plan.Create], n[plan.Update]+n[plan.WriteSecrets], n[plan.Delete])
 	for _, s := range p.Steps {
-		fmt.Fprintf(w, "%s %s %s %s\n", actionSymbol[s.Action], s.Action, s.Kind, s.Key().Display())
+		fmt.Fprintf(w, "%s %s %s %s%s\n", actionSymbol[s.Action], stepVerb(s.Action), s.Kind, s.Key().Display(), secretsNote(s))
 		if s.Action == plan.Update {
 			for _, f := range s.Fields {
 				fmt.Fprintf(w, "    %s\n", fieldLine(f))
@@ -94,6 +100,7 @@ func printPlan(w io.Writer, p *plan.Plan) {
 	for _, u := range p.Unresolved {
 		fmt.Fprintf(w, "unresolved: %s (will be skipped)\n", u)
 	}
+	printNotPlanned(w, p)
 }
 
 // fieldLine shows a field change in the direction apply goes: from the
