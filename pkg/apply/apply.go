@@ -23,14 +23,17 @@ const (
 
 // Outcome is what happened to one step.
 type Outcome struct {
-	Action     plan.Action `json:"action"`
-	Kind       string      `json:"kind"`
-	Space      string      `json:"space,omitempty"`
-	Name       string      `json:"name"`
-	Status     Status      `json:"status"`
-	Reason     string      `json:"reason,omitempty"`
-	Unresolved []string    `json:"unresolved,omitempty"`
-	NotApplied []string    `json:"notApplied,omitempty"`
+	Action plan.Action `json:"action"`
+	Kind   string      `json:"kind"`
+	Space  string      `json:"space,omitempty"`
+	Name   string      `json:"name"`
+	Status Status      `json:"status"`
+	Reason string      `json:"reason,omitempty"`
+	// Secrets names the placeholders a write-secrets step wrote (or tried
+	// to). Never values.
+	Secrets    []string `json:"secrets,omitempty"`
+	Unresolved []string `json:"unresolved,omitempty"`
+	NotApplied []string `json:"notApplied,omitempty"`
 	// NeedsReentry names secrets to enter by hand, e.g. in the hub.
 	NeedsReentry []string `json:"needsReentry,omitempty"`
 
@@ -150,7 +153,7 @@ func (e *executor) record(i int, k resource.Key, o Outcome) {
 }
 
 func (e *executor) runStep(ctx context.Context, s plan.Step) Outcome {
-	o := Outcome{Action: s.Action, Kind: s.Kind, Space: s.Space, Name: s.Name}
+	o := Outcome{Action: s.Action, Kind: s.Kind, Space: s.Space, Name: s.Name, Secrets: s.Secrets}
 	if first := e.abortedBy(); first != "" {
 		o.Status, o.Reason, o.blocked = Skipped, "not started: apply stopped after "+first+" failed (--on-error abort)", true
 		return o
@@ -173,6 +176,8 @@ func (e *executor) runStep(ctx context.Context, s plan.Step) Outcome {
 		res, err = h.Update(ctx, e.t, *s.Want, *s.Have)
 	case plan.Delete:
 		res, err = h.Delete(ctx, e.t, *s.Have)
+	case plan.WriteSecrets:
+		res, err = writeSecrets(ctx, h, e.t, s)
 	default:
 		err = fmt.Errorf("unknown action %q", s.Action)
 	}
@@ -188,6 +193,16 @@ func (e *executor) runStep(ctx context.Context, s plan.Step) Outcome {
 		o.Status = Done
 	}
 	return o
+}
+
+// writeSecrets writes a step's chosen secrets through a handler that can
+// write secrets alone.
+func writeSecrets(ctx context.Context, h kinds.Handler, t *kinds.Tenant, s plan.Step) (kinds.Result, error) {
+	w, ok := h.(kinds.SecretWriter)
+	if !ok {
+		return kinds.Result{}, fmt.Errorf("%s cannot write secrets without a full update", s.Kind)
+	}
+	return w.WriteSecrets(ctx, t, *s.Want, *s.Have, s.Secrets)
 }
 
 // abortedBy names the first failure once Abort is set and something failed.

@@ -48,6 +48,7 @@ dependents were skipped.`,
 	f.StringVar(&o.secretsFile, "secrets", "", "YAML file of placeholder name: value (never keep it in the repo); "+secrets.EnvPrefix+"<NAME> variables also work")
 	f.StringVar(&o.onError, "on-error", "continue", "continue: independent steps go on and only dependents of a failure are skipped; abort: stop at the first failure")
 	f.BoolVar(&o.readableSecret, "allow-readable-secrets", false, "accept a secrets file that the group or others can read")
+	f.BoolVar(&o.rewriteSecrets, "rewrite-secrets", false, "write every supplied secret again, also to resources that did not change (rotation)")
 	return cmd
 }
 
@@ -143,14 +144,14 @@ func (o *applyOptions) finish(res ops.ApplyResult) error {
 			}
 		}
 	}
-	if res.Report.Count(apply.Failed) > 0 {
+	if res.Report.Count(apply.Failed) > 0 || len(res.Report.NeedsReentry()) > 0 {
 		return exitCode(ExitPartial)
 	}
 	return nil
 }
 
 func printOutcome(o *applyOptions, oc apply.Outcome) {
-	line := fmt.Sprintf("%s %s %s %s", oc.Status, oc.Action, oc.Kind, oc.Key().Display())
+	line := fmt.Sprintf("%s %s %s %s%s", oc.Status, stepVerb(oc.Action), oc.Kind, oc.Key().Display(), writtenNote(oc))
 	if oc.Reason != "" {
 		line += ": " + oc.Reason
 	}

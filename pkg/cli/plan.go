@@ -11,6 +11,7 @@ import (
 	"github.com/qlikops/qlikops/pkg/diff"
 	"github.com/qlikops/qlikops/pkg/ops"
 	"github.com/qlikops/qlikops/pkg/plan"
+	"github.com/qlikops/qlikops/pkg/secrets"
 )
 
 type planOptions struct {
@@ -22,6 +23,8 @@ type planOptions struct {
 	format     string
 	// targetTenant is --target-tenant: the URL of another tenant to act on.
 	targetTenant string
+	// rewriteSecrets is set by apply's --rewrite-secrets.
+	rewriteSecrets bool
 }
 
 func (o *planOptions) addFlags(cmd *cobra.Command) {
@@ -33,7 +36,7 @@ func (o *planOptions) addFlags(cmd *cobra.Command) {
 }
 
 func (o *planOptions) planOptions() ops.PlanOptions {
-	return ops.PlanOptions{Ref: o.ref, Prune: o.prune, MaxDeletes: o.maxDeletes}
+	return ops.PlanOptions{Ref: o.ref, Prune: o.prune, MaxDeletes: o.maxDeletes, RewriteSecrets: o.rewriteSecrets}
 }
 
 func newPlanCmd(g *globals) *cobra.Command {
@@ -70,6 +73,9 @@ func (o *planOptions) run(cmd *cobra.Command, _ []string) error {
 	if err := o.checkTenant(cmd.Context(), &env, "plan", false, o.targetTenant); err != nil {
 		return err
 	}
+	// Values in the environment show which pending re-entries apply would
+	// write; plan never reads or sends them.
+	env.Secrets = secrets.NewStore(nil, os.Getenv)
 	p, err := ops.Plan(cmd.Context(), env, o.planOptions())
 	if err != nil {
 		return err
@@ -88,16 +94,16 @@ func (o *planOptions) run(cmd *cobra.Command, _ []string) error {
 	return nil
 }
 
-var actionSymbol = map[plan.Action]string{plan.Create: "+", plan.Update: "~", plan.Delete: "-"}
+var actionSymbol = map[plan.Action]string{plan.Create: "+", plan.Update: "~", plan.Delete: "-", plan.WriteSecrets: "~"}
 
 // printPlan writes the plan for a terminal. Field changes read in the
 // direction apply goes: from the tenant's value to Git's.
 func printPlan(w io.Writer, p *plan.Plan) {
 	n := p.Counts()
 	diff.WriteLine(w, fmt.Sprintf("%s: %d to create, %d to update, %d to delete.",
-		planHeader(p), n[plan.Create], n[plan.Update], n[plan.Delete]))
+		planHeader(p), n[plan.Create], n[plan.Update]+n[plan.WriteSecrets], n[plan.Delete]))
 	for _, s := range p.Steps {
-		diff.WriteLine(w, fmt.Sprintf("%s %s %s %s", actionSymbol[s.Action], s.Action, s.Kind, s.Key().Display()))
+		diff.WriteLine(w, fmt.Sprintf("%s %s %s %s%s", actionSymbol[s.Action], stepVerb(s.Action), s.Kind, s.Key().Display(), secretsNote(s)))
 		if s.Action == plan.Update {
 			diff.TextFields(w, "    ", s.Fields)
 		}
@@ -105,6 +111,7 @@ func printPlan(w io.Writer, p *plan.Plan) {
 	for _, u := range p.Unresolved {
 		diff.WriteLine(w, fmt.Sprintf("unresolved: %s (will be skipped)", u))
 	}
+	printNotPlanned(w, p)
 }
 
 // targetTenantUsage documents --target-tenant for drift, plan and apply.

@@ -189,6 +189,45 @@ func (AutomationConnections) Update(ctx context.Context, t *Tenant, want, have r
 	return res, err
 }
 
+// WriteSecrets sends exactly the named parameter values; every other
+// parameter, the name and the owner stay as they are.
+func (AutomationConnections) WriteSecrets(ctx context.Context, t *Tenant, want, have resource.Document, names []string) (Result, error) {
+	s, err := specOf[automationConnectionSpec](want)
+	if err != nil {
+		return Result{}, err
+	}
+	only := map[string]bool{}
+	for _, n := range names {
+		only[n] = true
+	}
+	var chosen []namedValue
+	for _, p := range s.Params {
+		if n, ok := secrets.Only(p.Value); ok && only[n] {
+			chosen = append(chosen, p)
+		}
+	}
+	values, missing := resolvedParams(t, chosen)
+	if len(missing) > 0 {
+		return Result{}, fmt.Errorf("%s: secrets not supplied: %v", want.Key(), missing)
+	}
+	id := have.Metadata.ID
+	var live apiAutomationConnection
+	if err := t.API.Do(ctx, http.MethodGet, "/api/v1/automation-connections/"+url.PathEscape(id), nil, &live); err != nil {
+		return Result{}, err
+	}
+	params := []map[string]string{}
+	for _, p := range live.Params {
+		if v, ok := values[p.Name]; ok {
+			params = append(params, map[string]string{"id": p.ID, "value": v})
+		}
+	}
+	if len(params) == 0 {
+		return Result{}, nil
+	}
+	body := map[string]any{"params": params}
+	return Result{}, t.API.Do(ctx, http.MethodPut, "/api/v1/automation-connections/"+url.PathEscape(id), body, nil)
+}
+
 func changeConnectionOwner(ctx context.Context, t *Tenant, c apiAutomationConnection, owner string) ([]string, error) {
 	ref, ok := resource.ParseUserRef(owner)
 	if !ok {

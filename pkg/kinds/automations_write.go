@@ -15,7 +15,7 @@ func (Automations) Create(ctx context.Context, t *Tenant, want resource.Document
 		return Result{}, err
 	}
 	if !visibleDefinition(s) {
-		return Result{Skipped: "its definition was not visible when it was exported, so it cannot be recreated"}, nil
+		return Result{Skipped: errNoDefinition}, nil
 	}
 	ws, err := workspaceOf(want)
 	if err != nil {
@@ -44,6 +44,20 @@ func (Automations) Create(ctx context.Context, t *Tenant, want resource.Document
 		have.Owner = resource.UserRef(ref)
 	}
 	return automationActions(ctx, t, created.ID, s, have)
+}
+
+// errNoDefinition is why an automation exported without its workspace
+// cannot be created from the snapshot.
+const errNoDefinition = "its definition is visible only to its owner and was exported without it, so it cannot be recreated"
+
+// CannotRecreate tells plan about automations exported without their
+// definition, so that they are reported once instead of planned forever.
+func (Automations) CannotRecreate(d resource.Document) string {
+	s, err := specOf[automationSpec](d)
+	if err != nil || visibleDefinition(s) {
+		return ""
+	}
+	return errNoDefinition
 }
 
 func (Automations) Update(ctx context.Context, t *Tenant, want, have resource.Document) (Result, error) {

@@ -157,17 +157,20 @@ func (DataConnections) Create(ctx context.Context, t *Tenant, want resource.Docu
 	if len(s.Tags) > 0 {
 		body["tags"] = s.Tags
 	}
-	res.NeedsReentry = append(res.NeedsReentry, putSecrets(t, body, s)...)
+	res.NeedsReentry = append(res.NeedsReentry, putSecrets(t, body, s, func(string) bool { return true })...)
 	sort.Strings(res.NeedsReentry)
 	return res, t.API.Do(ctx, http.MethodPost, "/api/v1/data-connections", body, nil)
 }
 
 // putSecrets adds the write-only secret fields that can be resolved and
-// returns the placeholders that could not.
-func putSecrets(t *Tenant, body map[string]any, s dataConnectionSpec) []string {
+// that write selects, and returns the placeholders that could not be.
+func putSecrets(t *Tenant, body map[string]any, s dataConnectionSpec, write func(string) bool) []string {
 	var missing []string
 	for field, v := range map[string]string{"qUsername": s.Username, "qPassword": s.Password, "qConnectionSecret": s.ConnectionSecret} {
 		if v == "" {
+			continue
+		}
+		if name, ok := secrets.Only(v); ok && !write(name) {
 			continue
 		}
 		val, miss := t.Secrets.Expand(v)
@@ -184,6 +187,27 @@ func (DataConnections) Update(ctx context.Context, t *Tenant, want, have resourc
 	if unchanged(want, have) {
 		return Result{}, nil
 	}
+	return putDataConnection(ctx, t, want, have, nil)
+}
+
+// WriteSecrets writes exactly the named secrets of a connection that is
+// otherwise as Git wants it: the other secrets keep the tenant's values.
+func (DataConnections) WriteSecrets(ctx context.Context, t *Tenant, want, have resource.Document, names []string) (Result, error) {
+	only := map[string]bool{}
+	for _, n := range names {
+		only[n] = true
+	}
+	return putDataConnection(ctx, t, want, have, func(name string) bool { return only[name] })
+}
+
+// putDataConnection PUTs the wanted connection. write selects the secrets
+// to send (nil: every supplied one); a secret not sent keeps the tenant's
+// current value.
+func putDataConnection(ctx context.Context, t *Tenant, want, have resource.Document, write func(string) bool) (Result, error) {
+	full := write == nil
+	if full {
+		write = func(string) bool { return true }
+	}
 	s, err := specOf[dataConnectionSpec](want)
 	if err != nil {
 		return Result{}, err
@@ -193,7 +217,7 @@ func (DataConnections) Update(ctx context.Context, t *Tenant, want, have resourc
 		return Result{}, fmt.Errorf("%s: space %q is not in the tenant (%v)", want.Key(), want.Metadata.Space, err)
 	}
 	id := have.Metadata.ID
-	stmt, err := statementForUpdate(ctx, t, id, s.ConnectStatement)
+	stmt, err := statementForUpdate(ctx, t, id, s.ConnectStatement, write)
 	if err != nil {
 		return Result{}, err
 	}
@@ -205,9 +229,10 @@ func (DataConnections) Update(ctx context.Context, t *Tenant, want, have resourc
 	}
 	// An unresolved secret is left out of the PUT, which keeps the
 	// tenant's current value. A connection secret that Git no longer has is
-	// cleared: Qlik reads "" as "remove it".
-	_ = putSecrets(t, body, s)
-	if s.ConnectionSecret == "" {
+	// cleared (Qlik reads "" as "remove it"), but only by a full update:
+	// writing chosen secrets touches nothing else.
+	_ = putSecrets(t, body, s, write)
+	if full && s.ConnectionSecret == "" {
 		if hs, err := specOf[dataConnectionSpec](have); err == nil && hs.ConnectionSecret != "" {
 			body["qConnectionSecret"] = ""
 		}
@@ -216,18 +241,26 @@ func (DataConnections) Update(ctx context.Context, t *Tenant, want, have resourc
 }
 
 // statementForUpdate fills the placeholders of a connect statement. A
-// secret that was not supplied keeps the value the tenant has now, read
-// from the live connection.
-func statementForUpdate(ctx context.Context, t *Tenant, id, template string) (string, error) {
-	stmt, missing := t.Secrets.Expand(template)
-	if len(missing) == 0 {
+// secret that was not supplied, or that write leaves out, keeps the value
+// the tenant has now, read from the live connection.
+func statementForUpdate(ctx context.Context, t *Tenant, id, template string, write func(string) bool) (string, error) {
+	stmt := template
+	var keep []string
+	for _, name := range secrets.Names(template) {
+		if v, ok := t.Secrets.Lookup(name); ok && write(name) {
+			stmt = strings.ReplaceAll(stmt, secrets.Placeholder(name), v)
+		} else {
+			keep = append(keep, name)
+		}
+	}
+	if len(keep) == 0 {
 		return stmt, nil
 	}
 	var live apiDataConnection
 	if err := t.API.Do(ctx, http.MethodGet, "/api/v1/data-connections/"+url.PathEscape(id), nil, &live); err != nil {
 		return "", err
 	}
-	for _, name := range missing {
+	for _, name := range keep {
 		key := name[strings.LastIndex(name, "/")+1:]
 		val, _ := secrets.ValueOf(live.ConnectStatement, key)
 		stmt = strings.ReplaceAll(stmt, secrets.Placeholder(name), val)

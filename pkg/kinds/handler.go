@@ -178,3 +178,28 @@ func (r *Registry) Refs(d resource.Document) []resource.Ref {
 func (r *Registry) Builtin(k resource.Key) bool {
 	return k.Kind == "Group" && k.Name == everyoneGroupName
 }
+
+// Recreator is a handler that knows documents the snapshot cannot recreate.
+type Recreator interface {
+	// CannotRecreate gives the reason, or "" when a create can succeed.
+	CannotRecreate(d resource.Document) string
+}
+
+// SecretWriter is a handler that can write some secrets of a resource and
+// nothing else, for re-entry after a restore and for rotation.
+type SecretWriter interface {
+	// WriteSecrets writes the named placeholders' values (all supplied) to
+	// the resource have describes, keeping everything else as it is.
+	WriteSecrets(ctx context.Context, t *Tenant, want, have resource.Document, names []string) (Result, error)
+}
+
+// CannotRecreate asks the document's handler whether the snapshot can
+// recreate it.
+func (r *Registry) CannotRecreate(d resource.Document) string {
+	if h, ok := r.Get(d.Kind); ok {
+		if rc, ok := h.(Recreator); ok {
+			return rc.CannotRecreate(d)
+		}
+	}
+	return ""
+}

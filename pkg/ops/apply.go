@@ -26,17 +26,25 @@ type ApplyOptions struct {
 
 // ApplyResult is the plan and what executing it did.
 type ApplyResult struct {
-	Plan     *plan.Plan
-	Report   apply.Report
-	Executed bool
+	Plan     *plan.Plan   `json:"plan"`
+	Report   apply.Report `json:"report"`
+	Executed bool         `json:"executed"`
+	// Status is ok, partial or failed, as recorded on the runs ref; "" for a
+	// dry run or a declined plan, which record nothing.
+	Status string `json:"status"`
+	// NeedsReentry is the needs-re-entry list after this apply.
+	NeedsReentry []plan.Pending `json:"needsReentry"`
 }
 
 // ErrAborted is returned when the user declines the plan.
 var ErrAborted = fmt.Errorf("apply aborted: nothing was written")
 
 // Apply makes the tenant match a revision (or executes a saved plan). It
-// holds the repo lock so that no export or apply interleaves with it.
+// holds the repo lock so that no export or apply interleaves with it, and
+// records every apply that was not a dry run on the runs ref, even one with
+// nothing to do, so that status knows when apply last checked the tenant.
 func Apply(ctx context.Context, env Env, o ApplyOptions) (ApplyResult, error) {
+	started := env.now()
 	repo, err := store.Open(env.RepoDir)
 	if err != nil {
 		return ApplyResult{}, err
@@ -47,21 +55,39 @@ func Apply(ctx context.Context, env Env, o ApplyOptions) (ApplyResult, error) {
 	}
 	defer unlock()
 
+	tenant := hostOf(env.Client.TenantURL())
+	if o.Pending, err = lastPending(repo, tenant, ""); err != nil {
+		return ApplyResult{}, err
+	}
 	t := kinds.NewTenant(env.Client)
 	t.Secrets = env.Secrets
 	p, err := applyPlan(ctx, env, t, o)
 	if err != nil {
 		return ApplyResult{}, err
 	}
-	res := ApplyResult{Plan: p}
-	if o.DryRun || len(p.Steps) == 0 {
+	res := ApplyResult{Plan: p, Report: apply.Report{Outcomes: []apply.Outcome{}}, NeedsReentry: p.NeedsReentry}
+	if o.DryRun {
 		return res, nil
 	}
-	if o.Confirm != nil && !o.Confirm(p) {
-		return res, ErrAborted
+	if len(p.Steps) > 0 {
+		if o.Confirm != nil && !o.Confirm(p) {
+			return res, ErrAborted
+		}
+		res.Executed = true
+		res.Report, err = apply.Run(ctx, env.Registry, t, p, apply.Options{OnStep: o.OnStep, Abort: o.Abort})
 	}
-	res.Executed = true
-	res.Report, err = apply.Run(ctx, env.Registry, t, p, apply.Options{OnStep: o.OnStep, Abort: o.Abort})
+	res.NeedsReentry = res.Report.Pending(p)
+	counts := outcomeCounts(res.Report)
+	res.Status = runStatus(counts, len(p.Steps), err)
+	rec := ApplyRecord{Op: "apply", Tool: "qlikops " + env.Version, Tenant: tenant, Commit: p.Commit,
+		StartedAt: started, FinishedAt: env.now(), Status: res.Status, Counts: counts, Steps: res.Report.Outcomes,
+		CannotRestore: p.CannotRestore, NeedsReentry: res.NeedsReentry}
+	if err != nil {
+		rec.Error = oneLine(err)
+	}
+	if rerr := recordApply(repo, rec); rerr != nil && err == nil {
+		err = fmt.Errorf("the apply ran (%s) but its record could not be written: %w", res.Status, rerr)
+	}
 	return res, err
 }
 
@@ -71,6 +97,9 @@ func applyPlan(ctx context.Context, env Env, t *kinds.Tenant, o ApplyOptions) (*
 	}
 	if saved := o.Saved.Tenant; saved.ID != "" && env.Target.ID != "" && saved.ID != env.Target.ID {
 		return nil, fmt.Errorf("this plan was made for tenant %s, not for the target %s; run qlikops plan against the target", Identity(saved), env.Target)
+	}
+	if o.RewriteSecrets {
+		return nil, fmt.Errorf("--rewrite-secrets plans anew: it cannot be used with a saved plan")
 	}
 	var hs []kinds.Handler
 	for _, k := range o.Saved.Kinds {

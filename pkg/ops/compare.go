@@ -7,6 +7,7 @@ import (
 	"github.com/qlikops/qlikops/pkg/kinds"
 	"github.com/qlikops/qlikops/pkg/plan"
 	"github.com/qlikops/qlikops/pkg/resource"
+	"github.com/qlikops/qlikops/pkg/secrets"
 	"github.com/qlikops/qlikops/pkg/store"
 )
 
@@ -50,7 +51,7 @@ func Drift(ctx context.Context, env Env, ref string) ([]diff.Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	return diff.Documents(only(snap.Docs, hs), only(live, hs)), nil
+	return diff.Live(only(snap.Docs, hs), only(live, hs), nil), nil
 }
 
 // PlanOptions are the inputs of plan and apply beyond the environment.
@@ -58,11 +59,32 @@ type PlanOptions struct {
 	Ref        string
 	Prune      bool
 	MaxDeletes int
+	// RewriteSecrets writes every supplied secret again (rotation).
+	RewriteSecrets bool
+	// Pending is the needs-re-entry list to start from; apply reads it from
+	// the runs ref.
+	Pending []plan.Pending
 }
 
-// Plan computes what apply would do.
+// Plan computes what apply would do, starting from the needs-re-entry list
+// of the last apply to this tenant.
 func Plan(ctx context.Context, env Env, o PlanOptions) (*plan.Plan, error) {
+	repo, err := store.Open(env.RepoDir)
+	if err != nil {
+		return nil, err
+	}
+	if o.Pending, err = lastPending(repo, hostOf(env.Client.TenantURL()), ""); err != nil {
+		return nil, err
+	}
 	return planOn(ctx, env, kinds.NewTenant(env.Client), o)
+}
+
+// supplied tells plan which placeholders have a value; with no store, none.
+func supplied(s *secrets.Store) diff.Supplied {
+	if s == nil {
+		return nil
+	}
+	return func(name string) bool { _, ok := s.Lookup(name); return ok }
 }
 
 // planOn plans against a given tenant, so that apply executes with the
@@ -77,12 +99,15 @@ func planOn(ctx context.Context, env Env, t *kinds.Tenant, o PlanOptions) (*plan
 		return nil, err
 	}
 	p, err := plan.Build(env.Registry, plan.Input{
-		Commit:     snap.Commit,
-		Desired:    snap.Docs,
-		Live:       live,
-		Scope:      kinds.Kinds(hs),
-		Prune:      o.Prune,
-		MaxDeletes: o.MaxDeletes,
+		Commit:         snap.Commit,
+		Desired:        snap.Docs,
+		Live:           live,
+		Scope:          kinds.Kinds(hs),
+		Prune:          o.Prune,
+		MaxDeletes:     o.MaxDeletes,
+		Supplied:       supplied(env.Secrets),
+		Pending:        o.Pending,
+		RewriteSecrets: o.RewriteSecrets,
 	})
 	if p != nil {
 		p.Tenant = plan.Tenant(env.Target)

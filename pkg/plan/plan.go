@@ -31,6 +31,10 @@ type Step struct {
 	Fields []diff.Field       `json:"fields,omitempty"`
 	Want   *resource.Document `json:"want,omitempty"`
 	Have   *resource.Document `json:"have,omitempty"`
+	// Secrets names the placeholders a WriteSecrets step writes, and Why
+	// says whether they are re-entered or rewritten. Never values.
+	Secrets []string `json:"secrets,omitempty"`
+	Why     string   `json:"why,omitempty"`
 }
 
 // Key of the step's resource.
@@ -48,6 +52,14 @@ type Plan struct {
 	// Unresolved lists references the target cannot satisfy (users that only
 	// the identity provider can create). Apply skips them and reports them.
 	Unresolved []string `json:"unresolved,omitempty"`
+	// CannotRestore lists resources the snapshot cannot recreate, with the
+	// reason. They are reported, never planned, so they do not keep a
+	// restore from converging.
+	CannotRestore []Blocked `json:"cannotRestore"`
+	// NeedsReentry is the needs-re-entry list as this plan found it:
+	// secrets earlier applies could not write. Those now supplied have a
+	// WriteSecrets step (or come with the resource's own step).
+	NeedsReentry []Pending `json:"needsReentry"`
 	// LiveDigest fingerprints the live state the plan was computed from, so
 	// that a saved plan is refused once the tenant has moved on.
 	LiveDigest string `json:"liveDigest"`
@@ -80,6 +92,13 @@ type Input struct {
 	Scope      []string
 	Prune      bool
 	MaxDeletes int // 0 means the default brake
+	// Supplied tells which placeholders have a value at hand. A placeholder
+	// without one is never a change by itself.
+	Supplied diff.Supplied
+	// Pending is the needs-re-entry list of the last apply to this tenant.
+	Pending []Pending
+	// RewriteSecrets writes every supplied secret again (rotation).
+	RewriteSecrets bool
 }
 
 // DefaultMaxDeletes is the brake on prune when --max-deletes is not given.
@@ -92,11 +111,12 @@ func Build(k Kinds, in Input) (*Plan, error) {
 	have := resource.OfKinds(in.Live, in.Scope...)
 	kinds := append([]string(nil), in.Scope...)
 	sort.Strings(kinds)
-	p := &Plan{Commit: in.Commit, Kinds: kinds, Prune: in.Prune, LiveDigest: Digest(have)}
+	p := &Plan{Commit: in.Commit, Kinds: kinds, Prune: in.Prune, LiveDigest: Digest(have),
+		Steps: []Step{}, CannotRestore: []Blocked{}, NeedsReentry: currentPending(in, want)}
 	if err := checkRefs(k, want, in.Desired, in.Live, p); err != nil {
 		return nil, err
 	}
-	for _, c := range diff.Documents(have, want) {
+	for _, c := range diff.Live(have, want, in.Supplied) {
 		step := Step{Kind: c.Kind, Space: c.Space, Name: c.Name, Wave: k.Wave(c.Kind), Fields: c.Fields, Want: c.New, Have: c.Old}
 		switch c.Op {
 		case diff.Added:
@@ -111,6 +131,9 @@ func Build(k Kinds, in Input) (*Plan, error) {
 		}
 		p.Steps = append(p.Steps, step)
 	}
+	cannotRestore(k, p)
+	in.Pending = p.NeedsReentry
+	secretSteps(k, in, want, have, p)
 	order(p.Steps)
 	if err := brake(p.Steps, have, in.MaxDeletes); err != nil {
 		return nil, err
