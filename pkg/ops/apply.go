@@ -56,7 +56,7 @@ func Apply(ctx context.Context, env Env, o ApplyOptions) (ApplyResult, error) {
 	defer unlock()
 
 	tenant := hostOf(env.Client.TenantURL())
-	if o.Pending, err = lastPending(repo, tenant, ""); err != nil {
+	if o.Pending, err = lastPending(repo, tenant, env.Target.ID); err != nil {
 		return ApplyResult{}, err
 	}
 	t := kinds.NewTenant(env.Client)
@@ -79,7 +79,7 @@ func Apply(ctx context.Context, env Env, o ApplyOptions) (ApplyResult, error) {
 	res.NeedsReentry = res.Report.Pending(p)
 	counts := outcomeCounts(res.Report)
 	res.Status = runStatus(counts, len(p.Steps), err)
-	rec := ApplyRecord{Op: "apply", Tool: "qlikops " + env.Version, Tenant: tenant, Commit: p.Commit,
+	rec := ApplyRecord{Op: "apply", Tool: "qlikops " + env.Version, Tenant: tenant, TenantID: env.Target.ID, Commit: p.Commit,
 		StartedAt: started, FinishedAt: env.now(), Status: res.Status, Counts: counts, Steps: res.Report.Outcomes,
 		CannotRestore: p.CannotRestore, NeedsReentry: res.NeedsReentry}
 	if err != nil {

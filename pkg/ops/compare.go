@@ -73,7 +73,7 @@ func Plan(ctx context.Context, env Env, o PlanOptions) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.Pending, err = lastPending(repo, hostOf(env.Client.TenantURL()), ""); err != nil {
+	if o.Pending, err = lastPending(repo, hostOf(env.Client.TenantURL()), env.Target.ID); err != nil {
 		return nil, err
 	}
 	return planOn(ctx, env, kinds.NewTenant(env.Client), o)
