@@ -102,11 +102,11 @@ func checkRoles(typ string, roles []string) string {
 func checkAssignee(st *state, typ, assigneeID string) string {
 	switch typ {
 	case "user", "bot":
-		if st.Users[assigneeID] == nil {
+		if Users.In(st)[assigneeID] == nil {
 			return fmt.Sprintf("no user with id %q", assigneeID)
 		}
 	case "group":
-		if st.Groups[assigneeID] == nil {
+		if Groups.In(st)[assigneeID] == nil {
 			return fmt.Sprintf("no group with id %q", assigneeID)
 		}
 	default:
@@ -172,7 +172,7 @@ func (s *Server) addAssignment(st *state, sp *space, in assignmentCreate) (*assi
 	a := &assignment{ID: s.newID(st), SpaceID: sp.ID, Type: in.Type, AssigneeID: in.AssigneeID,
 		Roles: dedupe(in.Roles), CreatedBy: caller, UpdatedBy: caller, CreatedAt: now, UpdatedAt: now,
 		Seq: st.nextSeq()}
-	st.Assignments[a.ID] = a
+	Assignments.In(st)[a.ID] = a
 	return a, "", "", 0
 }
 
@@ -192,7 +192,7 @@ func (s *Server) lookupAssignment(w http.ResponseWriter, r *http.Request) (*spac
 	if sp == nil {
 		return nil, nil
 	}
-	a := s.st.Assignments[r.PathValue("assignmentId")]
+	a := Assignments.In(s.st)[r.PathValue("assignmentId")]
 	if a == nil || a.SpaceID != sp.ID {
 		notFound(w, r, "assignment not found")
 		return nil, nil
@@ -236,7 +236,7 @@ func (s *Server) deleteAssignment(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, a := s.lookupAssignment(w, r); a != nil {
-		delete(s.st.Assignments, a.ID)
+		delete(Assignments.In(s.st), a.ID)
 		w.WriteHeader(http.StatusNoContent)
 	}
 }

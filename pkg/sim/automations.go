@@ -42,12 +42,12 @@ type automationSchedule struct {
 // space: both are space content, so the space cannot be deleted (412).
 func (st *state) automationsInSpace(spaceID string) int {
 	n := 0
-	for _, a := range st.Automations {
+	for _, a := range Automations.In(st) {
 		if a.SpaceID == spaceID {
 			n++
 		}
 	}
-	for _, c := range st.AutomationConnections {
+	for _, c := range AutomationConnections.In(st) {
 		if c.SpaceID == spaceID {
 			n++
 		}
@@ -110,7 +110,7 @@ func (s *Server) listAutomations(w http.ResponseWriter, r *http.Request) {
 	// listAll (default true) is quietly ignored for a caller who is no admin.
 	listAll := queryBool(r, "listAll", true) && s.st.isAutomationAdmin(caller)
 	var items []*automation
-	for _, a := range s.st.Automations {
+	for _, a := range Automations.In(s.st) {
 		if !listAll && a.OwnerID != caller.ID {
 			continue
 		}
@@ -139,7 +139,7 @@ func (s *Server) createAutomation(w http.ResponseWriter, r *http.Request) {
 		a.MaxConcurrentRuns = *in.MaxConcurrentRuns
 	}
 	if in.SpaceID != nil && *in.SpaceID != "" {
-		if s.st.Spaces[*in.SpaceID] == nil {
+		if Spaces.In(s.st)[*in.SpaceID] == nil {
 			autoError(w, r, http.StatusBadRequest, fmt.Sprintf("space %q does not exist", *in.SpaceID))
 			return
 		}
@@ -174,11 +174,11 @@ func (s *Server) insertAutomation(st *state, a *automation, ownerID string) {
 	if a.MaxConcurrentRuns == 0 {
 		a.MaxConcurrentRuns = 1
 	}
-	st.Automations[a.ID] = a
+	Automations.In(st)[a.ID] = a
 }
 
 func (s *Server) lookupAutomation(w http.ResponseWriter, r *http.Request) *automation {
-	return autoLookup(w, r, s.st.Automations, "automation")
+	return autoLookup(w, r, Automations.In(s.st), "automation")
 }
 
 // findAutomation is lookupAutomation for the shared actions. It returns an
@@ -256,7 +256,7 @@ func (s *Server) deleteAutomation(w http.ResponseWriter, r *http.Request) {
 		autoError(w, r, http.StatusForbidden, "only the owner or an admin may delete the automation")
 		return
 	}
-	delete(s.st.Automations, a.ID)
+	delete(Automations.In(s.st), a.ID)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -302,3 +302,6 @@ func (s *Server) copyAutomation(w http.ResponseWriter, r *http.Request) {
 	s.insertAutomation(s.st, cp, s.caller(s.st).ID)
 	writeJSON(w, http.StatusCreated, map[string]any{"id": cp.ID})
 }
+
+// Automations is the automations table.
+var Automations = NewTable[automation]("automations")

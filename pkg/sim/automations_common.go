@@ -107,7 +107,7 @@ func (s *Server) autoChangeOwner(find autoFinder, adminOnly bool) http.HandlerFu
 			autoError(w, r, http.StatusForbidden, "changing the owner requires the TenantAdmin role")
 			return
 		}
-		if s.st.Users[in.UserID] == nil {
+		if Users.In(s.st)[in.UserID] == nil {
 			autoError(w, r, http.StatusBadRequest, fmt.Sprintf("user %q does not exist", in.UserID))
 			return
 		}
@@ -133,7 +133,7 @@ func (s *Server) autoChangeSpace(find autoFinder) http.HandlerFunc {
 		if it == nil {
 			return
 		}
-		if *in.SpaceID != "" && s.st.Spaces[*in.SpaceID] == nil {
+		if *in.SpaceID != "" && Spaces.In(s.st)[*in.SpaceID] == nil {
 			autoError(w, r, http.StatusBadRequest, fmt.Sprintf("space %q does not exist", *in.SpaceID))
 			return
 		}

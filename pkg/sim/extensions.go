@@ -7,8 +7,8 @@ type extension struct {
 
 var extensionsKind = &qextKind{
 	plural: "extensions", label: "extension", defaultType: "visualization", extension: true,
-	all: func(st *state) []*qextItem { return qextAll(st.Extensions) },
-	add: func(st *state, it qextItem) *qextItem { return qextAdd(st.Extensions, it) },
+	all: func(st *state) []*qextItem { return qextAll(Extensions.In(st)) },
+	add: func(st *state, it qextItem) *qextItem { return qextAdd(Extensions.In(st), it) },
 }
 
 func (s *Server) routeExtensions(mux *routeMux) { s.routeQext(mux, extensionsKind) }
@@ -17,3 +17,6 @@ func (s *Server) routeExtensions(mux *routeMux) { s.routeQext(mux, extensionsKin
 func (s *Server) seedExtensions(st *state, dir string) error {
 	return s.seedQext(st, dir, extensionsKind)
 }
+
+// Extensions is the extensions table.
+var Extensions = NewTable[extension]("extensions")

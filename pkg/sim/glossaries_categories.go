@@ -113,7 +113,7 @@ func glCheckCategory(st *state, g *glossary, self string, in categoryInput) (str
 		}
 	}
 	for _, u := range in.Stewards {
-		if st.Users[u] == nil {
+		if Users.In(st)[u] == nil {
 			return "BG-12", fmt.Sprintf("steward %q is not an existing user", u)
 		}
 	}

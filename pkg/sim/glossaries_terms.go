@@ -228,7 +228,7 @@ func glCheckTerm(st *state, g *glossary, self string, in termInput) (string, str
 		}
 	}
 	for _, u := range in.Stewards {
-		if st.Users[u] == nil {
+		if Users.In(st)[u] == nil {
 			return "BG-13", fmt.Sprintf("steward %q is not an existing user", u)
 		}
 	}

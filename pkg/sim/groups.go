@@ -68,7 +68,7 @@ func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var items []*group
-	for _, g := range s.st.Groups {
+	for _, g := range Groups.In(s.st) {
 		if g.System == system && (flt == nil || flt.eval(groupAttrs(s.st, g))) {
 			items = append(items, g)
 		}
@@ -165,7 +165,7 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) {
 		conflict(w, r, "/name", fmt.Sprintf("a group named %q already exists", in.Name))
 		return
 	}
-	if len(s.st.Groups) > 10000 {
+	if len(Groups.In(s.st)) > 10000 {
 		badRequest(w, r, "", "a tenant can have at most 10,000 groups")
 		return
 	}
@@ -179,12 +179,12 @@ func (s *Server) insertGroup(st *state, name, desc, providerType string, roleIDs
 	g := &group{ID: s.newID(st), Name: name, Description: desc, ProviderType: providerType,
 		Status: "active", RoleIDs: roleIDs, CreatedBy: caller, UpdatedBy: caller, CreatedAt: now,
 		LastUpdatedAt: now, Seq: st.nextSeq()}
-	st.Groups[g.ID] = g
+	Groups.In(st)[g.ID] = g
 	return g
 }
 
 func (s *Server) lookupGroup(w http.ResponseWriter, r *http.Request) *group {
-	g := s.st.Groups[r.PathValue("groupId")]
+	g := Groups.In(s.st)[r.PathValue("groupId")]
 	if g == nil {
 		notFound(w, r, "group not found")
 	}
@@ -283,13 +283,13 @@ func (s *Server) deleteGroup(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, r, "", "system groups cannot be deleted")
 		return
 	}
-	delete(s.st.Groups, g.ID)
-	for _, u := range s.st.Users {
+	delete(Groups.In(s.st), g.ID)
+	for _, u := range Users.In(s.st) {
 		u.GroupIDs = removeString(u.GroupIDs, g.ID)
 	}
-	for id, a := range s.st.Assignments {
+	for id, a := range Assignments.In(s.st) {
 		if a.AssigneeID == g.ID {
-			delete(s.st.Assignments, id)
+			delete(Assignments.In(s.st), id)
 		}
 	}
 	w.WriteHeader(http.StatusNoContent)

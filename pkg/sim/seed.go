@@ -117,7 +117,6 @@ func cloneState(st *state) (*state, error) {
 	}
 	out := newState()
 	err = json.Unmarshal(data, out)
-	out.fillMaps()
 	return out, err
 }
 
@@ -196,22 +195,22 @@ func (s *Server) seedUsers(st *state, users []seedUser) error {
 // the built-in bot user when it is unused.
 func (s *Server) adoptSeedCaller(st *state) {
 	admin := st.firstTenantAdmin()
-	cur := st.Users[st.CallerID]
+	cur := Users.In(st)[st.CallerID]
 	if admin == nil || cur == nil || cur.Subject != botSubject {
 		return
 	}
 	st.CallerID = admin.ID
-	for _, sp := range st.Spaces {
+	for _, sp := range Spaces.In(st) {
 		if sp.OwnerID == cur.ID {
 			return
 		}
 	}
-	for _, a := range st.Assignments {
+	for _, a := range Assignments.In(st) {
 		if a.AssigneeID == cur.ID {
 			return
 		}
 	}
-	delete(st.Users, cur.ID)
+	delete(Users.In(st), cur.ID)
 }
 
 func (s *Server) seedSpaces(st *state, spaces []seedSpace) error {

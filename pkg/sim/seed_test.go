@@ -102,7 +102,7 @@ func TestBadSeeds(t *testing.T) {
 		dir := t.TempDir()
 		write(t, dir, c.file, c.content)
 		s := New(Options{})
-		before := len(s.st.Users) + len(s.st.Groups) + len(s.st.Spaces)
+		before := len(Users.In(s.st)) + len(Groups.In(s.st)) + len(Spaces.In(s.st))
 		err := s.LoadSeed(dir)
 		if err == nil {
 			t.Errorf("%s %q: no error", c.file, c.content)
@@ -111,7 +111,7 @@ func TestBadSeeds(t *testing.T) {
 		if !strings.Contains(err.Error(), c.file) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %q does not name the file and %q", c.file, err, c.want)
 		}
-		if after := len(s.st.Users) + len(s.st.Groups) + len(s.st.Spaces); after != before {
+		if after := len(Users.In(s.st)) + len(Groups.In(s.st)) + len(Spaces.In(s.st)); after != before {
 			t.Errorf("%s: failed seed changed the tenant", c.file)
 		}
 	}

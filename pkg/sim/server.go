@@ -79,14 +79,14 @@ func (s *Server) freshState() *state {
 	for _, d := range defaultRoles {
 		r := &role{ID: st.newID(s.opts.Deterministic), Name: d.name, Description: d.desc,
 			Type: "default", Level: d.level, Permissions: []string{}, CreatedAt: now, Seq: st.nextSeq()}
-		st.Roles[r.ID] = r
+		Roles.In(st)[r.ID] = r
 	}
-	st.Groups[EveryoneGroupID] = &group{ID: EveryoneGroupID, Name: "Everyone", ProviderType: "custom",
+	Groups.In(st)[EveryoneGroupID] = &group{ID: EveryoneGroupID, Name: "Everyone", ProviderType: "custom",
 		Status: "active", RoleIDs: []string{}, System: true, CreatedAt: now, LastUpdatedAt: now, Seq: st.nextSeq()}
 	bot := &user{ID: st.newID(s.opts.Deterministic), Subject: botSubject, Name: botSubject, Status: "active",
 		GroupIDs: []string{}, CreatedAt: now, LastUpdatedAt: now, Seq: st.nextSeq()}
 	bot.RoleIDs = []string{st.roleByName("TenantAdmin").ID}
-	st.Users[bot.ID] = bot
+	Users.In(st)[bot.ID] = bot
 	st.CallerID = bot.ID
 	return st
 }
@@ -192,7 +192,7 @@ func (s *Server) withState(f func(st *state)) {
 func (s *Server) newID(st *state) string { return st.newID(s.opts.Deterministic) }
 
 // caller is the user the API key (or OAuth token) acts as.
-func (s *Server) caller(st *state) *user { return st.Users[st.CallerID] }
+func (s *Server) caller(st *state) *user { return Users.In(st)[st.CallerID] }
 
 // noContentJSON answers 204 the way the users service does: its spec
 // declares an application/json content type on the empty 204.

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"encoding/json"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -84,54 +85,69 @@ type role struct {
 	Seq         int64     `json:"seq"`
 }
 
-// state is the whole tenant. It is guarded by Server.mu and serialised as is
-// by SaveState.
+// state is the whole tenant: the counters every service shares and one
+// table per registered kind (see Table). It is guarded by Server.mu and
+// serialised by SaveState.
 type state struct {
-	Version     int                    `json:"version"`
-	TenantID    string                 `json:"tenantId"`
-	CallerID    string                 `json:"callerId"`
-	Seq         int64                  `json:"seq"`
-	IDCounter   int64                  `json:"idCounter"`
-	Spaces      map[string]*space      `json:"spaces"`
-	Assignments map[string]*assignment `json:"assignments"`
-	Users       map[string]*user       `json:"users"`
-	Groups      map[string]*group      `json:"groups"`
-	Roles       map[string]*role       `json:"roles"`
-
-	DataConnections       map[string]*dataConnection       `json:"dataConnections"`
-	Automations           map[string]*automation           `json:"automations"`
-	AutomationConnections map[string]*automationConnection `json:"automationConnections"`
-	Glossaries            map[string]*glossary             `json:"glossaries"`
-	Themes                map[string]*theme                `json:"themes"`
-	Extensions            map[string]*extension            `json:"extensions"`
+	Version   int
+	TenantID  string
+	CallerID  string
+	Seq       int64
+	IDCounter int64
+	tables    map[string]any // table name -> map[string]*T
 }
 
 func newState() *state {
-	st := &state{Version: 1}
-	st.fillMaps()
+	st := &state{Version: 1, tables: map[string]any{}}
+	for _, d := range tableDefs {
+		st.tables[d.name] = d.empty()
+	}
 	return st
 }
 
-// fillMaps replaces nil maps (a new state, or a state file that lacks a
-// kind) with empty ones, so handlers never write to a nil map.
-func (st *state) fillMaps() {
-	fill(&st.Spaces)
-	fill(&st.Assignments)
-	fill(&st.Users)
-	fill(&st.Groups)
-	fill(&st.Roles)
-	fill(&st.DataConnections)
-	fill(&st.Automations)
-	fill(&st.AutomationConnections)
-	fill(&st.Glossaries)
-	fill(&st.Themes)
-	fill(&st.Extensions)
+// stateHeader is the part of the state file that is not a table.
+type stateHeader struct {
+	Version   int    `json:"version"`
+	TenantID  string `json:"tenantId"`
+	CallerID  string `json:"callerId"`
+	Seq       int64  `json:"seq"`
+	IDCounter int64  `json:"idCounter"`
 }
 
-func fill[V any](m *map[string]V) {
-	if *m == nil {
-		*m = map[string]V{}
+// MarshalJSON writes the header fields and every table under its name.
+func (st *state) MarshalJSON() ([]byte, error) {
+	out := map[string]any{"version": st.Version, "tenantId": st.TenantID, "callerId": st.CallerID,
+		"seq": st.Seq, "idCounter": st.IDCounter}
+	for name, t := range st.tables {
+		out[name] = t
 	}
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON reads a state file. A table the file lacks (an older file,
+// or a kind added since) starts empty; names no service registered are
+// ignored.
+func (st *state) UnmarshalJSON(data []byte) error {
+	var h stateHeader
+	if err := json.Unmarshal(data, &h); err != nil {
+		return err
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	*st = *newState()
+	st.Version, st.TenantID, st.CallerID, st.Seq, st.IDCounter = h.Version, h.TenantID, h.CallerID, h.Seq, h.IDCounter
+	for _, d := range tableDefs {
+		if r, ok := raw[d.name]; ok {
+			t, err := d.decode(r)
+			if err != nil {
+				return fmt.Errorf("%s: %w", d.name, err)
+			}
+			st.tables[d.name] = t
+		}
+	}
+	return nil
 }
 
 // nextSeq returns a monotonically increasing number used for stable ordering.
@@ -174,7 +190,7 @@ func newTenantID(deterministic bool) string {
 }
 
 func (st *state) spaceByName(name string) *space {
-	for _, sp := range st.Spaces {
+	for _, sp := range Spaces.In(st) {
 		if sp.Name == name {
 			return sp
 		}
@@ -183,7 +199,7 @@ func (st *state) spaceByName(name string) *space {
 }
 
 func (st *state) groupByName(name string) *group {
-	for _, g := range st.Groups {
+	for _, g := range Groups.In(st) {
 		if g.Name == name {
 			return g
 		}
@@ -192,7 +208,7 @@ func (st *state) groupByName(name string) *group {
 }
 
 func (st *state) roleByName(name string) *role {
-	for _, r := range st.Roles {
+	for _, r := range Roles.In(st) {
 		if strings.EqualFold(r.Name, name) {
 			return r
 		}
@@ -201,7 +217,7 @@ func (st *state) roleByName(name string) *role {
 }
 
 func (st *state) userBySubject(subject string) *user {
-	for _, u := range st.Users {
+	for _, u := range Users.In(st) {
 		if u.Subject == subject {
 			return u
 		}
@@ -210,7 +226,7 @@ func (st *state) userBySubject(subject string) *user {
 }
 
 func (st *state) userByEmail(email string) *user {
-	for _, u := range st.Users {
+	for _, u := range Users.In(st) {
 		if u.Email != "" && strings.EqualFold(u.Email, email) {
 			return u
 		}
@@ -221,7 +237,7 @@ func (st *state) userByEmail(email string) *user {
 // spaceAssignments returns the assignment rows of one space.
 func (st *state) spaceAssignments(spaceID string) []*assignment {
 	var out []*assignment
-	for _, a := range st.Assignments {
+	for _, a := range Assignments.In(st) {
 		if a.SpaceID == spaceID {
 			out = append(out, a)
 		}
@@ -233,7 +249,7 @@ func (st *state) spaceAssignments(spaceID string) []*assignment {
 // a space that still holds apps or other assets; members do not count.
 // Resources that live in spaces are to be checked here as they are added.
 func (st *state) spaceIsEmpty(spaceID string) bool {
-	sp := st.Spaces[spaceID]
+	sp := Spaces.In(st)[spaceID]
 	if sp == nil {
 		return true
 	}
@@ -242,7 +258,7 @@ func (st *state) spaceIsEmpty(spaceID string) bool {
 
 func (st *state) hasRole(u *user, roleName string) bool {
 	for _, id := range u.RoleIDs {
-		if r := st.Roles[id]; r != nil && r.Name == roleName {
+		if r := Roles.In(st)[id]; r != nil && r.Name == roleName {
 			return true
 		}
 	}
@@ -253,7 +269,7 @@ func (st *state) hasRole(u *user, roleName string) bool {
 // that is not the built-in bot.
 func (st *state) firstTenantAdmin() *user {
 	var best *user
-	for _, u := range st.Users {
+	for _, u := range Users.In(st) {
 		if u.Subject == botSubject || !st.hasRole(u, "TenantAdmin") {
 			continue
 		}
@@ -282,3 +298,12 @@ func containsString(list []string, v string) bool {
 	}
 	return false
 }
+
+// The tables of spaces, users, groups and roles.
+var (
+	Spaces      = NewTable[space]("spaces")
+	Assignments = NewTable[assignment]("assignments")
+	Users       = NewTable[user]("users")
+	Groups      = NewTable[group]("groups")
+	Roles       = NewTable[role]("roles")
+)
