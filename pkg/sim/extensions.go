@@ -11,12 +11,5 @@ var extensionsKind = &qextKind{
 	add: func(st *state, it qextItem) *qextItem { return qextAdd(Extensions.In(st), it) },
 }
 
-func (s *Server) routeExtensions(mux *routeMux) { s.routeQext(mux, extensionsKind) }
-
-// seedExtensions uploads every folder of dir/extensions as one extension.
-func (s *Server) seedExtensions(st *state, dir string) error {
-	return s.seedQext(st, dir, extensionsKind)
-}
-
 // Extensions is the extensions table.
 var Extensions = NewTable[extension]("extensions")

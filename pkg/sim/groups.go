@@ -287,10 +287,6 @@ func (s *Server) deleteGroup(w http.ResponseWriter, r *http.Request) {
 	for _, u := range Users.In(s.st) {
 		u.GroupIDs = removeString(u.GroupIDs, g.ID)
 	}
-	for id, a := range Assignments.In(s.st) {
-		if a.AssigneeID == g.ID {
-			delete(Assignments.In(s.st), id)
-		}
-	}
+	s.principalDeleted(s.st, g.ID)
 	w.WriteHeader(http.StatusNoContent)
 }

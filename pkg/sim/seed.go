@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -48,24 +47,15 @@ type seedMember struct {
 	Roles []string `json:"roles"`
 }
 
-// LoadSeed adds the tenant described by dir (groups.yaml, users.yaml,
-// spaces.yaml; each optional) to the simulator. It is all-or-nothing: on
-// error the tenant is unchanged and the error names the file and the problem.
-// The first seeded TenantAdmin becomes the API-key caller.
+// LoadSeed adds the tenant described by dir to the simulator: each service
+// reads its own file(s) there (users.yaml, groups.yaml, spaces.yaml,
+// data-connections.yaml, ...; each optional), in service order. It is
+// all-or-nothing: on error the tenant is unchanged and the error names the
+// file and the problem. The first seeded TenantAdmin becomes the API-key
+// caller.
 func (s *Server) LoadSeed(dir string) error {
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return fmt.Errorf("seed %s: not a directory", dir)
-	}
-	var groups []seedGroup
-	var users []seedUser
-	var spaces []seedSpace
-	for _, f := range []struct {
-		name string
-		v    any
-	}{{"groups.yaml", &groups}, {"users.yaml", &users}, {"spaces.yaml", &spaces}} {
-		if err := readSeedFile(filepath.Join(dir, f.name), f.v); err != nil {
-			return err
-		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -73,22 +63,11 @@ func (s *Server) LoadSeed(dir string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.seedGroups(st, groups); err != nil {
-		return fmt.Errorf("%s: %w", filepath.Join(dir, "groups.yaml"), err)
-	}
-	if err := s.seedUsers(st, users); err != nil {
-		return fmt.Errorf("%s: %w", filepath.Join(dir, "users.yaml"), err)
-	}
-	s.adoptSeedCaller(st)
-	if err := s.seedSpaces(st, spaces); err != nil {
-		return fmt.Errorf("%s: %w", filepath.Join(dir, "spaces.yaml"), err)
-	}
-	// Each of these reads its own file(s) in dir and names them in errors.
-	for _, seed := range []func(*state, string) error{
-		s.seedDataConnections, s.seedAutomationConnections, s.seedAutomations,
-		s.seedGlossaries, s.seedThemes, s.seedExtensions,
-	} {
-		if err := seed(st, dir); err != nil {
+	for _, svc := range s.services {
+		if svc.Seed == nil {
+			continue
+		}
+		if err := svc.Seed(s, st, dir); err != nil {
 			return err
 		}
 	}

@@ -309,7 +309,7 @@ func (s *Server) deleteSpace(w http.ResponseWriter, r *http.Request) {
 	if sp == nil {
 		return
 	}
-	if !s.st.spaceIsEmpty(sp.ID) {
+	if !s.spaceIsEmpty(s.st, sp.ID) {
 		writeError(w, r, http.StatusPreconditionFailed, "", "", "Precondition Failed",
 			"the space is not empty: move or delete its apps and other resources first")
 		return

@@ -1,9 +1,9 @@
 package sim
 
 import (
-	"encoding/json"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -243,17 +243,6 @@ func (st *state) spaceAssignments(spaceID string) []*assignment {
 		}
 	}
 	return out
-}
-
-// spaceIsEmpty reports whether a space may be deleted. Qlik refuses to delete
-// a space that still holds apps or other assets; members do not count.
-// Resources that live in spaces are to be checked here as they are added.
-func (st *state) spaceIsEmpty(spaceID string) bool {
-	sp := Spaces.In(st)[spaceID]
-	if sp == nil {
-		return true
-	}
-	return len(sp.Apps)+st.dataConnectionsInSpace(spaceID)+st.automationsInSpace(spaceID)+st.glossariesInSpace(spaceID) == 0
 }
 
 func (st *state) hasRole(u *user, roleName string) bool {

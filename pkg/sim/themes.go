@@ -11,10 +11,5 @@ var themesKind = &qextKind{
 	add: func(st *state, it qextItem) *qextItem { return qextAdd(Themes.In(st), it) },
 }
 
-func (s *Server) routeThemes(mux *routeMux) { s.routeQext(mux, themesKind) }
-
-// seedThemes uploads every folder of dir/themes as one theme.
-func (s *Server) seedThemes(st *state, dir string) error { return s.seedQext(st, dir, themesKind) }
-
 // Themes is the themes table.
 var Themes = NewTable[theme]("themes")

@@ -258,13 +258,7 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	delete(Users.In(s.st), u.ID)
-	// Space assignments of a deleted user go with it (guess); spaces it owns
-	// keep their ownerId.
-	for id, a := range Assignments.In(s.st) {
-		if a.AssigneeID == u.ID {
-			delete(Assignments.In(s.st), id)
-		}
-	}
+	s.principalDeleted(s.st, u.ID)
 	noContentJSON(w)
 }
 
