@@ -61,7 +61,7 @@ func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var items []*assignment
-	for _, a := range s.st.spaceAssignments(sp.ID) {
+	for _, a := range spaceAssignments(s.st, sp.ID) {
 		if typ != "" && a.Type != typ || q.Has("assigneeId") && a.AssigneeID != q.Get("assigneeId") {
 			continue
 		}
@@ -161,14 +161,14 @@ func (s *Server) addAssignment(st *state, sp *space, in assignmentCreate) (*assi
 		return nil, "/assigneeId", "the space owner cannot be assigned: the owner has all assignableRoles implicitly",
 			http.StatusBadRequest
 	}
-	for _, a := range st.spaceAssignments(sp.ID) {
+	for _, a := range spaceAssignments(st, sp.ID) {
 		if a.AssigneeID == in.AssigneeID {
 			return nil, "/assigneeId", "an assignment for this assigneeId already exists in the space",
 				http.StatusConflict
 		}
 	}
 	now := s.now()
-	caller := s.caller(st).ID
+	caller := callerOf(st).ID
 	a := &assignment{ID: s.newID(st), SpaceID: sp.ID, Type: in.Type, AssigneeID: in.AssigneeID,
 		Roles: dedupe(in.Roles), CreatedBy: caller, UpdatedBy: caller, CreatedAt: now, UpdatedAt: now,
 		Seq: st.nextSeq()}
@@ -228,7 +228,7 @@ func (s *Server) putAssignment(w http.ResponseWriter, r *http.Request) {
 	}
 	a.Roles = dedupe(in.Roles)
 	a.UpdatedAt = s.now()
-	a.UpdatedBy = s.caller(s.st).ID
+	a.UpdatedBy = callerOf(s.st).ID
 	writeJSON(w, http.StatusOK, renderAssignment(r, s.st, a))
 }
 

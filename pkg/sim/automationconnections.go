@@ -137,11 +137,11 @@ func (s *Server) listAutomationConnections(w http.ResponseWriter, r *http.Reques
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	caller := s.caller(s.st)
+	caller := callerOf(s.st)
 	// listAll (default false) lists every connection; without it a user sees
 	// their own connections and those in spaces (guess at "has access to").
 	listAll := queryBool(r, "listAll", false)
-	if listAll && !s.st.isAutomationAdmin(caller) {
+	if listAll && !isAutomationAdmin(s.st, caller) {
 		autoError(w, r, http.StatusForbidden, "listAll is restricted to tenant admins and analytics admins")
 		return
 	}
@@ -234,7 +234,7 @@ func (s *Server) createAutomationConnection(w http.ResponseWriter, r *http.Reque
 		name = "connection"
 	}
 	c := &automationConnection{Name: name, ConnectorID: in.ConnectorID, SpaceID: in.SpaceID, Params: params}
-	s.insertAutomationConnection(s.st, c, s.caller(s.st).ID)
+	s.insertAutomationConnection(s.st, c, callerOf(s.st).ID)
 	writeJSON(w, http.StatusCreated, s.renderAutomationConnection(c, true))
 }
 
@@ -310,7 +310,7 @@ func (s *Server) putAutomationConnection(w http.ResponseWriter, r *http.Request)
 }
 
 // usedBy returns the automations whose workspace mentions the connection id.
-func (st *state) automationsUsingConnection(id string) []string {
+func automationsUsingConnection(st *state, id string) []string {
 	var names []string
 	for _, a := range Automations.In(st) {
 		if bytes.Contains(a.Workspace, []byte(`"`+id+`"`)) {
@@ -327,7 +327,7 @@ func (s *Server) deleteAutomationConnection(w http.ResponseWriter, r *http.Reque
 	if c == nil {
 		return
 	}
-	if users := s.st.automationsUsingConnection(c.ID); len(users) > 0 && !queryBool(r, "forced", false) {
+	if users := automationsUsingConnection(s.st, c.ID); len(users) > 0 && !queryBool(r, "forced", false) {
 		autoError(w, r, http.StatusBadRequest, fmt.Sprintf("the connection is used by automations %q; delete with forced=true", users))
 		return
 	}

@@ -40,7 +40,7 @@ type automationSchedule struct {
 
 // automationsInSpace counts automations and automation connections in the
 // space: both are space content, so the space cannot be deleted (412).
-func (st *state) automationsInSpace(spaceID string) int {
+func automationsInSpace(st *state, spaceID string) int {
 	n := 0
 	for _, a := range Automations.In(st) {
 		if a.SpaceID == spaceID {
@@ -106,9 +106,9 @@ func (s *Server) listAutomations(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	caller := s.caller(s.st)
+	caller := callerOf(s.st)
 	// listAll (default true) is quietly ignored for a caller who is no admin.
-	listAll := queryBool(r, "listAll", true) && s.st.isAutomationAdmin(caller)
+	listAll := queryBool(r, "listAll", true) && isAutomationAdmin(s.st, caller)
 	var items []*automation
 	for _, a := range Automations.In(s.st) {
 		if !listAll && a.OwnerID != caller.ID {
@@ -150,7 +150,7 @@ func (s *Server) createAutomation(w http.ResponseWriter, r *http.Request) {
 		autoError(w, r, http.StatusBadRequest, msg)
 		return
 	}
-	s.insertAutomation(s.st, a, s.caller(s.st).ID)
+	s.insertAutomation(s.st, a, callerOf(s.st).ID)
 	writeJSON(w, http.StatusCreated, s.renderAutomation(a, true))
 }
 
@@ -195,7 +195,7 @@ func (s *Server) findAutomation(w http.ResponseWriter, r *http.Request) autoReso
 // even for a TenantAdmin).
 func (s *Server) ownedAutomation(w http.ResponseWriter, r *http.Request) *automation {
 	a := s.lookupAutomation(w, r)
-	if a != nil && a.OwnerID != s.caller(s.st).ID {
+	if a != nil && a.OwnerID != callerOf(s.st).ID {
 		autoError(w, r, http.StatusForbidden, "the requesting user is not the owner of the automation")
 		return nil
 	}
@@ -252,7 +252,7 @@ func (s *Server) deleteAutomation(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
-	if c := s.caller(s.st); a.OwnerID != c.ID && !s.st.isAutomationAdmin(c) {
+	if c := callerOf(s.st); a.OwnerID != c.ID && !isAutomationAdmin(s.st, c) {
 		autoError(w, r, http.StatusForbidden, "only the owner or an admin may delete the automation")
 		return
 	}
@@ -299,7 +299,7 @@ func (s *Server) copyAutomation(w http.ResponseWriter, r *http.Request) {
 		sc.ID = s.newUUID(s.st)
 		cp.Schedules = append(cp.Schedules, sc)
 	}
-	s.insertAutomation(s.st, cp, s.caller(s.st).ID)
+	s.insertAutomation(s.st, cp, callerOf(s.st).ID)
 	writeJSON(w, http.StatusCreated, map[string]any{"id": cp.ID})
 }
 

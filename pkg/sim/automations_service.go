@@ -27,7 +27,7 @@ var AutomationsService = Service{
 		}
 		return s.seedAutomations(st, dir)
 	},
-	SpaceContent: func(st *state, spaceID string) int { return st.automationsInSpace(spaceID) },
+	SpaceContent: func(st *state, spaceID string) int { return automationsInSpace(st, spaceID) },
 	Specs: []string{
 		"qliksense-automations-api-openapi.yml",
 		"qliksense-automation-connections-api-openapi.yml",

@@ -41,7 +41,7 @@ const (
 // dcPrivileges is what a TenantAdmin caller may do with any connection.
 var dcPrivileges = []string{"list", "update", "delete", "read", "change_owner", "change_space"}
 
-func (st *state) dataConnectionsInSpace(spaceID string) int {
+func dataConnectionsInSpace(st *state, spaceID string) int {
 	n := 0
 	for _, c := range DataConnections.In(st) {
 		if c.SpaceID == spaceID {
@@ -97,7 +97,7 @@ func (s *Server) routeSimDataConnections(mux *http.ServeMux) {
 // dcNameTaken reports whether the scope (space, or the owner's personal
 // space when spaceID is "") already holds the name. Qlik does not state the
 // case rule; the simulator compares case-insensitively (the stricter choice).
-func (st *state) dcNameTaken(name, spaceID, ownerID, exceptID string) bool {
+func dcNameTaken(st *state, name, spaceID, ownerID, exceptID string) bool {
 	for _, c := range DataConnections.In(st) {
 		if c.ID == exceptID || c.SpaceID != spaceID || !strings.EqualFold(c.Name, name) {
 			continue
@@ -167,7 +167,7 @@ func (s *Server) listDataConnections(w http.ResponseWriter, r *http.Request) {
 // ownedByMe, userId) and the filter.
 func (s *Server) filterDataConnections(r *http.Request, cq cursorQuery) []*dataConnection {
 	q := r.URL.Query()
-	caller := s.caller(s.st)
+	caller := callerOf(s.st)
 	var items []*dataConnection
 	for _, c := range DataConnections.In(s.st) {
 		switch {
@@ -238,12 +238,12 @@ func (s *Server) createDataConnection(w http.ResponseWriter, r *http.Request) {
 		dcError(w, http.StatusForbidden, fmt.Sprintf("space %q does not exist or the user has no access to it", c.SpaceID))
 		return
 	}
-	caller := s.caller(s.st)
+	caller := callerOf(s.st)
 	if c.ID != "" && DataConnections.In(s.st)[c.ID] != nil {
 		dcError(w, http.StatusConflict, fmt.Sprintf("a data connection with qID %s already exists", c.ID))
 		return
 	}
-	if s.st.dcNameTaken(c.Name, c.SpaceID, caller.ID, "") {
+	if dcNameTaken(s.st, c.Name, c.SpaceID, caller.ID, "") {
 		dcError(w, http.StatusConflict, fmt.Sprintf("a data connection named %q already exists in this space", c.Name))
 		return
 	}
@@ -272,7 +272,7 @@ func (s *Server) lookupDataConnection(w http.ResponseWriter, r *http.Request) *d
 	switch q.Get("type") {
 	case "connectionname":
 		spaceID := q.Get("spaceId")
-		caller := s.caller(s.st)
+		caller := callerOf(s.st)
 		for _, c := range DataConnections.In(s.st) {
 			if c.Name == key && c.SpaceID == spaceID && (spaceID != "" || c.OwnerID == caller.ID) {
 				return c
@@ -342,7 +342,7 @@ func (s *Server) commitDataConnection(w http.ResponseWriter, c, next *dataConnec
 		dcError(w, http.StatusForbidden, fmt.Sprintf("space %q does not exist or the user has no access to it", next.SpaceID))
 		return
 	}
-	if s.st.dcNameTaken(next.Name, next.SpaceID, next.OwnerID, c.ID) {
+	if dcNameTaken(s.st, next.Name, next.SpaceID, next.OwnerID, c.ID) {
 		dcError(w, http.StatusConflict, fmt.Sprintf("a data connection named %q already exists in this space", next.Name))
 		return
 	}

@@ -15,6 +15,6 @@ var DataConnectionsService = Service{
 	Routes:       func(s *Server, mux *routeMux) { s.routeDataConnections(mux) },
 	SimRoutes:    func(s *Server, mux *http.ServeMux) { s.routeSimDataConnections(mux) },
 	Seed:         func(s *Server, st *state, dir string) error { return s.seedDataConnections(st, dir) },
-	SpaceContent: func(st *state, spaceID string) int { return st.dataConnectionsInSpace(spaceID) },
+	SpaceContent: func(st *state, spaceID string) int { return dataConnectionsInSpace(st, spaceID) },
 	Specs:        []string{"qliksense-data-connections-api-openapi.yml"},
 }

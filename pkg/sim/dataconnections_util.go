@@ -214,9 +214,9 @@ func attrValues(attrs map[string]string) func(string) []string {
 // caller.
 func (s *Server) seedOwner(st *state, email string) (*user, error) {
 	if email == "" {
-		return s.caller(st), nil
+		return callerOf(st), nil
 	}
-	if u := st.userByEmail(email); u != nil {
+	if u := userByEmail(st, email); u != nil {
 		return u, nil
 	}
 	return nil, fmt.Errorf("owner %q is not a user in users.yaml", email)
@@ -227,7 +227,7 @@ func seedSpaceID(st *state, name string) (string, error) {
 	if name == "" {
 		return "", nil
 	}
-	if sp := st.spaceByName(name); sp != nil {
+	if sp := spaceByName(st, name); sp != nil {
 		return sp.ID, nil
 	}
 	return "", fmt.Errorf("space %q is not in spaces.yaml", name)

@@ -44,7 +44,7 @@ type glTermTemplate struct {
 	RelatedInformation string `json:"relatedInformation,omitempty"`
 }
 
-func (st *state) glossariesInSpace(spaceID string) int {
+func glossariesInSpace(st *state, spaceID string) int {
 	n := 0
 	for _, g := range Glossaries.In(st) {
 		if g.SpaceID == spaceID {
@@ -173,7 +173,7 @@ func glCheckGlossary(st *state, in glossaryInput) (string, string) {
 
 func (s *Server) insertGlossary(st *state, in glossaryInput) *glossary {
 	now := s.now()
-	me := s.caller(st).ID
+	me := callerOf(st).ID
 	g := &glossary{ID: s.glNewUUID(st), Name: *in.Name, Description: in.Description, Overview: in.Overview,
 		SpaceID: in.SpaceID, OwnerID: me, Tags: glStrings(slices.Clone(in.Tags)), CreatedBy: me, UpdatedBy: me,
 		CreatedAt: now, UpdatedAt: now, Version: 1, Seq: st.nextSeq(),

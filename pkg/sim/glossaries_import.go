@@ -169,7 +169,7 @@ func (s *Server) glResolveStewards(st *state, opts importOpts, ids []string, det
 	for _, list := range details {
 		for _, d := range list {
 			if opts.lookupOnEmail && d.Email != "" {
-				if u := st.userByEmail(d.Email); u != nil {
+				if u := userByEmail(st, d.Email); u != nil {
 					add(u.ID)
 					continue
 				}
@@ -178,7 +178,7 @@ func (s *Server) glResolveStewards(st *state, opts importOpts, ids []string, det
 		}
 	}
 	if len(out) == 0 && opts.importerFallback {
-		add(s.caller(st).ID)
+		add(callerOf(st).ID)
 	}
 	return out
 }

@@ -10,7 +10,7 @@ var GlossariesService = Service{
 		Body: func(f ErrorFields) any { return ErrorsBody(f.Entry()) }}}},
 	Routes:       func(s *Server, mux *routeMux) { s.routeGlossaries(mux) },
 	Seed:         func(s *Server, st *state, dir string) error { return s.seedGlossaries(st, dir) },
-	SpaceContent: func(st *state, spaceID string) int { return st.glossariesInSpace(spaceID) },
+	SpaceContent: func(st *state, spaceID string) int { return glossariesInSpace(st, spaceID) },
 	Specs: []string{
 		"qliksense-glossaries-api-openapi.yml",
 		"qliksense-categories-api-openapi.yml",

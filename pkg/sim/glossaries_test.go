@@ -397,8 +397,8 @@ func TestGlossaryDemoSeed(t *testing.T) {
 		t.Errorf("verified terms = %v", terms["meta"])
 	}
 	for _, name := range []string{"HR Confidential", "Marketing Sandbox"} {
-		sp := e.s.st.spaceByName(name)
-		if sp == nil || e.s.st.glossariesInSpace(sp.ID) != 0 {
+		sp := spaceByName(e.s.st, name)
+		if sp == nil || glossariesInSpace(e.s.st, sp.ID) != 0 {
 			t.Errorf("space %q must stay free of glossaries", name)
 		}
 	}

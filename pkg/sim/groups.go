@@ -161,7 +161,7 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, r, "/assignedRoles", msg)
 		return
 	}
-	if s.st.groupByName(in.Name) != nil {
+	if groupByName(s.st, in.Name) != nil {
 		conflict(w, r, "/name", fmt.Sprintf("a group named %q already exists", in.Name))
 		return
 	}
@@ -175,7 +175,7 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) insertGroup(st *state, name, desc, providerType string, roleIDs []string) *group {
 	now := s.now()
-	caller := s.caller(st).ID
+	caller := callerOf(st).ID
 	g := &group{ID: s.newID(st), Name: name, Description: desc, ProviderType: providerType,
 		Status: "active", RoleIDs: roleIDs, CreatedBy: caller, UpdatedBy: caller, CreatedAt: now,
 		LastUpdatedAt: now, Seq: st.nextSeq()}
@@ -226,7 +226,7 @@ func (s *Server) patchGroup(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	cp.LastUpdatedAt = s.now()
-	cp.UpdatedBy = s.caller(s.st).ID
+	cp.UpdatedBy = callerOf(s.st).ID
 	*g = cp
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -265,7 +265,7 @@ func (s *Server) applyGroupOp(cp, orig *group, op patchOp) string {
 	if msg := validGroupName(v); msg != "" {
 		return msg
 	}
-	if other := s.st.groupByName(v); other != nil && other.ID != orig.ID {
+	if other := groupByName(s.st, v); other != nil && other.ID != orig.ID {
 		return fmt.Sprintf("a group named %q already exists", v)
 	}
 	cp.Name = v

@@ -54,7 +54,7 @@ func (s *Server) initIdentity(st *state) {
 		Status: "active", RoleIDs: []string{}, System: true, CreatedAt: now, LastUpdatedAt: now, Seq: st.nextSeq()}
 	bot := &user{ID: st.newID(s.opts.Deterministic), Subject: botSubject, Name: botSubject, Status: "active",
 		GroupIDs: []string{}, CreatedAt: now, LastUpdatedAt: now, Seq: st.nextSeq()}
-	bot.RoleIDs = []string{st.roleByName("TenantAdmin").ID}
+	bot.RoleIDs = []string{roleByName(st, "TenantAdmin").ID}
 	Users.In(st)[bot.ID] = bot
 	st.CallerID = bot.ID
 }

@@ -160,7 +160,7 @@ func resolveRoleRefs(st *state, refs []refIDName) ([]string, string) {
 		case ref.ID != "":
 			ro = Roles.In(st)[ref.ID]
 		case ref.Name != "":
-			ro = st.roleByName(ref.Name)
+			ro = roleByName(st, ref.Name)
 		}
 		if ro == nil {
 			return nil, "unknown role " + ref.String()

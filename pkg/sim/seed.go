@@ -102,7 +102,7 @@ func cloneState(st *state) (*state, error) {
 func roleIDsByName(st *state, names []string) ([]string, error) {
 	ids := []string{}
 	for _, n := range names {
-		ro := st.roleByName(n)
+		ro := roleByName(st, n)
 		if ro == nil {
 			return nil, fmt.Errorf("unknown role %q", n)
 		}
@@ -125,7 +125,7 @@ func (s *Server) seedGroups(st *state, groups []seedGroup) error {
 		if g.ProviderType != "idp" && g.ProviderType != "custom" {
 			return fmt.Errorf("%s: providerType must be idp or custom, not %q", where, g.ProviderType)
 		}
-		if st.groupByName(g.Name) != nil {
+		if groupByName(st, g.Name) != nil {
 			return fmt.Errorf("%s: duplicate group name", where)
 		}
 		ids, err := roleIDsByName(st, g.Roles)
@@ -145,9 +145,9 @@ func (s *Server) seedUsers(st *state, users []seedUser) error {
 			return fmt.Errorf("%s: subject is required", where)
 		case strings.TrimSpace(u.Email) == "":
 			return fmt.Errorf("%s: email is required", where)
-		case st.userBySubject(u.Subject) != nil:
+		case userBySubject(st, u.Subject) != nil:
 			return fmt.Errorf("%s: duplicate subject %q", where, u.Subject)
-		case st.userByEmail(u.Email) != nil:
+		case userByEmail(st, u.Email) != nil:
 			return fmt.Errorf("%s: duplicate email", where)
 		case !slices.Contains([]string{"", "active", "invited", "disabled"}, u.Status):
 			return fmt.Errorf("%s: status must be active, invited or disabled", where)
@@ -158,7 +158,7 @@ func (s *Server) seedUsers(st *state, users []seedUser) error {
 		}
 		var groupIDs []string
 		for _, gn := range u.Groups {
-			g := st.groupByName(gn)
+			g := groupByName(st, gn)
 			if g == nil || g.System {
 				return fmt.Errorf("%s: unknown group %q", where, gn)
 			}
@@ -173,7 +173,7 @@ func (s *Server) seedUsers(st *state, users []seedUser) error {
 // adoptSeedCaller makes the first seeded TenantAdmin the caller and drops
 // the built-in bot user when it is unused.
 func (s *Server) adoptSeedCaller(st *state) {
-	admin := st.firstTenantAdmin()
+	admin := firstTenantAdmin(st)
 	cur := Users.In(st)[st.CallerID]
 	if admin == nil || cur == nil || cur.Subject != botSubject {
 		return
@@ -204,9 +204,9 @@ func (s *Server) seedSpaces(st *state, spaces []seedSpace) error {
 		if nameTaken(st, sp.Name, "") {
 			return fmt.Errorf("%s: duplicate space name", where)
 		}
-		owner := s.caller(st)
+		owner := callerOf(st)
 		if sp.Owner != "" {
-			if owner = st.userByEmail(sp.Owner); owner == nil {
+			if owner = userByEmail(st, sp.Owner); owner == nil {
 				return fmt.Errorf("%s: owner %q is not a user in users.yaml", where, sp.Owner)
 			}
 		}
@@ -227,13 +227,13 @@ func (s *Server) seedMember(st *state, sp *space, m seedMember) error {
 	case m.User != "" && m.Group != "":
 		return fmt.Errorf("set either user or group, not both")
 	case m.User != "":
-		u := st.userByEmail(m.User)
+		u := userByEmail(st, m.User)
 		if u == nil {
 			return fmt.Errorf("user %q is not in users.yaml", m.User)
 		}
 		in.Type, in.AssigneeID = "user", u.ID
 	case m.Group != "":
-		g := st.groupByName(m.Group)
+		g := groupByName(st, m.Group)
 		if g == nil {
 			return fmt.Errorf("group %q is not in groups.yaml", m.Group)
 		}

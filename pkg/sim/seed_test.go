@@ -57,15 +57,15 @@ func TestSeedIDsDifferBetweenSimulators(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ua := a.st.userByEmail("admin@example.com")
-	ub := b.st.userByEmail("admin@example.com")
+	ua := userByEmail(a.st, "admin@example.com")
+	ub := userByEmail(b.st, "admin@example.com")
 	if ua.ID == ub.ID || a.st.TenantID == b.st.TenantID {
 		t.Errorf("two simulators share ids: %s", ua.ID)
 	}
 	d1, d2 := New(Options{Deterministic: true}), New(Options{Deterministic: true})
 	_ = d1.LoadSeed(demoSeed)
 	_ = d2.LoadSeed(demoSeed)
-	if d1.st.userByEmail("admin@example.com").ID != d2.st.userByEmail("admin@example.com").ID {
+	if userByEmail(d1.st, "admin@example.com").ID != userByEmail(d2.st, "admin@example.com").ID {
 		t.Errorf("deterministic ids differ")
 	}
 }
@@ -77,7 +77,7 @@ func TestSeedPartialDir(t *testing.T) {
 	if err := s.LoadSeed(dir); err != nil {
 		t.Fatal(err)
 	}
-	if s.st.userByEmail("a@example.com") == nil || s.st.userBySubject(botSubject) == nil {
+	if userByEmail(s.st, "a@example.com") == nil || userBySubject(s.st, botSubject) == nil {
 		t.Errorf("seeded users wrong; without a TenantAdmin the bot stays the caller")
 	}
 }

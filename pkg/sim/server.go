@@ -189,7 +189,7 @@ func (s *Server) withState(f func(st *state)) {
 func (s *Server) newID(st *state) string { return st.newID(s.opts.Deterministic) }
 
 // caller is the user the API key (or OAuth token) acts as.
-func (s *Server) caller(st *state) *user { return Users.In(st)[st.CallerID] }
+func callerOf(st *state) *user { return Users.In(st)[st.CallerID] }
 
 // noContentJSON answers 204 the way the users service does: its spec
 // declares an application/json content type on the empty 204.

@@ -52,8 +52,8 @@ func (s *Server) renderSpace(r *http.Request, st *state, sp *space) spaceJSON {
 		actions = append(actions, "publish")
 	}
 	roles := []string{}
-	if c := s.caller(st); c != nil {
-		for _, a := range st.spaceAssignments(sp.ID) {
+	if c := callerOf(st); c != nil {
+		for _, a := range spaceAssignments(st, sp.ID) {
 			if a.Type == "user" && a.AssigneeID == c.ID {
 				roles = append(roles, a.Roles...)
 			}
@@ -182,14 +182,14 @@ func (s *Server) createSpace(w http.ResponseWriter, r *http.Request) {
 		conflict(w, r, "/name", fmt.Sprintf("a space named %q already exists; space names must be unique", in.Name))
 		return
 	}
-	sp := s.insertSpace(s.st, in.Name, in.Type, in.Description, s.caller(s.st).ID)
+	sp := s.insertSpace(s.st, in.Name, in.Type, in.Description, callerOf(s.st).ID)
 	writeJSON(w, http.StatusCreated, s.renderSpace(r, s.st, sp))
 }
 
 func (s *Server) insertSpace(st *state, name, typ, desc, ownerID string) *space {
 	now := s.now()
 	sp := &space{ID: s.newID(st), Name: name, Type: typ, Description: desc, OwnerID: ownerID,
-		CreatedBy: s.caller(st).ID, CreatedAt: now, UpdatedAt: now, Seq: st.nextSeq()}
+		CreatedBy: callerOf(st).ID, CreatedAt: now, UpdatedAt: now, Seq: st.nextSeq()}
 	Spaces.In(st)[sp.ID] = sp
 	return sp
 }
@@ -314,7 +314,7 @@ func (s *Server) deleteSpace(w http.ResponseWriter, r *http.Request) {
 			"the space is not empty: move or delete its apps and other resources first")
 		return
 	}
-	for _, a := range s.st.spaceAssignments(sp.ID) {
+	for _, a := range spaceAssignments(s.st, sp.ID) {
 		delete(Assignments.In(s.st), a.ID)
 	}
 	delete(Spaces.In(s.st), sp.ID)

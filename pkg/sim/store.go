@@ -189,7 +189,7 @@ func newTenantID(deterministic bool) string {
 	return string(b)
 }
 
-func (st *state) spaceByName(name string) *space {
+func spaceByName(st *state, name string) *space {
 	for _, sp := range Spaces.In(st) {
 		if sp.Name == name {
 			return sp
@@ -198,7 +198,7 @@ func (st *state) spaceByName(name string) *space {
 	return nil
 }
 
-func (st *state) groupByName(name string) *group {
+func groupByName(st *state, name string) *group {
 	for _, g := range Groups.In(st) {
 		if g.Name == name {
 			return g
@@ -207,7 +207,7 @@ func (st *state) groupByName(name string) *group {
 	return nil
 }
 
-func (st *state) roleByName(name string) *role {
+func roleByName(st *state, name string) *role {
 	for _, r := range Roles.In(st) {
 		if strings.EqualFold(r.Name, name) {
 			return r
@@ -216,7 +216,7 @@ func (st *state) roleByName(name string) *role {
 	return nil
 }
 
-func (st *state) userBySubject(subject string) *user {
+func userBySubject(st *state, subject string) *user {
 	for _, u := range Users.In(st) {
 		if u.Subject == subject {
 			return u
@@ -225,7 +225,7 @@ func (st *state) userBySubject(subject string) *user {
 	return nil
 }
 
-func (st *state) userByEmail(email string) *user {
+func userByEmail(st *state, email string) *user {
 	for _, u := range Users.In(st) {
 		if u.Email != "" && strings.EqualFold(u.Email, email) {
 			return u
@@ -235,7 +235,7 @@ func (st *state) userByEmail(email string) *user {
 }
 
 // spaceAssignments returns the assignment rows of one space.
-func (st *state) spaceAssignments(spaceID string) []*assignment {
+func spaceAssignments(st *state, spaceID string) []*assignment {
 	var out []*assignment
 	for _, a := range Assignments.In(st) {
 		if a.SpaceID == spaceID {
@@ -245,7 +245,7 @@ func (st *state) spaceAssignments(spaceID string) []*assignment {
 	return out
 }
 
-func (st *state) hasRole(u *user, roleName string) bool {
+func hasRole(st *state, u *user, roleName string) bool {
 	for _, id := range u.RoleIDs {
 		if r := Roles.In(st)[id]; r != nil && r.Name == roleName {
 			return true
@@ -256,10 +256,10 @@ func (st *state) hasRole(u *user, roleName string) bool {
 
 // firstTenantAdmin returns the earliest created user with the TenantAdmin role
 // that is not the built-in bot.
-func (st *state) firstTenantAdmin() *user {
+func firstTenantAdmin(st *state) *user {
 	var best *user
 	for _, u := range Users.In(st) {
-		if u.Subject == botSubject || !st.hasRole(u, "TenantAdmin") {
+		if u.Subject == botSubject || !hasRole(st, u, "TenantAdmin") {
 			continue
 		}
 		if best == nil || u.Seq < best.Seq {

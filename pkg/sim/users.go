@@ -187,7 +187,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, r, "/assignedRoles", msg)
 		return
 	}
-	if st.userBySubject(in.Subject) != nil {
+	if userBySubject(st, in.Subject) != nil {
 		conflict(w, r, "/subject", fmt.Sprintf("a user with subject %q already exists", in.Subject))
 		return
 	}
@@ -214,7 +214,7 @@ func (s *Server) insertUser(st *state, subject, name, email, status string, role
 // me answers like Qlik's spec: a 301 redirect to the caller's user resource.
 func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	id := s.caller(s.st).ID
+	id := callerOf(s.st).ID
 	s.mu.Unlock()
 	loc := baseURL(r) + "/api/v1/users/" + id
 	w.Header().Set("Location", loc)
