@@ -188,9 +188,6 @@ func (s *Server) withState(f func(st *state)) {
 
 func (s *Server) newID(st *state) string { return st.newID(s.opts.Deterministic) }
 
-// caller is the user the API key (or OAuth token) acts as.
-func callerOf(st *state) *user { return Users.In(st)[st.CallerID] }
-
 // noContentJSON answers 204 the way the users service does: its spec
 // declares an application/json content type on the empty 204.
 func noContentJSON(w http.ResponseWriter) {
