@@ -61,7 +61,7 @@ func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var items []*assignment
-	for _, a := range s.st.spaceAssignments(sp.ID) {
+	for _, a := range spaceAssignments(s.st, sp.ID) {
 		if typ != "" && a.Type != typ || q.Has("assigneeId") && a.AssigneeID != q.Get("assigneeId") {
 			continue
 		}
@@ -102,11 +102,11 @@ func checkRoles(typ string, roles []string) string {
 func checkAssignee(st *state, typ, assigneeID string) string {
 	switch typ {
 	case "user", "bot":
-		if st.Users[assigneeID] == nil {
+		if Users.In(st)[assigneeID] == nil {
 			return fmt.Sprintf("no user with id %q", assigneeID)
 		}
 	case "group":
-		if st.Groups[assigneeID] == nil {
+		if Groups.In(st)[assigneeID] == nil {
 			return fmt.Sprintf("no group with id %q", assigneeID)
 		}
 	default:
@@ -161,18 +161,18 @@ func (s *Server) addAssignment(st *state, sp *space, in assignmentCreate) (*assi
 		return nil, "/assigneeId", "the space owner cannot be assigned: the owner has all assignableRoles implicitly",
 			http.StatusBadRequest
 	}
-	for _, a := range st.spaceAssignments(sp.ID) {
+	for _, a := range spaceAssignments(st, sp.ID) {
 		if a.AssigneeID == in.AssigneeID {
 			return nil, "/assigneeId", "an assignment for this assigneeId already exists in the space",
 				http.StatusConflict
 		}
 	}
 	now := s.now()
-	caller := s.caller(st).ID
+	caller := callerOf(st).ID
 	a := &assignment{ID: s.newID(st), SpaceID: sp.ID, Type: in.Type, AssigneeID: in.AssigneeID,
 		Roles: dedupe(in.Roles), CreatedBy: caller, UpdatedBy: caller, CreatedAt: now, UpdatedAt: now,
 		Seq: st.nextSeq()}
-	st.Assignments[a.ID] = a
+	Assignments.In(st)[a.ID] = a
 	return a, "", "", 0
 }
 
@@ -192,7 +192,7 @@ func (s *Server) lookupAssignment(w http.ResponseWriter, r *http.Request) (*spac
 	if sp == nil {
 		return nil, nil
 	}
-	a := s.st.Assignments[r.PathValue("assignmentId")]
+	a := Assignments.In(s.st)[r.PathValue("assignmentId")]
 	if a == nil || a.SpaceID != sp.ID {
 		notFound(w, r, "assignment not found")
 		return nil, nil
@@ -228,7 +228,7 @@ func (s *Server) putAssignment(w http.ResponseWriter, r *http.Request) {
 	}
 	a.Roles = dedupe(in.Roles)
 	a.UpdatedAt = s.now()
-	a.UpdatedBy = s.caller(s.st).ID
+	a.UpdatedBy = callerOf(s.st).ID
 	writeJSON(w, http.StatusOK, renderAssignment(r, s.st, a))
 }
 
@@ -236,7 +236,7 @@ func (s *Server) deleteAssignment(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, a := s.lookupAssignment(w, r); a != nil {
-		delete(s.st.Assignments, a.ID)
+		delete(Assignments.In(s.st), a.ID)
 		w.WriteHeader(http.StatusNoContent)
 	}
 }

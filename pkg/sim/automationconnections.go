@@ -137,16 +137,16 @@ func (s *Server) listAutomationConnections(w http.ResponseWriter, r *http.Reques
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	caller := s.caller(s.st)
+	caller := callerOf(s.st)
 	// listAll (default false) lists every connection; without it a user sees
 	// their own connections and those in spaces (guess at "has access to").
 	listAll := queryBool(r, "listAll", false)
-	if listAll && !s.st.isAutomationAdmin(caller) {
+	if listAll && !isAutomationAdmin(s.st, caller) {
 		autoError(w, r, http.StatusForbidden, "listAll is restricted to tenant admins and analytics admins")
 		return
 	}
 	var items []*automationConnection
-	for _, c := range s.st.AutomationConnections {
+	for _, c := range AutomationConnections.In(s.st) {
 		if !listAll && c.OwnerID != caller.ID && c.SpaceID == "" {
 			continue
 		}
@@ -220,7 +220,7 @@ func (s *Server) createAutomationConnection(w http.ResponseWriter, r *http.Reque
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if in.SpaceID != "" && s.st.Spaces[in.SpaceID] == nil {
+	if in.SpaceID != "" && Spaces.In(s.st)[in.SpaceID] == nil {
 		autoError(w, r, http.StatusBadRequest, fmt.Sprintf("space %q does not exist", in.SpaceID))
 		return
 	}
@@ -234,7 +234,7 @@ func (s *Server) createAutomationConnection(w http.ResponseWriter, r *http.Reque
 		name = "connection"
 	}
 	c := &automationConnection{Name: name, ConnectorID: in.ConnectorID, SpaceID: in.SpaceID, Params: params}
-	s.insertAutomationConnection(s.st, c, s.caller(s.st).ID)
+	s.insertAutomationConnection(s.st, c, callerOf(s.st).ID)
 	writeJSON(w, http.StatusCreated, s.renderAutomationConnection(c, true))
 }
 
@@ -242,11 +242,11 @@ func (s *Server) insertAutomationConnection(st *state, c *automationConnection, 
 	c.ID = s.newUUID(st)
 	now := s.now()
 	c.OwnerID, c.CreatedAt, c.UpdatedAt, c.Seq = ownerID, now, now, st.nextSeq()
-	st.AutomationConnections[c.ID] = c
+	AutomationConnections.In(st)[c.ID] = c
 }
 
 func (s *Server) lookupAutomationConnection(w http.ResponseWriter, r *http.Request) *automationConnection {
-	return autoLookup(w, r, s.st.AutomationConnections, "automation connection")
+	return autoLookup(w, r, AutomationConnections.In(s.st), "automation connection")
 }
 
 // findAutomationConnection is lookupAutomationConnection for the shared
@@ -310,9 +310,9 @@ func (s *Server) putAutomationConnection(w http.ResponseWriter, r *http.Request)
 }
 
 // usedBy returns the automations whose workspace mentions the connection id.
-func (st *state) automationsUsingConnection(id string) []string {
+func automationsUsingConnection(st *state, id string) []string {
 	var names []string
-	for _, a := range st.Automations {
+	for _, a := range Automations.In(st) {
 		if bytes.Contains(a.Workspace, []byte(`"`+id+`"`)) {
 			names = append(names, a.Name)
 		}
@@ -327,11 +327,11 @@ func (s *Server) deleteAutomationConnection(w http.ResponseWriter, r *http.Reque
 	if c == nil {
 		return
 	}
-	if users := s.st.automationsUsingConnection(c.ID); len(users) > 0 && !queryBool(r, "forced", false) {
+	if users := automationsUsingConnection(s.st, c.ID); len(users) > 0 && !queryBool(r, "forced", false) {
 		autoError(w, r, http.StatusBadRequest, fmt.Sprintf("the connection is used by automations %q; delete with forced=true", users))
 		return
 	}
-	delete(s.st.AutomationConnections, c.ID)
+	delete(AutomationConnections.In(s.st), c.ID)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -343,3 +343,6 @@ func (s *Server) acCheck(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"connected": ok, "is_connected": ok})
 	}
 }
+
+// AutomationConnections is the automation-connections table.
+var AutomationConnections = NewTable[automationConnection]("automationConnections")

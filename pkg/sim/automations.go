@@ -40,14 +40,14 @@ type automationSchedule struct {
 
 // automationsInSpace counts automations and automation connections in the
 // space: both are space content, so the space cannot be deleted (412).
-func (st *state) automationsInSpace(spaceID string) int {
+func automationsInSpace(st *state, spaceID string) int {
 	n := 0
-	for _, a := range st.Automations {
+	for _, a := range Automations.In(st) {
 		if a.SpaceID == spaceID {
 			n++
 		}
 	}
-	for _, c := range st.AutomationConnections {
+	for _, c := range AutomationConnections.In(st) {
 		if c.SpaceID == spaceID {
 			n++
 		}
@@ -106,11 +106,11 @@ func (s *Server) listAutomations(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	caller := s.caller(s.st)
+	caller := callerOf(s.st)
 	// listAll (default true) is quietly ignored for a caller who is no admin.
-	listAll := queryBool(r, "listAll", true) && s.st.isAutomationAdmin(caller)
+	listAll := queryBool(r, "listAll", true) && isAutomationAdmin(s.st, caller)
 	var items []*automation
-	for _, a := range s.st.Automations {
+	for _, a := range Automations.In(s.st) {
 		if !listAll && a.OwnerID != caller.ID {
 			continue
 		}
@@ -139,7 +139,7 @@ func (s *Server) createAutomation(w http.ResponseWriter, r *http.Request) {
 		a.MaxConcurrentRuns = *in.MaxConcurrentRuns
 	}
 	if in.SpaceID != nil && *in.SpaceID != "" {
-		if s.st.Spaces[*in.SpaceID] == nil {
+		if Spaces.In(s.st)[*in.SpaceID] == nil {
 			autoError(w, r, http.StatusBadRequest, fmt.Sprintf("space %q does not exist", *in.SpaceID))
 			return
 		}
@@ -150,7 +150,7 @@ func (s *Server) createAutomation(w http.ResponseWriter, r *http.Request) {
 		autoError(w, r, http.StatusBadRequest, msg)
 		return
 	}
-	s.insertAutomation(s.st, a, s.caller(s.st).ID)
+	s.insertAutomation(s.st, a, callerOf(s.st).ID)
 	writeJSON(w, http.StatusCreated, s.renderAutomation(a, true))
 }
 
@@ -174,11 +174,11 @@ func (s *Server) insertAutomation(st *state, a *automation, ownerID string) {
 	if a.MaxConcurrentRuns == 0 {
 		a.MaxConcurrentRuns = 1
 	}
-	st.Automations[a.ID] = a
+	Automations.In(st)[a.ID] = a
 }
 
 func (s *Server) lookupAutomation(w http.ResponseWriter, r *http.Request) *automation {
-	return autoLookup(w, r, s.st.Automations, "automation")
+	return autoLookup(w, r, Automations.In(s.st), "automation")
 }
 
 // findAutomation is lookupAutomation for the shared actions. It returns an
@@ -195,7 +195,7 @@ func (s *Server) findAutomation(w http.ResponseWriter, r *http.Request) autoReso
 // even for a TenantAdmin).
 func (s *Server) ownedAutomation(w http.ResponseWriter, r *http.Request) *automation {
 	a := s.lookupAutomation(w, r)
-	if a != nil && a.OwnerID != s.caller(s.st).ID {
+	if a != nil && a.OwnerID != callerOf(s.st).ID {
 		autoError(w, r, http.StatusForbidden, "the requesting user is not the owner of the automation")
 		return nil
 	}
@@ -252,11 +252,11 @@ func (s *Server) deleteAutomation(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
-	if c := s.caller(s.st); a.OwnerID != c.ID && !s.st.isAutomationAdmin(c) {
+	if c := callerOf(s.st); a.OwnerID != c.ID && !isAutomationAdmin(s.st, c) {
 		autoError(w, r, http.StatusForbidden, "only the owner or an admin may delete the automation")
 		return
 	}
-	delete(s.st.Automations, a.ID)
+	delete(Automations.In(s.st), a.ID)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -299,6 +299,9 @@ func (s *Server) copyAutomation(w http.ResponseWriter, r *http.Request) {
 		sc.ID = s.newUUID(s.st)
 		cp.Schedules = append(cp.Schedules, sc)
 	}
-	s.insertAutomation(s.st, cp, s.caller(s.st).ID)
+	s.insertAutomation(s.st, cp, callerOf(s.st).ID)
 	writeJSON(w, http.StatusCreated, map[string]any{"id": cp.ID})
 }
+
+// Automations is the automations table.
+var Automations = NewTable[automation]("automations")

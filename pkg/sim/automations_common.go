@@ -103,11 +103,11 @@ func (s *Server) autoChangeOwner(find autoFinder, adminOnly bool) http.HandlerFu
 		if it == nil {
 			return
 		}
-		if adminOnly && !s.st.hasRole(s.caller(s.st), "TenantAdmin") {
+		if adminOnly && !hasRole(s.st, callerOf(s.st), "TenantAdmin") {
 			autoError(w, r, http.StatusForbidden, "changing the owner requires the TenantAdmin role")
 			return
 		}
-		if s.st.Users[in.UserID] == nil {
+		if Users.In(s.st)[in.UserID] == nil {
 			autoError(w, r, http.StatusBadRequest, fmt.Sprintf("user %q does not exist", in.UserID))
 			return
 		}
@@ -133,7 +133,7 @@ func (s *Server) autoChangeSpace(find autoFinder) http.HandlerFunc {
 		if it == nil {
 			return
 		}
-		if *in.SpaceID != "" && s.st.Spaces[*in.SpaceID] == nil {
+		if *in.SpaceID != "" && Spaces.In(s.st)[*in.SpaceID] == nil {
 			autoError(w, r, http.StatusBadRequest, fmt.Sprintf("space %q does not exist", *in.SpaceID))
 			return
 		}
@@ -144,6 +144,6 @@ func (s *Server) autoChangeSpace(find autoFinder) http.HandlerFunc {
 
 // isAutomationAdmin reports whether u may see and delete every automation: TenantAdmin or
 // AnalyticsAdmin.
-func (st *state) isAutomationAdmin(u *user) bool {
-	return st.hasRole(u, "TenantAdmin") || st.hasRole(u, "AnalyticsAdmin")
+func isAutomationAdmin(st *state, u *user) bool {
+	return hasRole(st, u, "TenantAdmin") || hasRole(st, u, "AnalyticsAdmin")
 }

@@ -41,9 +41,9 @@ const (
 // dcPrivileges is what a TenantAdmin caller may do with any connection.
 var dcPrivileges = []string{"list", "update", "delete", "read", "change_owner", "change_space"}
 
-func (st *state) dataConnectionsInSpace(spaceID string) int {
+func dataConnectionsInSpace(st *state, spaceID string) int {
 	n := 0
-	for _, c := range st.DataConnections {
+	for _, c := range DataConnections.In(st) {
 		if c.SpaceID == spaceID {
 			n++
 		}
@@ -84,7 +84,7 @@ func (s *Server) routeSimDataConnections(mux *http.ServeMux) {
 	mux.HandleFunc("GET /_sim/data-connections/{qID}/secrets", func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		c := s.st.DataConnections[r.PathValue("qID")]
+		c := DataConnections.In(s.st)[r.PathValue("qID")]
 		if c == nil {
 			dcError(w, http.StatusNotFound, "data connection not found")
 			return
@@ -97,8 +97,8 @@ func (s *Server) routeSimDataConnections(mux *http.ServeMux) {
 // dcNameTaken reports whether the scope (space, or the owner's personal
 // space when spaceID is "") already holds the name. Qlik does not state the
 // case rule; the simulator compares case-insensitively (the stricter choice).
-func (st *state) dcNameTaken(name, spaceID, ownerID, exceptID string) bool {
-	for _, c := range st.DataConnections {
+func dcNameTaken(st *state, name, spaceID, ownerID, exceptID string) bool {
+	for _, c := range DataConnections.In(st) {
 		if c.ID == exceptID || c.SpaceID != spaceID || !strings.EqualFold(c.Name, name) {
 			continue
 		}
@@ -167,9 +167,9 @@ func (s *Server) listDataConnections(w http.ResponseWriter, r *http.Request) {
 // ownedByMe, userId) and the filter.
 func (s *Server) filterDataConnections(r *http.Request, cq cursorQuery) []*dataConnection {
 	q := r.URL.Query()
-	caller := s.caller(s.st)
+	caller := callerOf(s.st)
 	var items []*dataConnection
-	for _, c := range s.st.DataConnections {
+	for _, c := range DataConnections.In(s.st) {
 		switch {
 		case q.Get("spaceId") != "" && c.SpaceID != q.Get("spaceId"),
 			q.Get("spaceId") == "" && queryBool(r, "personal", false) && c.SpaceID != "",
@@ -234,16 +234,16 @@ func (s *Server) createDataConnection(w http.ResponseWriter, r *http.Request) {
 		dcError(w, http.StatusNotFound, fmt.Sprintf("credential %q not found", *in.QCredentialsID))
 		return
 	}
-	if c.SpaceID != "" && s.st.Spaces[c.SpaceID] == nil {
+	if c.SpaceID != "" && Spaces.In(s.st)[c.SpaceID] == nil {
 		dcError(w, http.StatusForbidden, fmt.Sprintf("space %q does not exist or the user has no access to it", c.SpaceID))
 		return
 	}
-	caller := s.caller(s.st)
-	if c.ID != "" && s.st.DataConnections[c.ID] != nil {
+	caller := callerOf(s.st)
+	if c.ID != "" && DataConnections.In(s.st)[c.ID] != nil {
 		dcError(w, http.StatusConflict, fmt.Sprintf("a data connection with qID %s already exists", c.ID))
 		return
 	}
-	if s.st.dcNameTaken(c.Name, c.SpaceID, caller.ID, "") {
+	if dcNameTaken(s.st, c.Name, c.SpaceID, caller.ID, "") {
 		dcError(w, http.StatusConflict, fmt.Sprintf("a data connection named %q already exists in this space", c.Name))
 		return
 	}
@@ -260,7 +260,7 @@ func (s *Server) insertDataConnection(st *state, c *dataConnection, ownerID stri
 	if c.Tags == nil {
 		c.Tags = []string{}
 	}
-	st.DataConnections[c.ID] = c
+	DataConnections.In(st)[c.ID] = c
 }
 
 // lookupDataConnection resolves {qID}: an id, or a name with
@@ -272,8 +272,8 @@ func (s *Server) lookupDataConnection(w http.ResponseWriter, r *http.Request) *d
 	switch q.Get("type") {
 	case "connectionname":
 		spaceID := q.Get("spaceId")
-		caller := s.caller(s.st)
-		for _, c := range s.st.DataConnections {
+		caller := callerOf(s.st)
+		for _, c := range DataConnections.In(s.st) {
 			if c.Name == key && c.SpaceID == spaceID && (spaceID != "" || c.OwnerID == caller.ID) {
 				return c
 			}
@@ -289,7 +289,7 @@ func (s *Server) lookupDataConnection(w http.ResponseWriter, r *http.Request) *d
 		dcError(w, http.StatusBadRequest, fmt.Sprintf("qID %q is not a valid UUID", key))
 		return nil
 	}
-	c := s.st.DataConnections[strings.ToLower(key)]
+	c := DataConnections.In(s.st)[strings.ToLower(key)]
 	if c == nil {
 		dcError(w, http.StatusNotFound, "data connection not found")
 	}
@@ -338,11 +338,11 @@ func (s *Server) putDataConnection(w http.ResponseWriter, r *http.Request) {
 // commitDataConnection validates the new version of c (space, name scope)
 // and stores it, answering 204.
 func (s *Server) commitDataConnection(w http.ResponseWriter, c, next *dataConnection) {
-	if next.SpaceID != "" && s.st.Spaces[next.SpaceID] == nil {
+	if next.SpaceID != "" && Spaces.In(s.st)[next.SpaceID] == nil {
 		dcError(w, http.StatusForbidden, fmt.Sprintf("space %q does not exist or the user has no access to it", next.SpaceID))
 		return
 	}
-	if s.st.dcNameTaken(next.Name, next.SpaceID, next.OwnerID, c.ID) {
+	if dcNameTaken(s.st, next.Name, next.SpaceID, next.OwnerID, c.ID) {
 		dcError(w, http.StatusConflict, fmt.Sprintf("a data connection named %q already exists in this space", next.Name))
 		return
 	}
@@ -385,6 +385,9 @@ func (s *Server) deleteDataConnection(w http.ResponseWriter, r *http.Request) {
 	if c == nil {
 		return
 	}
-	delete(s.st.DataConnections, c.ID)
+	delete(DataConnections.In(s.st), c.ID)
 	w.WriteHeader(http.StatusNoContent)
 }
+
+// DataConnections is the data-connections table.
+var DataConnections = NewTable[dataConnection]("dataConnections")

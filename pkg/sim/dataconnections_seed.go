@@ -63,7 +63,7 @@ func (s *Server) seedDataConnection(st *state, e seedDataConnection) error {
 	if err != nil {
 		return err
 	}
-	if st.dcNameTaken(e.Name, spaceID, owner.ID, "") {
+	if dcNameTaken(st, e.Name, spaceID, owner.ID, "") {
 		return fmt.Errorf("duplicate connection name in the space")
 	}
 	ds := e.DatasourceID

@@ -259,7 +259,7 @@ func TestDataConnectionSeedErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), file) || !strings.Contains(err.Error(), want[file]) {
 			t.Errorf("%s: err = %v", file, err)
 		}
-		if len(s.st.Spaces) != 0 {
+		if len(Spaces.In(s.st)) != 0 {
 			t.Errorf("%s: a failed seed changed the tenant", file)
 		}
 	}
@@ -307,12 +307,12 @@ func TestDemoSeedConnections(t *testing.T) {
 	if err := s2.LoadState(path); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range s2.st.DataConnections {
+	for _, c := range DataConnections.In(s2.st) {
 		if c.Name == "Finance Snowflake" && c.Password != "FAKE-not-a-real-password-1" {
 			t.Errorf("state lost the password: %+v", c)
 		}
 	}
-	if len(s2.st.Automations) != 3 || len(s2.st.AutomationConnections) != 2 {
-		t.Errorf("state automations=%d connections=%d", len(s2.st.Automations), len(s2.st.AutomationConnections))
+	if len(Automations.In(s2.st)) != 3 || len(AutomationConnections.In(s2.st)) != 2 {
+		t.Errorf("state automations=%d connections=%d", len(Automations.In(s2.st)), len(AutomationConnections.In(s2.st)))
 	}
 }

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -9,72 +10,102 @@ import (
 )
 
 // Error bodies differ by Qlik service (reference notes, section 0.3, and each
-// service's OpenAPI error schema). The service is derived from the request
-// path, so the shared middleware (auth 401, unknown route 404/405, rate limit
-// 429) answers in the same shape as the service's own handlers.
-type errStyle int
+// service's OpenAPI error schema). Each service declares its ErrorStyle for
+// its path prefixes (Service.APIs); the server puts the style of the request's
+// path into the request context, so the shared middleware (auth 401, unknown
+// route 404/405, rate limit 429, injected faults) answers in the same shape as
+// the service's own handlers.
 
-const (
-	styleGeneric     errStyle = iota // no Qlik service: errors[{code,title,detail,source}], traceId
-	styleSpaces                      // spaces + assignments: meta.source and deprecated top-level copies
-	styleIdentity                    // users, groups: numeric status per error
-	styleRoles                       // roles: source, no status
-	styleDataConns                   // data-connections: errors[{code,title,detail,status}], no traceId (dcError)
-	styleAutomations                 // automations, automation-connections: errors[{code,title,detail}], traceId (autoError)
-	styleGlossaries                  // glossaries, categories, terms, links: errors[{code,title,detail}], traceId (glError)
-	styleQext                        // themes, extensions: one object {code,title,status,traceId,meta} (qxError)
-)
+// ErrorFields are the parts of one error answer.
+type ErrorFields struct {
+	Status              int
+	Code, Title, Detail string
+	Source              map[string]string // {"pointer": "/name"} or {"parameter": "limit"}; nil when none
+}
+
+// Entry is the errors[] element every errors-array style starts from:
+// code, title and, when set, detail.
+func (f ErrorFields) Entry() map[string]any {
+	e := map[string]any{"code": f.Code, "title": f.Title}
+	if f.Detail != "" {
+		e["detail"] = f.Detail
+	}
+	return e
+}
+
+// ErrorsBody is {"errors": [e], "traceId": ...}, the body most services use.
+func ErrorsBody(e map[string]any) map[string]any {
+	return map[string]any{"errors": []any{e}, "traceId": newTraceID()}
+}
+
+// ErrorStyle is how one Qlik service writes errors.
+type ErrorStyle struct {
+	Code         string // code prefix: errors a handler does not name get PREFIX-<status>
+	NotFoundCode string // the service's own 404 code, "" for PREFIX-404
+	StatusDigits int    // zero-pad the status in codes to this width (DCERROR-0404)
+	// Body builds the answer from the fields.
+	Body func(f ErrorFields) any
+	// SingleObject is set when Body is one error object, not an errors
+	// array; the documented 429 body is then not used (see writeRateLimited).
+	SingleObject bool
+}
+
+// code picks an error code for a status in the style's service. Only the
+// not-found codes are Qlik's (from the specs' examples); the rest follow the
+// pattern PREFIX-<status>.
+func (es *ErrorStyle) code(status int) string {
+	if status == http.StatusNotFound && es.NotFoundCode != "" {
+		return es.NotFoundCode
+	}
+	return fmt.Sprintf("%s-%0*d", es.Code, es.StatusDigits, status)
+}
+
+// GenericErrors is the style of paths no service claims (and of /_sim/):
+// errors[{code,title,detail,source}] and traceId.
+var GenericErrors = &ErrorStyle{Code: "HTTP", Body: func(f ErrorFields) any {
+	e := f.Entry()
+	if f.Source != nil {
+		e["source"] = f.Source
+	}
+	return ErrorsBody(e)
+}}
+
+type errorStyleKey struct{}
+
+// styleOf returns the error style the server chose for r's path.
+func styleOf(r *http.Request) *ErrorStyle {
+	if es, ok := r.Context().Value(errorStyleKey{}).(*ErrorStyle); ok {
+		return es
+	}
+	return GenericErrors
+}
 
 // under reports whether path is base or below it.
 func under(path, base string) bool {
 	return path == base || strings.HasPrefix(path, base+"/")
 }
 
-func styleFor(path string) (errStyle, string) {
-	switch {
-	case under(path, "/api/v1/spaces"):
-		return styleSpaces, "SPACES"
-	case under(path, "/api/v1/users"):
-		return styleIdentity, "USERS"
-	case under(path, "/api/v1/groups"):
-		return styleIdentity, "GROUPS"
-	case under(path, "/api/v1/roles"):
-		return styleRoles, "IDENTITIES"
-	case under(path, "/api/v1/data-connections"):
-		return styleDataConns, "DCERROR"
-	case under(path, "/api/v1/automation-connections"), under(path, "/api/workflows/automation-connections"):
-		return styleAutomations, "AUTOMATION-CONNECTIONS"
-	case under(path, "/api/v1/automations"), under(path, "/api/workflows/automations"):
-		return styleAutomations, "AUTOMATIONS"
-	case under(path, "/api/v1/glossaries"):
-		return styleGlossaries, "HTTP" // glError's default; BG-n codes are the handlers'
-	case under(path, "/api/v1/themes"):
-		return styleQext, "THEMES"
-	case under(path, "/api/v1/extensions"):
-		return styleQext, "EXTENSIONS"
-	}
-	return styleGeneric, "HTTP"
-}
-
-// serviceCode picks an error code for a status in the request's service.
-// Only the not-found codes are Qlik's (from the specs' examples); the rest
-// follow the pattern PREFIX-<status>.
-func serviceCode(path string, status int) string {
-	_, prefix := styleFor(path)
-	if status == http.StatusNotFound {
-		switch prefix {
-		case "USERS":
-			return "USERS-7"
-		case "GROUPS":
-			return "GROUPS-7"
-		case "IDENTITIES":
-			return "IDENTITIES-10402"
+// errorStyleFor returns the style of the service whose prefix path is under.
+func (s *Server) errorStyleFor(path string) *ErrorStyle {
+	for _, svc := range s.services {
+		for _, api := range svc.APIs {
+			for _, p := range api.Prefixes {
+				if under(path, p) {
+					return api.Errors
+				}
+			}
 		}
 	}
-	if prefix == "DCERROR" {
-		return fmt.Sprintf("DCERROR-%04d", status)
-	}
-	return fmt.Sprintf("%s-%d", prefix, status)
+	return GenericErrors
+}
+
+// withErrorStyle puts the error style of the request's path into its
+// context for writeError.
+func (s *Server) withErrorStyle(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := context.WithValue(r.Context(), errorStyleKey{}, s.errorStyleFor(r.URL.Path))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 func newTraceID() string {
@@ -88,8 +119,9 @@ func newTraceID() string {
 // "?", the name of the offending query parameter; services whose error
 // schema has no source drop it.
 func writeError(w http.ResponseWriter, r *http.Request, status int, code, pointer, title, detail string) {
+	es := styleOf(r)
 	if code == "" {
-		code = serviceCode(r.URL.Path, status)
+		code = es.code(status)
 	}
 	var source map[string]string
 	if strings.HasPrefix(pointer, "?") {
@@ -97,49 +129,7 @@ func writeError(w http.ResponseWriter, r *http.Request, status int, code, pointe
 	} else if pointer != "" {
 		source = map[string]string{"pointer": pointer}
 	}
-	style, _ := styleFor(r.URL.Path)
-	if style == styleQext {
-		// themes/extensions `error` schema: a single object, code and title required.
-		body := map[string]any{"code": code, "title": title, "status": status, "traceId": newTraceID(),
-			"meta": map[string]any{"message": detail}}
-		if source != nil {
-			body["source"] = source
-		}
-		writeJSON(w, status, body)
-		return
-	}
-	e := map[string]any{"code": code, "title": title}
-	if detail != "" {
-		e["detail"] = detail
-	}
-	body := map[string]any{"traceId": newTraceID()}
-	switch style {
-	case styleSpaces:
-		if source != nil {
-			e["meta"] = map[string]any{"source": source}
-			body["source"] = source
-		}
-		body["code"], body["title"] = code, title
-		if detail != "" {
-			body["detail"] = detail
-		}
-	case styleIdentity:
-		e["status"] = status
-		if source != nil {
-			e["source"] = source
-		}
-	case styleRoles, styleGeneric:
-		if source != nil {
-			e["source"] = source
-		}
-	case styleDataConns:
-		e["status"] = status
-		delete(body, "traceId") // ResponseErrors has no traceId
-	case styleAutomations, styleGlossaries:
-		// errors[{code,title,detail}] and traceId, nothing more
-	}
-	body["errors"] = []any{e}
-	writeJSON(w, status, body)
+	writeJSON(w, status, es.Body(ErrorFields{Status: status, Code: code, Title: title, Detail: detail, Source: source}))
 }
 
 func badRequest(w http.ResponseWriter, r *http.Request, pointer, detail string) {

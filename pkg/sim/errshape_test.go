@@ -182,9 +182,9 @@ func TestUnknownRoutesPerService(t *testing.T) {
 		path := base + "/a/b/c/d/e/f"
 		r := e.do("GET", path, nil)
 		assertErrShape(t, path, r, http.StatusNotFound)
-		if c := r.obj()["code"]; styleOf(path) == styleQext && c != "HTTP-404" {
+		if c := r.obj()["code"]; pathStyle(path) == styleQext && c != "HTTP-404" {
 			t.Errorf("%s: code %v", path, c)
-		} else if styleOf(path) != styleQext && firstError(t, r.obj())["code"] != "HTTP-404" {
+		} else if pathStyle(path) != styleQext && firstError(t, r.obj())["code"] != "HTTP-404" {
 			t.Errorf("%s: code %v", path, firstError(t, r.obj())["code"])
 		}
 		// 405: a method the collection does not serve.
@@ -200,7 +200,48 @@ func TestUnknownRoutesPerService(t *testing.T) {
 	}
 }
 
-func styleOf(path string) errStyle { s, _ := styleFor(path); return s }
+// The shape each path's errors must have, kept here independently of the
+// services' own ErrorStyle values so that the test can catch a wrong one.
+type errStyle int
+
+const (
+	styleGeneric     errStyle = iota // no Qlik service: errors[{code,title,detail,source}], traceId
+	styleSpaces                      // spaces + assignments: meta.source and deprecated top-level copies
+	styleIdentity                    // users, groups: numeric status per error
+	styleRoles                       // roles: source, no status
+	styleDataConns                   // data-connections: errors[{code,title,detail,status}], no traceId (dcError)
+	styleAutomations                 // automations, automation-connections: errors[{code,title,detail}], traceId (autoError)
+	styleGlossaries                  // glossaries, categories, terms, links: errors[{code,title,detail}], traceId (glError)
+	styleQext                        // themes, extensions: one object {code,title,status,traceId,meta} (qxError)
+)
+
+func styleFor(path string) (errStyle, string) {
+	switch {
+	case under(path, "/api/v1/spaces"):
+		return styleSpaces, "SPACES"
+	case under(path, "/api/v1/users"):
+		return styleIdentity, "USERS"
+	case under(path, "/api/v1/groups"):
+		return styleIdentity, "GROUPS"
+	case under(path, "/api/v1/roles"):
+		return styleRoles, "IDENTITIES"
+	case under(path, "/api/v1/data-connections"):
+		return styleDataConns, "DCERROR"
+	case under(path, "/api/v1/automation-connections"), under(path, "/api/workflows/automation-connections"):
+		return styleAutomations, "AUTOMATION-CONNECTIONS"
+	case under(path, "/api/v1/automations"), under(path, "/api/workflows/automations"):
+		return styleAutomations, "AUTOMATIONS"
+	case under(path, "/api/v1/glossaries"):
+		return styleGlossaries, "HTTP" // glError's default; BG-n codes are the handlers'
+	case under(path, "/api/v1/themes"):
+		return styleQext, "THEMES"
+	case under(path, "/api/v1/extensions"):
+		return styleQext, "EXTENSIONS"
+	}
+	return styleGeneric, "HTTP"
+}
+
+func pathStyle(path string) errStyle { s, _ := styleFor(path); return s }
 
 // The rate limiter answers 429 with Retry-After and, per service, the
 // documented body (validated against the specs that document 429: users,
@@ -245,7 +286,7 @@ func TestRateLimitBodyPerService(t *testing.T) {
 			t.Errorf("%s: Retry-After %q", tc.path, r.header.Get("Retry-After"))
 		}
 		m := r.obj()
-		if styleOf(tc.path) == styleQext {
+		if pathStyle(tc.path) == styleQext {
 			if m["code"] != "HTTP-429" || m["title"] != "API rate limit reached." ||
 				m["meta"].(map[string]any)["message"] != "You need to wait 60 seconds until limit is lifted." {
 				t.Errorf("%s: %s", tc.path, r.raw)

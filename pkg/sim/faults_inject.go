@@ -391,22 +391,7 @@ func (fi *faultInjector) recordCursors(s *Server, r *http.Request, rec *buffered
 // faultError writes an injected 5xx in the error style of the request's
 // service.
 func faultError(w http.ResponseWriter, r *http.Request, status int) {
-	const detail = "qliksim: injected fault"
-	p := r.URL.Path
-	switch {
-	case strings.HasPrefix(p, "/api/v1/data-connections"):
-		dcError(w, status, detail)
-	case strings.HasPrefix(p, "/api/v1/automation"):
-		autoError(w, r, status, detail)
-	case strings.HasPrefix(p, "/api/v1/glossaries"):
-		glError(w, status, "", detail)
-	case strings.HasPrefix(p, "/api/v1/themes"):
-		qxError(w, themesKind, status, detail, "")
-	case strings.HasPrefix(p, "/api/v1/extensions"):
-		qxError(w, extensionsKind, status, detail, "")
-	default:
-		writeError(w, r, status, "", "", http.StatusText(status), detail)
-	}
+	writeError(w, r, status, "", "", http.StatusText(status), "qliksim: injected fault")
 }
 
 // bufferedWriter records a handler's answer so a fault can mangle it.

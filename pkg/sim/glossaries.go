@@ -44,9 +44,9 @@ type glTermTemplate struct {
 	RelatedInformation string `json:"relatedInformation,omitempty"`
 }
 
-func (st *state) glossariesInSpace(spaceID string) int {
+func glossariesInSpace(st *state, spaceID string) int {
 	n := 0
-	for _, g := range st.Glossaries {
+	for _, g := range Glossaries.In(st) {
 		if g.SpaceID == spaceID {
 			n++
 		}
@@ -117,7 +117,7 @@ func (s *Server) glWriteGlossary(w http.ResponseWriter, status int, g *glossary)
 
 // glLookup returns the glossary of the {id} path value or writes 404 BG-8.
 func (s *Server) glLookup(w http.ResponseWriter, r *http.Request) *glossary {
-	g := s.st.Glossaries[r.PathValue("id")]
+	g := Glossaries.In(s.st)[r.PathValue("id")]
 	if g == nil {
 		glError(w, http.StatusNotFound, "BG-8", "glossary not found")
 	}
@@ -131,8 +131,8 @@ func (s *Server) glList(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	items := make([]*glossary, 0, len(s.st.Glossaries))
-	for _, g := range s.st.Glossaries {
+	items := make([]*glossary, 0, len(Glossaries.In(s.st)))
+	for _, g := range Glossaries.In(s.st) {
 		items = append(items, g)
 	}
 	glWritePage(w, r, "BG-11", items, func(g *glossary) sortKey {
@@ -161,7 +161,7 @@ func glCheckGlossary(st *state, in glossaryInput) (string, string) {
 	switch {
 	case in.Name == nil || strings.TrimSpace(*in.Name) == "":
 		return "BG-6", "a glossary name is required"
-	case in.SpaceID != "" && st.Spaces[in.SpaceID] == nil:
+	case in.SpaceID != "" && Spaces.In(st)[in.SpaceID] == nil:
 		return "BG-11", fmt.Sprintf("spaceId %q is not an existing space", in.SpaceID)
 	case !glValidRichText(in.Overview):
 		return "BG-21", "overview: " + glRichTextMsg
@@ -173,7 +173,7 @@ func glCheckGlossary(st *state, in glossaryInput) (string, string) {
 
 func (s *Server) insertGlossary(st *state, in glossaryInput) *glossary {
 	now := s.now()
-	me := s.caller(st).ID
+	me := callerOf(st).ID
 	g := &glossary{ID: s.glNewUUID(st), Name: *in.Name, Description: in.Description, Overview: in.Overview,
 		SpaceID: in.SpaceID, OwnerID: me, Tags: glStrings(slices.Clone(in.Tags)), CreatedBy: me, UpdatedBy: me,
 		CreatedAt: now, UpdatedAt: now, Version: 1, Seq: st.nextSeq(),
@@ -181,7 +181,7 @@ func (s *Server) insertGlossary(st *state, in glossaryInput) *glossary {
 	if in.TermTemplate != nil {
 		g.TermTemplate = *in.TermTemplate
 	}
-	st.Glossaries[g.ID] = g
+	Glossaries.In(st)[g.ID] = g
 	return g
 }
 
@@ -261,13 +261,13 @@ func (s *Server) glPatch(w http.ResponseWriter, r *http.Request) {
 			}
 			cp.Overview = v
 		case "/spaceId":
-			if v != "" && s.st.Spaces[v] == nil {
+			if v != "" && Spaces.In(s.st)[v] == nil {
 				glBad(w, "BG-11", fmt.Sprintf("spaceId %q is not an existing space", v))
 				return
 			}
 			cp.SpaceID = v
 		case "/ownerId":
-			if s.st.Users[v] == nil {
+			if Users.In(s.st)[v] == nil {
 				glBad(w, "BG-11", fmt.Sprintf("ownerId %q is not an existing user", v))
 				return
 			}
@@ -290,7 +290,11 @@ func (s *Server) glDelete(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if g := s.glLookup(w, r); g != nil {
-		delete(s.st.Glossaries, g.ID) // its categories and terms go with it
+		delete(Glossaries.In(s.st), g.ID) // its categories and terms go with it
 		w.WriteHeader(http.StatusNoContent)
 	}
 }
+
+// Glossaries is the glossaries table (categories, terms and links live
+// inside each glossary).
+var Glossaries = NewTable[glossary]("glossaries")

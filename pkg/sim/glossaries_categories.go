@@ -113,7 +113,7 @@ func glCheckCategory(st *state, g *glossary, self string, in categoryInput) (str
 		}
 	}
 	for _, u := range in.Stewards {
-		if st.Users[u] == nil {
+		if Users.In(st)[u] == nil {
 			return "BG-12", fmt.Sprintf("steward %q is not an existing user", u)
 		}
 	}
@@ -136,7 +136,7 @@ func glCategoryNameTaken(g *glossary, name, parent, except string) bool {
 
 func (s *Server) insertCategory(st *state, g *glossary, in categoryInput) *glossaryCategory {
 	now := s.now()
-	me := s.caller(st).ID
+	me := callerOf(st).ID
 	c := &glossaryCategory{ID: s.glNewUUID(st), GlossaryID: g.ID, Name: *in.Name, Description: in.Description,
 		ParentID: in.ParentID, Stewards: glStrings(slices.Clone(in.Stewards)), CreatedBy: me, UpdatedBy: me,
 		CreatedAt: now, UpdatedAt: now, Version: 1, Seq: st.nextSeq()}
@@ -233,7 +233,7 @@ func (s *Server) glPatchCategory(w http.ResponseWriter, r *http.Request) {
 // Etag); the caller touches the glossary too.
 func (s *Server) glTouchCategory(st *state, c *glossaryCategory) {
 	c.Version++
-	c.UpdatedAt, c.UpdatedBy = s.now(), s.caller(st).ID
+	c.UpdatedAt, c.UpdatedBy = s.now(), callerOf(st).ID
 }
 
 // glRemoveCategory deletes a category, its subcategories, and their ids

@@ -46,7 +46,7 @@ func glStewardDetails(st *state, ids []string) []glStewardDetail {
 	out := []glStewardDetail{}
 	for _, id := range ids {
 		d := glStewardDetail{UserID: id}
-		if u := st.Users[id]; u != nil {
+		if u := Users.In(st)[id]; u != nil {
 			d.Email, d.Name = u.Email, u.Name
 		}
 		out = append(out, d)

@@ -89,7 +89,7 @@ func glStrings(v []string) []string {
 func (s *Server) glTouch(st *state, g *glossary) {
 	g.Version++
 	g.UpdatedAt = s.now()
-	g.UpdatedBy = s.caller(st).ID
+	g.UpdatedBy = callerOf(st).ID
 }
 
 // glDecode decodes the request body into v or answers 400 BG-5.

@@ -159,7 +159,7 @@ func validateImportTerms(terms []importTerm) error {
 func (s *Server) glResolveStewards(st *state, opts importOpts, ids []string, details ...[]glStewardDetail) []string {
 	out := []string{}
 	add := func(id string) {
-		if id != "" && st.Users[id] != nil && !slices.Contains(out, id) {
+		if id != "" && Users.In(st)[id] != nil && !slices.Contains(out, id) {
 			out = append(out, id)
 		}
 	}
@@ -169,7 +169,7 @@ func (s *Server) glResolveStewards(st *state, opts importOpts, ids []string, det
 	for _, list := range details {
 		for _, d := range list {
 			if opts.lookupOnEmail && d.Email != "" {
-				if u := st.userByEmail(d.Email); u != nil {
+				if u := userByEmail(st, d.Email); u != nil {
 					add(u.ID)
 					continue
 				}
@@ -178,7 +178,7 @@ func (s *Server) glResolveStewards(st *state, opts importOpts, ids []string, det
 		}
 	}
 	if len(out) == 0 && opts.importerFallback {
-		add(s.caller(st).ID)
+		add(callerOf(st).ID)
 	}
 	return out
 }
@@ -192,7 +192,7 @@ func (s *Server) importGlossary(st *state, doc importDoc, opts importOpts) (*glo
 	if err := validateImport(doc); err != nil {
 		return nil, err
 	}
-	if opts.spaceID != "" && st.Spaces[opts.spaceID] == nil {
+	if opts.spaceID != "" && Spaces.In(st)[opts.spaceID] == nil {
 		return nil, glImportErr("BG-11", "spaceId %q is not an existing space", opts.spaceID)
 	}
 	g, isNew := s.importTarget(st, doc, opts)
@@ -203,7 +203,7 @@ func (s *Server) importGlossary(st *state, doc importDoc, opts importOpts) (*glo
 	s.importTerms(st, g, isNew, doc.Terms, catMap, opts)
 	s.glTouch(st, g)
 	if !isNew {
-		st.Glossaries[g.ID] = g
+		Glossaries.In(st)[g.ID] = g
 	}
 	return g, nil
 }
@@ -212,7 +212,7 @@ func (s *Server) importGlossary(st *state, doc importDoc, opts importOpts) (*glo
 // name in the space, as a copy so that a late failure leaves it unchanged,
 // or a new one.
 func (s *Server) importTarget(st *state, doc importDoc, opts importOpts) (g *glossary, isNew bool) {
-	for _, cand := range st.Glossaries {
+	for _, cand := range Glossaries.In(st) {
 		if cand.Name == *doc.Name && cand.SpaceID == opts.spaceID && (g == nil || cand.Seq < g.Seq) {
 			g = cand
 		}
@@ -405,7 +405,7 @@ func (s *Server) glImport(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	s.st.Glossaries = st.Glossaries
+	Glossaries.Set(s.st, Glossaries.In(st))
 	s.st.IDCounter, s.st.Seq = st.IDCounter, st.Seq
 	s.glWriteGlossary(w, http.StatusCreated, g)
 }

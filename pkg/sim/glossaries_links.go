@@ -84,7 +84,7 @@ func (l glLink) input() linkInput {
 func (s *Server) glNewLink(st *state, l linkInput) glLink {
 	return glLink{ID: s.glNewUUID(st), Type: l.Type, ResourceID: l.ResourceID, ResourceType: l.ResourceType,
 		SubResourceID: l.SubResourceID, SubResourceName: l.SubResourceName, SubResourceType: l.SubResourceType,
-		CreatedBy: s.caller(st).ID, CreatedAt: s.now(), Seq: st.nextSeq()}
+		CreatedBy: callerOf(st).ID, CreatedAt: s.now(), Seq: st.nextSeq()}
 }
 
 // glSetTermFields copies the input into t (links are kept when equal).

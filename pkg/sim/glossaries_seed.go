@@ -94,7 +94,7 @@ func (s *Server) seedGlossaries(st *state, dir string) error {
 func glStewardsByEmail(st *state, emails []string) ([]string, error) {
 	ids := []string{}
 	for _, e := range emails {
-		u := st.userByEmail(e)
+		u := userByEmail(st, e)
 		if u == nil {
 			return nil, fmt.Errorf("steward %q is not a user in users.yaml", e)
 		}

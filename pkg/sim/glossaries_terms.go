@@ -228,7 +228,7 @@ func glCheckTerm(st *state, g *glossary, self string, in termInput) (string, str
 		}
 	}
 	for _, u := range in.Stewards {
-		if st.Users[u] == nil {
+		if Users.In(st)[u] == nil {
 			return "BG-13", fmt.Sprintf("steward %q is not an existing user", u)
 		}
 	}
@@ -277,7 +277,7 @@ func (s *Server) glSetTermFields(st *state, t *glossaryTerm, in termInput) {
 
 func (s *Server) insertTerm(st *state, g *glossary, in termInput) *glossaryTerm {
 	now := s.now()
-	me := s.caller(st).ID
+	me := callerOf(st).ID
 	t := &glossaryTerm{ID: s.glNewUUID(st), GlossaryID: g.ID, Revision: 1, CreatedBy: me, UpdatedBy: me,
 		CreatedAt: now, UpdatedAt: now, Seq: st.nextSeq(),
 		Status: glStatus{Type: "draft", UpdatedBy: me, UpdatedAt: now}}
@@ -296,7 +296,7 @@ func (s *Server) glReviseTerm(st *state, g *glossary, t *glossaryTerm) {
 		t.History = t.History[len(t.History)-glMaxHistory:]
 	}
 	t.Revision++
-	t.UpdatedAt, t.UpdatedBy = s.now(), s.caller(st).ID
+	t.UpdatedAt, t.UpdatedBy = s.now(), callerOf(st).ID
 	s.glTouch(st, g)
 }
 
@@ -413,7 +413,7 @@ func (s *Server) glChangeStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	if t.Status.Type != status {
 		s.glReviseTerm(s.st, g, t)
-		t.Status = glStatus{Type: status, UpdatedBy: s.caller(s.st).ID, UpdatedAt: s.now()}
+		t.Status = glStatus{Type: status, UpdatedBy: callerOf(s.st).ID, UpdatedAt: s.now()}
 	}
 	glWriteTerm(w, http.StatusOK, g, t)
 }

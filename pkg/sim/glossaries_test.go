@@ -281,9 +281,9 @@ func TestGlossaryExportImportRoundTrip(t *testing.T) {
 		t.Errorf("round trip differs:\n%s\n---\n%s", a, b)
 	}
 	// Importing the second export again updates the same glossary in place.
-	n := len(e.s.st.Glossaries)
+	n := len(Glossaries.In(e.s.st))
 	imp2 := e.must(201, e.do("POST", "/api/v1/glossaries/actions/import?spaceId="+str(other["id"]), exp2))
-	if imp2["id"] != imp["id"] || len(e.s.st.Glossaries) != n {
+	if imp2["id"] != imp["id"] || len(Glossaries.In(e.s.st)) != n {
 		t.Errorf("re-import created a new glossary: %v", imp2["id"])
 	}
 	exp3 := e.must(200, e.do("GET", "/api/v1/glossaries/"+str(imp["id"])+"/actions/export", nil))
@@ -376,7 +376,7 @@ func TestGlossarySeedErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "glossaries.yaml") {
 			t.Errorf("%q: err = %v, want it to mention %q", tc.yaml, err, tc.want)
 		}
-		if len(s.st.Glossaries) != 0 {
+		if len(Glossaries.In(s.st)) != 0 {
 			t.Errorf("%q: a failed seed left glossaries behind", tc.yaml)
 		}
 	}
@@ -397,8 +397,8 @@ func TestGlossaryDemoSeed(t *testing.T) {
 		t.Errorf("verified terms = %v", terms["meta"])
 	}
 	for _, name := range []string{"HR Confidential", "Marketing Sandbox"} {
-		sp := e.s.st.spaceByName(name)
-		if sp == nil || e.s.st.glossariesInSpace(sp.ID) != 0 {
+		sp := spaceByName(e.s.st, name)
+		if sp == nil || glossariesInSpace(e.s.st, sp.ID) != 0 {
 			t.Errorf("space %q must stay free of glossaries", name)
 		}
 	}

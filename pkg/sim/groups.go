@@ -68,7 +68,7 @@ func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var items []*group
-	for _, g := range s.st.Groups {
+	for _, g := range Groups.In(s.st) {
 		if g.System == system && (flt == nil || flt.eval(groupAttrs(s.st, g))) {
 			items = append(items, g)
 		}
@@ -161,11 +161,11 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, r, "/assignedRoles", msg)
 		return
 	}
-	if s.st.groupByName(in.Name) != nil {
+	if groupByName(s.st, in.Name) != nil {
 		conflict(w, r, "/name", fmt.Sprintf("a group named %q already exists", in.Name))
 		return
 	}
-	if len(s.st.Groups) > 10000 {
+	if len(Groups.In(s.st)) > 10000 {
 		badRequest(w, r, "", "a tenant can have at most 10,000 groups")
 		return
 	}
@@ -175,16 +175,16 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) insertGroup(st *state, name, desc, providerType string, roleIDs []string) *group {
 	now := s.now()
-	caller := s.caller(st).ID
+	caller := callerOf(st).ID
 	g := &group{ID: s.newID(st), Name: name, Description: desc, ProviderType: providerType,
 		Status: "active", RoleIDs: roleIDs, CreatedBy: caller, UpdatedBy: caller, CreatedAt: now,
 		LastUpdatedAt: now, Seq: st.nextSeq()}
-	st.Groups[g.ID] = g
+	Groups.In(st)[g.ID] = g
 	return g
 }
 
 func (s *Server) lookupGroup(w http.ResponseWriter, r *http.Request) *group {
-	g := s.st.Groups[r.PathValue("groupId")]
+	g := Groups.In(s.st)[r.PathValue("groupId")]
 	if g == nil {
 		notFound(w, r, "group not found")
 	}
@@ -226,7 +226,7 @@ func (s *Server) patchGroup(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	cp.LastUpdatedAt = s.now()
-	cp.UpdatedBy = s.caller(s.st).ID
+	cp.UpdatedBy = callerOf(s.st).ID
 	*g = cp
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -265,7 +265,7 @@ func (s *Server) applyGroupOp(cp, orig *group, op patchOp) string {
 	if msg := validGroupName(v); msg != "" {
 		return msg
 	}
-	if other := s.st.groupByName(v); other != nil && other.ID != orig.ID {
+	if other := groupByName(s.st, v); other != nil && other.ID != orig.ID {
 		return fmt.Sprintf("a group named %q already exists", v)
 	}
 	cp.Name = v
@@ -283,14 +283,10 @@ func (s *Server) deleteGroup(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, r, "", "system groups cannot be deleted")
 		return
 	}
-	delete(s.st.Groups, g.ID)
-	for _, u := range s.st.Users {
+	delete(Groups.In(s.st), g.ID)
+	for _, u := range Users.In(s.st) {
 		u.GroupIDs = removeString(u.GroupIDs, g.ID)
 	}
-	for id, a := range s.st.Assignments {
-		if a.AssigneeID == g.ID {
-			delete(s.st.Assignments, id)
-		}
-	}
+	s.principalDeleted(s.st, g.ID)
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -103,8 +103,8 @@ func TestCLIRunServesAndSavesState(t *testing.T) {
 	if err := s.LoadState(state); err != nil {
 		t.Fatal(err)
 	}
-	if len(s.st.Spaces) != 6 {
-		t.Errorf("saved state has %d spaces", len(s.st.Spaces))
+	if len(Spaces.In(s.st)) != 6 {
+		t.Errorf("saved state has %d spaces", len(Spaces.In(s.st)))
 	}
 }
 

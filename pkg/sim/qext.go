@@ -182,7 +182,7 @@ func qxConflict(st *state, k *qextKind, it *qextItem) error {
 // qxCreate adds an item built from an upload to st.
 func (s *Server) qxCreate(st *state, k *qextKind, up *qxUpload) (*qextItem, error) {
 	now := s.now()
-	it, err := qxBuild(k, qextItem{ID: s.glNewUUID(st), UserID: s.caller(st).ID, CreatedAt: now, UpdatedAt: now}, up)
+	it, err := qxBuild(k, qextItem{ID: s.glNewUUID(st), UserID: callerOf(st).ID, CreatedAt: now, UpdatedAt: now}, up)
 	if err != nil {
 		return nil, err
 	}

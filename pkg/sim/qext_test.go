@@ -292,15 +292,15 @@ func TestQextStateRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for id, th := range s.st.Themes {
-		if !bytes.Equal(st.Themes[id].Zip, th.Zip) || st.Themes[id].Name != th.Name {
+	for id, th := range Themes.In(s.st) {
+		if !bytes.Equal(Themes.In(st)[id].Zip, th.Zip) || Themes.In(st)[id].Name != th.Name {
 			t.Error("theme zip lost in the state round trip")
 		}
 	}
-	if len(st.Extensions) != 1 || len(st.Glossaries) != 1 {
-		t.Errorf("state round trip: %d extensions, %d glossaries", len(st.Extensions), len(st.Glossaries))
+	if len(Extensions.In(st)) != 1 || len(Glossaries.In(st)) != 1 {
+		t.Errorf("state round trip: %d extensions, %d glossaries", len(Extensions.In(st)), len(Glossaries.In(st)))
 	}
-	for _, g := range st.Glossaries {
+	for _, g := range Glossaries.In(st) {
 		if len(g.Terms) != 5 || len(g.Categories) != 3 {
 			t.Errorf("glossary after round trip: %d terms, %d categories", len(g.Terms), len(g.Categories))
 		}

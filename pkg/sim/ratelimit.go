@@ -98,7 +98,7 @@ func writeRateLimited(w http.ResponseWriter, r *http.Request, wait int) {
 	w.Header().Set("Retry-After", strconv.Itoa(wait))
 	const title = "API rate limit reached."
 	detail := fmt.Sprintf("You need to wait %d seconds until limit is lifted.", wait)
-	if style, _ := styleFor(r.URL.Path); style == styleQext {
+	if styleOf(r).SingleObject {
 		writeError(w, r, http.StatusTooManyRequests, "HTTP-429", "", title, detail)
 		return
 	}

@@ -64,7 +64,7 @@ type roleRef struct {
 func roleRefs(st *state, ids []string) []roleRef {
 	out := []roleRef{}
 	for _, id := range ids {
-		if ro := st.Roles[id]; ro != nil {
+		if ro := Roles.In(st)[id]; ro != nil {
 			out = append(out, roleRef{ID: ro.ID, Name: ro.Name, Type: ro.Type, Level: ro.Level})
 		}
 	}
@@ -98,7 +98,7 @@ func (s *Server) listRoles(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	st := s.st
 	var items []*role
-	for _, ro := range st.Roles {
+	for _, ro := range Roles.In(st) {
 		if flt == nil || flt.eval(roleAttrs(ro)) {
 			items = append(items, ro)
 		}
@@ -142,7 +142,7 @@ func roleSortKey(ro *role, field string) sortKey {
 func (s *Server) getRole(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ro := s.st.Roles[r.PathValue("id")]
+	ro := Roles.In(s.st)[r.PathValue("id")]
 	if ro == nil {
 		notFound(w, r, "role not found")
 		return
@@ -158,9 +158,9 @@ func resolveRoleRefs(st *state, refs []refIDName) ([]string, string) {
 		var ro *role
 		switch {
 		case ref.ID != "":
-			ro = st.Roles[ref.ID]
+			ro = Roles.In(st)[ref.ID]
 		case ref.Name != "":
-			ro = st.roleByName(ref.Name)
+			ro = roleByName(st, ref.Name)
 		}
 		if ro == nil {
 			return nil, "unknown role " + ref.String()

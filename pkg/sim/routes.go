@@ -17,18 +17,3 @@ func (m *routeMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.
 	m.patterns = append(m.patterns, pattern)
 	m.ServeMux.HandleFunc(pattern, h)
 }
-
-// routeAPI registers every route of Qlik's API that the simulator serves.
-func (s *Server) routeAPI(mux *routeMux) {
-	s.routeSpaces(mux)
-	s.routeAssignments(mux)
-	s.routeUsers(mux)
-	s.routeGroups(mux)
-	s.routeRoles(mux)
-	s.routeDataConnections(mux)
-	s.routeAutomations(mux)
-	s.routeAutomationConnections(mux)
-	s.routeGlossaries(mux)
-	s.routeThemes(mux)
-	s.routeExtensions(mux)
-}

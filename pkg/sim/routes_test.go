@@ -147,3 +147,13 @@ func checkRouteCoverage(out *os.File) bool {
 	}
 	return true
 }
+
+// Every service's spec files are the ones the checker loads by default, so
+// a new service cannot be added without its specs.
+func TestServiceSpecsAreDefaultSpecs(t *testing.T) {
+	got := slices.Sorted(slices.Values(New(Options{}).Specs()))
+	want := slices.Sorted(slices.Values(simtest.DefaultSpecs))
+	if !slices.Equal(got, want) {
+		t.Errorf("services' specs = %v\nsimtest.DefaultSpecs = %v", got, want)
+	}
+}

@@ -6,66 +6,19 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
-	"slices"
-	"strings"
 
 	"sigs.k8s.io/yaml"
 )
 
-// Seed files. References between them are by natural key (email, group
-// name, role name), never by id.
-type seedUser struct {
-	Subject string   `json:"subject"`
-	Name    string   `json:"name"`
-	Email   string   `json:"email"`
-	Status  string   `json:"status,omitempty"`
-	Roles   []string `json:"roles,omitempty"`
-	Groups  []string `json:"groups,omitempty"`
-}
-
-type seedGroup struct {
-	Name         string   `json:"name"`
-	Description  string   `json:"description,omitempty"`
-	ProviderType string   `json:"providerType"`
-	Roles        []string `json:"roles,omitempty"`
-}
-
-type seedSpace struct {
-	Name        string       `json:"name"`
-	Type        string       `json:"type"`
-	Description string       `json:"description,omitempty"`
-	Owner       string       `json:"owner,omitempty"`
-	Members     []seedMember `json:"members,omitempty"`
-	// Apps names content that qlikops does not manage yet. It makes the
-	// space non-empty, so deleting it is refused with 412 as in Qlik.
-	Apps []string `json:"apps,omitempty"`
-}
-
-type seedMember struct {
-	User  string   `json:"user,omitempty"`
-	Group string   `json:"group,omitempty"`
-	Roles []string `json:"roles"`
-}
-
-// LoadSeed adds the tenant described by dir (groups.yaml, users.yaml,
-// spaces.yaml; each optional) to the simulator. It is all-or-nothing: on
-// error the tenant is unchanged and the error names the file and the problem.
-// The first seeded TenantAdmin becomes the API-key caller.
+// LoadSeed adds the tenant described by dir to the simulator: each service
+// reads its own file(s) there (users.yaml, groups.yaml, spaces.yaml,
+// data-connections.yaml, ...; each optional), in service order. It is
+// all-or-nothing: on error the tenant is unchanged and the error names the
+// file and the problem. The first seeded TenantAdmin becomes the API-key
+// caller.
 func (s *Server) LoadSeed(dir string) error {
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return fmt.Errorf("seed %s: not a directory", dir)
-	}
-	var groups []seedGroup
-	var users []seedUser
-	var spaces []seedSpace
-	for _, f := range []struct {
-		name string
-		v    any
-	}{{"groups.yaml", &groups}, {"users.yaml", &users}, {"spaces.yaml", &spaces}} {
-		if err := readSeedFile(filepath.Join(dir, f.name), f.v); err != nil {
-			return err
-		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -73,22 +26,11 @@ func (s *Server) LoadSeed(dir string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.seedGroups(st, groups); err != nil {
-		return fmt.Errorf("%s: %w", filepath.Join(dir, "groups.yaml"), err)
-	}
-	if err := s.seedUsers(st, users); err != nil {
-		return fmt.Errorf("%s: %w", filepath.Join(dir, "users.yaml"), err)
-	}
-	s.adoptSeedCaller(st)
-	if err := s.seedSpaces(st, spaces); err != nil {
-		return fmt.Errorf("%s: %w", filepath.Join(dir, "spaces.yaml"), err)
-	}
-	// Each of these reads its own file(s) in dir and names them in errors.
-	for _, seed := range []func(*state, string) error{
-		s.seedDataConnections, s.seedAutomationConnections, s.seedAutomations,
-		s.seedGlossaries, s.seedThemes, s.seedExtensions,
-	} {
-		if err := seed(st, dir); err != nil {
+	for _, svc := range s.services {
+		if svc.Seed == nil {
+			continue
+		}
+		if err := svc.Seed(s, st, dir); err != nil {
 			return err
 		}
 	}
@@ -117,154 +59,5 @@ func cloneState(st *state) (*state, error) {
 	}
 	out := newState()
 	err = json.Unmarshal(data, out)
-	out.fillMaps()
 	return out, err
-}
-
-func roleIDsByName(st *state, names []string) ([]string, error) {
-	ids := []string{}
-	for _, n := range names {
-		ro := st.roleByName(n)
-		if ro == nil {
-			return nil, fmt.Errorf("unknown role %q", n)
-		}
-		if !slices.Contains(ids, ro.ID) {
-			ids = append(ids, ro.ID)
-		}
-	}
-	return ids, nil
-}
-
-func (s *Server) seedGroups(st *state, groups []seedGroup) error {
-	for i, g := range groups {
-		where := fmt.Sprintf("groups[%d] (%q)", i, g.Name)
-		if msg := validGroupName(g.Name); msg != "" {
-			return fmt.Errorf("%s: %s", where, msg)
-		}
-		if g.ProviderType == "" {
-			g.ProviderType = "idp"
-		}
-		if g.ProviderType != "idp" && g.ProviderType != "custom" {
-			return fmt.Errorf("%s: providerType must be idp or custom, not %q", where, g.ProviderType)
-		}
-		if st.groupByName(g.Name) != nil {
-			return fmt.Errorf("%s: duplicate group name", where)
-		}
-		ids, err := roleIDsByName(st, g.Roles)
-		if err != nil {
-			return fmt.Errorf("%s: %w", where, err)
-		}
-		s.insertGroup(st, g.Name, g.Description, g.ProviderType, ids)
-	}
-	return nil
-}
-
-func (s *Server) seedUsers(st *state, users []seedUser) error {
-	for i, u := range users {
-		where := fmt.Sprintf("users[%d] (%q)", i, u.Email)
-		switch {
-		case strings.TrimSpace(u.Subject) == "":
-			return fmt.Errorf("%s: subject is required", where)
-		case strings.TrimSpace(u.Email) == "":
-			return fmt.Errorf("%s: email is required", where)
-		case st.userBySubject(u.Subject) != nil:
-			return fmt.Errorf("%s: duplicate subject %q", where, u.Subject)
-		case st.userByEmail(u.Email) != nil:
-			return fmt.Errorf("%s: duplicate email", where)
-		case !slices.Contains([]string{"", "active", "invited", "disabled"}, u.Status):
-			return fmt.Errorf("%s: status must be active, invited or disabled", where)
-		}
-		roleIDs, err := roleIDsByName(st, u.Roles)
-		if err != nil {
-			return fmt.Errorf("%s: %w", where, err)
-		}
-		var groupIDs []string
-		for _, gn := range u.Groups {
-			g := st.groupByName(gn)
-			if g == nil || g.System {
-				return fmt.Errorf("%s: unknown group %q", where, gn)
-			}
-			groupIDs = append(groupIDs, g.ID)
-		}
-		nu := s.insertUser(st, u.Subject, u.Name, u.Email, u.Status, roleIDs)
-		nu.GroupIDs = append(nu.GroupIDs, groupIDs...)
-	}
-	return nil
-}
-
-// adoptSeedCaller makes the first seeded TenantAdmin the caller and drops
-// the built-in bot user when it is unused.
-func (s *Server) adoptSeedCaller(st *state) {
-	admin := st.firstTenantAdmin()
-	cur := st.Users[st.CallerID]
-	if admin == nil || cur == nil || cur.Subject != botSubject {
-		return
-	}
-	st.CallerID = admin.ID
-	for _, sp := range st.Spaces {
-		if sp.OwnerID == cur.ID {
-			return
-		}
-	}
-	for _, a := range st.Assignments {
-		if a.AssigneeID == cur.ID {
-			return
-		}
-	}
-	delete(st.Users, cur.ID)
-}
-
-func (s *Server) seedSpaces(st *state, spaces []seedSpace) error {
-	for i, sp := range spaces {
-		where := fmt.Sprintf("spaces[%d] (%q)", i, sp.Name)
-		if msg := validSpaceName(sp.Name); msg != "" {
-			return fmt.Errorf("%s: %s", where, msg)
-		}
-		if !slices.Contains(spaceTypes, sp.Type) {
-			return fmt.Errorf("%s: type must be shared, managed or data, not %q", where, sp.Type)
-		}
-		if nameTaken(st, sp.Name, "") {
-			return fmt.Errorf("%s: duplicate space name", where)
-		}
-		owner := s.caller(st)
-		if sp.Owner != "" {
-			if owner = st.userByEmail(sp.Owner); owner == nil {
-				return fmt.Errorf("%s: owner %q is not a user in users.yaml", where, sp.Owner)
-			}
-		}
-		nsp := s.insertSpace(st, sp.Name, sp.Type, sp.Description, owner.ID)
-		nsp.Apps = sp.Apps
-		for j, m := range sp.Members {
-			if err := s.seedMember(st, nsp, m); err != nil {
-				return fmt.Errorf("%s: members[%d]: %w", where, j, err)
-			}
-		}
-	}
-	return nil
-}
-
-func (s *Server) seedMember(st *state, sp *space, m seedMember) error {
-	in := assignmentCreate{Roles: m.Roles}
-	switch {
-	case m.User != "" && m.Group != "":
-		return fmt.Errorf("set either user or group, not both")
-	case m.User != "":
-		u := st.userByEmail(m.User)
-		if u == nil {
-			return fmt.Errorf("user %q is not in users.yaml", m.User)
-		}
-		in.Type, in.AssigneeID = "user", u.ID
-	case m.Group != "":
-		g := st.groupByName(m.Group)
-		if g == nil {
-			return fmt.Errorf("group %q is not in groups.yaml", m.Group)
-		}
-		in.Type, in.AssigneeID = "group", g.ID
-	default:
-		return fmt.Errorf("set user or group")
-	}
-	if _, _, msg, status := s.addAssignment(st, sp, in); status != 0 {
-		return errors.New(msg)
-	}
-	return nil
 }

@@ -57,15 +57,15 @@ func TestSeedIDsDifferBetweenSimulators(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ua := a.st.userByEmail("admin@example.com")
-	ub := b.st.userByEmail("admin@example.com")
+	ua := userByEmail(a.st, "admin@example.com")
+	ub := userByEmail(b.st, "admin@example.com")
 	if ua.ID == ub.ID || a.st.TenantID == b.st.TenantID {
 		t.Errorf("two simulators share ids: %s", ua.ID)
 	}
 	d1, d2 := New(Options{Deterministic: true}), New(Options{Deterministic: true})
 	_ = d1.LoadSeed(demoSeed)
 	_ = d2.LoadSeed(demoSeed)
-	if d1.st.userByEmail("admin@example.com").ID != d2.st.userByEmail("admin@example.com").ID {
+	if userByEmail(d1.st, "admin@example.com").ID != userByEmail(d2.st, "admin@example.com").ID {
 		t.Errorf("deterministic ids differ")
 	}
 }
@@ -77,7 +77,7 @@ func TestSeedPartialDir(t *testing.T) {
 	if err := s.LoadSeed(dir); err != nil {
 		t.Fatal(err)
 	}
-	if s.st.userByEmail("a@example.com") == nil || s.st.userBySubject(botSubject) == nil {
+	if userByEmail(s.st, "a@example.com") == nil || userBySubject(s.st, botSubject) == nil {
 		t.Errorf("seeded users wrong; without a TenantAdmin the bot stays the caller")
 	}
 }
@@ -102,7 +102,7 @@ func TestBadSeeds(t *testing.T) {
 		dir := t.TempDir()
 		write(t, dir, c.file, c.content)
 		s := New(Options{})
-		before := len(s.st.Users) + len(s.st.Groups) + len(s.st.Spaces)
+		before := len(Users.In(s.st)) + len(Groups.In(s.st)) + len(Spaces.In(s.st))
 		err := s.LoadSeed(dir)
 		if err == nil {
 			t.Errorf("%s %q: no error", c.file, c.content)
@@ -111,7 +111,7 @@ func TestBadSeeds(t *testing.T) {
 		if !strings.Contains(err.Error(), c.file) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %q does not name the file and %q", c.file, err, c.want)
 		}
-		if after := len(s.st.Users) + len(s.st.Groups) + len(s.st.Spaces); after != before {
+		if after := len(Users.In(s.st)) + len(Groups.In(s.st)) + len(Spaces.In(s.st)); after != before {
 			t.Errorf("%s: failed seed changed the tenant", c.file)
 		}
 	}

@@ -52,8 +52,8 @@ func (s *Server) renderSpace(r *http.Request, st *state, sp *space) spaceJSON {
 		actions = append(actions, "publish")
 	}
 	roles := []string{}
-	if c := s.caller(st); c != nil {
-		for _, a := range st.spaceAssignments(sp.ID) {
+	if c := callerOf(st); c != nil {
+		for _, a := range spaceAssignments(st, sp.ID) {
 			if a.Type == "user" && a.AssigneeID == c.ID {
 				roles = append(roles, a.Roles...)
 			}
@@ -97,7 +97,7 @@ func (s *Server) listSpaces(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var items []*space
-	for _, sp := range s.st.Spaces {
+	for _, sp := range Spaces.In(s.st) {
 		if name != "" && !strings.Contains(strings.ToLower(sp.Name), name) ||
 			types != nil && !slices.Contains(types, sp.Type) ||
 			q.Has("ownerId") && sp.OwnerID != q.Get("ownerId") {
@@ -148,7 +148,7 @@ func validSpaceName(name string) string {
 // whether the check is case-sensitive; the simulator treats names
 // case-insensitively (the stricter choice).
 func nameTaken(st *state, name, exceptID string) bool {
-	for _, sp := range st.Spaces {
+	for _, sp := range Spaces.In(st) {
 		if sp.ID != exceptID && strings.EqualFold(sp.Name, name) {
 			return true
 		}
@@ -182,21 +182,21 @@ func (s *Server) createSpace(w http.ResponseWriter, r *http.Request) {
 		conflict(w, r, "/name", fmt.Sprintf("a space named %q already exists; space names must be unique", in.Name))
 		return
 	}
-	sp := s.insertSpace(s.st, in.Name, in.Type, in.Description, s.caller(s.st).ID)
+	sp := s.insertSpace(s.st, in.Name, in.Type, in.Description, callerOf(s.st).ID)
 	writeJSON(w, http.StatusCreated, s.renderSpace(r, s.st, sp))
 }
 
 func (s *Server) insertSpace(st *state, name, typ, desc, ownerID string) *space {
 	now := s.now()
 	sp := &space{ID: s.newID(st), Name: name, Type: typ, Description: desc, OwnerID: ownerID,
-		CreatedBy: s.caller(st).ID, CreatedAt: now, UpdatedAt: now, Seq: st.nextSeq()}
-	st.Spaces[sp.ID] = sp
+		CreatedBy: callerOf(st).ID, CreatedAt: now, UpdatedAt: now, Seq: st.nextSeq()}
+	Spaces.In(st)[sp.ID] = sp
 	return sp
 }
 
 // lookupSpace returns the space of the {spaceId} path value or writes a 404.
 func (s *Server) lookupSpace(w http.ResponseWriter, r *http.Request) *space {
-	sp := s.st.Spaces[r.PathValue("spaceId")]
+	sp := Spaces.In(s.st)[r.PathValue("spaceId")]
 	if sp == nil {
 		notFound(w, r, "space not found or access denied")
 	}
@@ -285,7 +285,7 @@ func (s *Server) applySpaceChange(w http.ResponseWriter, r *http.Request, ch spa
 			return
 		}
 	}
-	if ch.OwnerID != nil && s.st.Users[*ch.OwnerID] == nil {
+	if ch.OwnerID != nil && Users.In(s.st)[*ch.OwnerID] == nil {
 		badRequest(w, r, "/ownerId", "ownerId must be the id of an existing user")
 		return
 	}
@@ -309,14 +309,14 @@ func (s *Server) deleteSpace(w http.ResponseWriter, r *http.Request) {
 	if sp == nil {
 		return
 	}
-	if !s.st.spaceIsEmpty(sp.ID) {
+	if !s.spaceIsEmpty(s.st, sp.ID) {
 		writeError(w, r, http.StatusPreconditionFailed, "", "", "Precondition Failed",
 			"the space is not empty: move or delete its apps and other resources first")
 		return
 	}
-	for _, a := range s.st.spaceAssignments(sp.ID) {
-		delete(s.st.Assignments, a.ID)
+	for _, a := range spaceAssignments(s.st, sp.ID) {
+		delete(Assignments.In(s.st), a.ID)
 	}
-	delete(s.st.Spaces, sp.ID)
+	delete(Spaces.In(s.st), sp.ID)
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -50,11 +50,10 @@ func (s *Server) LoadState(path string) error {
 	if err := json.Unmarshal(data, st); err != nil {
 		return fmt.Errorf("load state %s: %w", path, err)
 	}
-	st.fillMaps()
 	if st.Version != stateVersion {
 		return fmt.Errorf("load state %s: unsupported version %d", path, st.Version)
 	}
-	if st.TenantID == "" || st.Users[st.CallerID] == nil {
+	if st.TenantID == "" || Users.In(st)[st.CallerID] == nil {
 		return fmt.Errorf("load state %s: missing tenantId or caller user", path)
 	}
 	s.mu.Lock()

@@ -40,7 +40,7 @@ func renderUser(r *http.Request, st *state, u *user) userJSON {
 		AssignedGroups: []groupRefJSON{}, AssignedScopes: []string{},
 		Links: map[string]link{"self": {Href: baseURL(r) + "/api/v1/users/" + u.ID}}}
 	for _, gid := range u.GroupIDs {
-		if g := st.Groups[gid]; g != nil {
+		if g := Groups.In(st)[gid]; g != nil {
 			out.AssignedGroups = append(out.AssignedGroups, groupRefJSON{ID: g.ID, Name: g.Name,
 				ProviderType: g.ProviderType, AssignedRoles: roleRefs(st, g.RoleIDs)})
 		}
@@ -84,7 +84,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	st := s.st
 	var items []*user
-	for _, u := range st.Users {
+	for _, u := range Users.In(st) {
 		if flt == nil || flt.eval(userAttrs(st, u)) {
 			items = append(items, u)
 		}
@@ -115,7 +115,7 @@ func userAttrs(st *state, u *user) func(string) []string {
 		case "assignedgroupsassignedroles.name":
 			var out []string
 			for _, gid := range u.GroupIDs {
-				if g := st.Groups[gid]; g != nil {
+				if g := Groups.In(st)[gid]; g != nil {
 					out = append(out, roleNames(st, g.RoleIDs)...)
 				}
 			}
@@ -128,7 +128,7 @@ func userAttrs(st *state, u *user) func(string) []string {
 func roleNames(st *state, ids []string) []string {
 	var out []string
 	for _, id := range ids {
-		if ro := st.Roles[id]; ro != nil {
+		if ro := Roles.In(st)[id]; ro != nil {
 			out = append(out, ro.Name)
 		}
 	}
@@ -187,7 +187,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, r, "/assignedRoles", msg)
 		return
 	}
-	if st.userBySubject(in.Subject) != nil {
+	if userBySubject(st, in.Subject) != nil {
 		conflict(w, r, "/subject", fmt.Sprintf("a user with subject %q already exists", in.Subject))
 		return
 	}
@@ -207,14 +207,14 @@ func (s *Server) insertUser(st *state, subject, name, email, status string, role
 	}
 	u := &user{ID: s.newID(st), Subject: subject, Name: name, Email: email, Status: status,
 		RoleIDs: roleIDs, GroupIDs: []string{}, CreatedAt: now, LastUpdatedAt: now, Seq: st.nextSeq()}
-	st.Users[u.ID] = u
+	Users.In(st)[u.ID] = u
 	return u
 }
 
 // me answers like Qlik's spec: a 301 redirect to the caller's user resource.
 func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	id := s.caller(s.st).ID
+	id := callerOf(s.st).ID
 	s.mu.Unlock()
 	loc := baseURL(r) + "/api/v1/users/" + id
 	w.Header().Set("Location", loc)
@@ -225,13 +225,13 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) countUsers(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	n := len(s.st.Users)
+	n := len(Users.In(s.st))
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"total": n})
 }
 
 func (s *Server) lookupUser(w http.ResponseWriter, r *http.Request) *user {
-	u := s.st.Users[r.PathValue("userId")]
+	u := Users.In(s.st)[r.PathValue("userId")]
 	if u == nil {
 		notFound(w, r, "user not found")
 	}
@@ -257,14 +257,8 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, r, "", "the user of the API key cannot delete itself")
 		return
 	}
-	delete(s.st.Users, u.ID)
-	// Space assignments of a deleted user go with it (guess); spaces it owns
-	// keep their ownerId.
-	for id, a := range s.st.Assignments {
-		if a.AssigneeID == u.ID {
-			delete(s.st.Assignments, id)
-		}
-	}
+	delete(Users.In(s.st), u.ID)
+	s.principalDeleted(s.st, u.ID)
 	noContentJSON(w)
 }
 
@@ -275,9 +269,9 @@ func resolveGroupRefs(st *state, refs []refIDName) ([]string, string) {
 		var g *group
 		switch {
 		case ref.ID != "":
-			g = st.Groups[ref.ID]
+			g = Groups.In(st)[ref.ID]
 		case ref.Name != "":
-			for _, c := range st.Groups {
+			for _, c := range Groups.In(st) {
 				if c.Name == ref.Name && (ref.ProviderType == "" || c.ProviderType == ref.ProviderType) {
 					g = c
 				}

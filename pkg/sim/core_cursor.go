@@ -1,65 +1,13 @@
 package sim
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"math"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 )
-
-// Helpers shared by the data-connections, automations and
-// automation-connections services: UUID ids, a single-parameter cursor that
-// serves both directions, the list query that rides on it, and the seed
-// references by natural key.
-
-// newUUID returns a version-4 style UUID: random, or from the id counter when
-// the simulator is deterministic. Data connections, automations and
-// automation connections use UUIDs, not the 24-hex ids of spaces and users.
-func (s *Server) newUUID(st *state) string { return s.uuidFrom(st, 0x100) }
-
-// uuidFrom is newUUID with the deterministic counter shifted by offset.
-// Glossaries, themes and extensions count from 0 and the other services from
-// 0x100; both are kept so that deterministic ids stay as they were.
-func (s *Server) uuidFrom(st *state, offset int64) string {
-	if s.opts.Deterministic {
-		st.IDCounter++
-		return fmt.Sprintf("00000000-0000-4000-8000-%012x", offset+st.IDCounter)
-	}
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b)
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
-}
-
-var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
-func isUUID(s string) bool { return uuidRE.MatchString(s) }
-
-// randomToken returns n random characters from [A-Za-z0-9].
-func randomToken(n int) string {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return string(b)
-}
-
-// Services with one cursor parameter (data-connections `page`, automations
-// `cursor`) carry the direction in the opaque value: "n" or "p" followed by
-// the paginate cursor.
 
 // readDirCursor fills pq.next or pq.prev from the cursor parameter value.
 // A leading "page=" is accepted too (Qlik's example value carries it).
@@ -208,29 +156,6 @@ func attrValues(attrs map[string]string) func(string) []string {
 		}
 		return nil
 	}
-}
-
-// seedOwner resolves the owner email of a seed entry; "" is the API-key
-// caller.
-func (s *Server) seedOwner(st *state, email string) (*user, error) {
-	if email == "" {
-		return s.caller(st), nil
-	}
-	if u := st.userByEmail(email); u != nil {
-		return u, nil
-	}
-	return nil, fmt.Errorf("owner %q is not a user in users.yaml", email)
-}
-
-// seedSpaceID resolves the space name of a seed entry; "" is personal.
-func seedSpaceID(st *state, name string) (string, error) {
-	if name == "" {
-		return "", nil
-	}
-	if sp := st.spaceByName(name); sp != nil {
-		return sp.ID, nil
-	}
-	return "", fmt.Errorf("space %q is not in spaces.yaml", name)
 }
 
 func deref(p *string) string {
