@@ -118,8 +118,8 @@ func (g *globals) env(withTenant bool) (ops.Env, error) {
 	if len(env.Include) == 0 {
 		env.Include = repoCfg.Kinds
 	}
-	if _, err := g.registry.Select(env.Include, env.Exclude); err != nil && len(g.include) == 0 && len(repoCfg.Kinds) > 0 {
-		return env, fmt.Errorf("%s: kinds: %w", ops.ConfigPath, err)
+	if err := g.checkKinds(repoCfg); err != nil {
+		return env, err
 	}
 	if !withTenant {
 		return env, nil
@@ -141,4 +141,24 @@ func (g *globals) env(withTenant bool) (ops.Env, error) {
 	}
 	env.Client = c
 	return env, nil
+}
+
+// checkKinds validates the kind selection before any command acts on it, so
+// every command fails the same way. A bad name in qlikops.yaml is blamed on
+// the file only when the file's list is the one in use; a bad flag is
+// blamed on the flag.
+func (g *globals) checkKinds(repoCfg ops.Config) error {
+	if len(g.include) > 0 || len(repoCfg.Kinds) == 0 {
+		_, err := g.registry.Select(g.include, g.exclude)
+		return err
+	}
+	if _, err := g.registry.Select(repoCfg.Kinds, nil); err != nil {
+		return fmt.Errorf("%s: kinds: %w", ops.ConfigPath, err)
+	}
+	_, err := g.registry.Select(repoCfg.Kinds, g.exclude)
+	if errors.Is(err, kinds.ErrNoKindSelected) {
+		return fmt.Errorf("%w: --exclude-kinds %s excludes every kind that %s selects (%s)",
+			kinds.ErrNoKindSelected, strings.Join(g.exclude, ","), ops.ConfigPath, strings.Join(repoCfg.Kinds, ","))
+	}
+	return err
 }
