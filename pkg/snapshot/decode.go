@@ -190,9 +190,32 @@ func yamlError(name string, err error) error {
 	var line int
 	if n, _ := fmt.Sscanf(msg, "line %d:", &line); n == 1 {
 		_, rest, _ := strings.Cut(msg, ":")
-		return &FileError{File: name, Line: line, Msg: "invalid YAML: " + strings.TrimSpace(rest)}
+		rest = strings.TrimSpace(rest)
+		if parserProblems[rest] {
+			line++
+		}
+		return &FileError{File: name, Line: line, Msg: "invalid YAML: " + rest}
 	}
 	return &FileError{File: name, Msg: "invalid YAML: " + msg}
+}
+
+// parserProblems are the messages of yaml.v3's parser (parserc.go), as
+// opposed to its scanner. yaml.v3 adds one to the 0-based line of scanner
+// errors only (decode.go, parser.fail), so a parser error names the line
+// before the collection it could not parse. The two sets of messages do not
+// overlap, which is what lets the line be corrected here.
+var parserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
 }
 
 func sortedPaths(files Files) []string {
