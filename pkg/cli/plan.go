@@ -19,6 +19,8 @@ type planOptions struct {
 	prune      bool
 	maxDeletes int
 	out        string
+
+	allowUnresolved bool
 }
 
 func (o *planOptions) addFlags(cmd *cobra.Command) {
@@ -26,10 +28,11 @@ func (o *planOptions) addFlags(cmd *cobra.Command) {
 	f.StringVar(&o.ref, "ref", "HEAD", "commit, tag or branch to make the tenant match")
 	f.BoolVar(&o.prune, "prune", false, "delete resources that are not in the snapshot (only within kinds the snapshot contains)")
 	f.IntVar(&o.maxDeletes, "max-deletes", 0, "refuse to prune more than this many resources (default 10, and at most 10% of a kind)")
+	f.BoolVar(&o.allowUnresolved, "allow-unresolved", false, "skip members and owners whose user or group the repo's own tenant lacks, instead of stopping (apply then exits 3)")
 }
 
 func (o *planOptions) planOptions() ops.PlanOptions {
-	return ops.PlanOptions{Ref: o.ref, Prune: o.prune, MaxDeletes: o.maxDeletes}
+	return ops.PlanOptions{Ref: o.ref, Prune: o.prune, MaxDeletes: o.maxDeletes, AllowUnresolved: o.allowUnresolved}
 }
 
 func newPlanCmd(g *globals) *cobra.Command {

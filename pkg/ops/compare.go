@@ -58,6 +58,9 @@ type PlanOptions struct {
 	Ref        string
 	Prune      bool
 	MaxDeletes int
+	// AllowUnresolved lets references the repo's own tenant lacks through:
+	// they are skipped and listed, and apply exits 3.
+	AllowUnresolved bool
 }
 
 // Plan computes what apply would do.
@@ -81,8 +84,13 @@ func planOn(ctx context.Context, env Env, t *kinds.Tenant, o PlanOptions) (*plan
 		Desired:    snap.Docs,
 		Live:       live,
 		Scope:      kinds.Kinds(hs),
+		LiveKinds:  liveKinds(env, hs),
 		Prune:      o.Prune,
 		MaxDeletes: o.MaxDeletes,
+
+		OtherTenant:     env.OtherTenant,
+		AllowUnresolved: o.AllowUnresolved,
+		Locate:          snap.locate,
 	})
 }
 

@@ -30,6 +30,8 @@ type Env struct {
 	Exclude  []string
 	Now      func() time.Time
 	Version  string
+	// OtherTenant is true when plan or apply target a tenant other than the repo's own (--target-tenant).
+	OtherTenant bool
 	// Secrets supplies placeholder values to apply.
 	Secrets *secrets.Store
 	// Progress, if set, is told each time a kind has been read.

@@ -42,6 +42,17 @@ func (e *FileError) Error() string {
 // other kinds and files outside kind folders are ignored. All bad files are
 // reported, each as its own *FileError, joined.
 func Decode(l Layout, kinds []string, files Files) ([]resource.Document, error) {
+	docs, _, err := DecodeSources(l, kinds, files)
+	return docs, err
+}
+
+// Sources maps each decoded document to the file it came from, which is
+// not always PathOf: a hand-written file may have any name in its folder.
+type Sources map[resource.Key]string
+
+// DecodeSources is Decode that also tells where each document came from,
+// so that checks after decoding can name the file and line of a field.
+func DecodeSources(l Layout, kinds []string, files Files) ([]resource.Document, Sources, error) {
 	folders := map[string]string{}
 	for _, k := range kinds {
 		folders[l.Folder(k)] = k
@@ -70,10 +81,10 @@ func Decode(l Layout, kinds []string, files Files) ([]resource.Document, error) 
 		docs = append(docs, d)
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return nil, nil, errors.Join(errs...)
 	}
 	resource.Sort(docs)
-	return docs, nil
+	return docs, seen, nil
 }
 
 // docPaths lists the document files among files, sorted. In a bundle

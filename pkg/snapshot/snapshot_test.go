@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -141,5 +142,27 @@ func TestYAMLErrorsNameTheLineOfTheProblem(t *testing.T) {
 		if fe.Line != c.line || !strings.Contains(fe.Msg, c.msg) {
 			t.Errorf("%q: got line %d %q, want line %d %q", c.body, fe.Line, fe.Msg, c.line, c.msg)
 		}
+	}
+}
+
+func TestFieldAtFindsTheLineOfAField(t *testing.T) {
+	doc := []byte("apiVersion: qlikops.dev/v1\nkind: Space\nmetadata:\n  name: A\nspec:\n  type: shared\n  members:\n    - group: G\n      roles: [consumer]\n    - user: henri@example.com\n      roles: [consumer]\n")
+	for field, line := range map[string]int{
+		"spec.members[1].user":     10,
+		"spec.members[0].group":    8,
+		"spec.members[1].roles[0]": 11,
+		"spec.owner":               5, // missing: its parent
+		"metadata.name":            4,
+	} {
+		fe := FieldAt("spaces/a.yaml", doc, field, "wrong")
+		if fe.Line != line {
+			t.Errorf("FieldAt(%s).Line = %d, want %d", field, fe.Line, line)
+		}
+		if want := fmt.Sprintf("spaces/a.yaml:%d: field %s: wrong", line, field); fe.Error() != want {
+			t.Errorf("FieldAt(%s) = %q, want %q", field, fe.Error(), want)
+		}
+	}
+	if got := fieldSegments("spec.a[2][3].b"); !cmp.Equal(got, []string{"spec", "a", "2", "3", "b"}) {
+		t.Errorf("fieldSegments = %q", got)
 	}
 }
