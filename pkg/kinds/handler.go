@@ -192,6 +192,29 @@ func Kinds(hs []Handler) []string {
 	return out
 }
 
+// Problem is a field of a document that breaks a rule of the API that the
+// kind's JSON Schema cannot express, such as a rule across fields.
+type Problem struct {
+	Field string // as errors name it: spec.members[2].user
+	Msg   string
+}
+
+// Checker is implemented by kinds with such rules, so that a document that
+// would be refused is refused before the first write, not halfway through.
+type Checker interface {
+	Check(d resource.Document) []Problem
+}
+
+// Check runs the kind's own rules on a document that passed its schema.
+func (r *Registry) Check(d resource.Document) []Problem {
+	if h, ok := r.Get(d.Kind); ok {
+		if c, ok := h.(Checker); ok {
+			return c.Check(d)
+		}
+	}
+	return nil
+}
+
 // Refs of a document, from its kind's handler.
 func (r *Registry) Refs(d resource.Document) []resource.Ref {
 	if h, ok := r.Get(d.Kind); ok {

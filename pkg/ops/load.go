@@ -28,6 +28,19 @@ type Snapshot struct {
 	sources snapshot.Sources
 }
 
+// check runs the kinds' own rules, those a JSON Schema cannot express,
+// with the same file, line and field errors as schema validation.
+func (s Snapshot) check(reg *kinds.Registry) error {
+	var errs []error
+	for _, d := range s.Docs {
+		for _, p := range reg.Check(d) {
+			path := s.sources[d.Key()]
+			errs = append(errs, snapshot.FieldAt(path, s.files[path], p.Field, p.Msg))
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // locate finds the file and line of a field of one of the snapshot's
 // documents, for errors found after decoding (references, checks across
 // fields).
@@ -71,6 +84,9 @@ func LoadSnapshot(repo *store.Repo, reg *kinds.Registry, rev string) (Snapshot, 
 		return snap, err
 	}
 	snap.Docs, snap.files, snap.sources = docs, files, sources
+	if err := snap.check(reg); err != nil {
+		return snap, err
+	}
 	snap.Kinds = managedKinds(reg, docs, files[ManifestPath])
 	return snap, nil
 }
