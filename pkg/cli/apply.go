@@ -35,8 +35,9 @@ func newApplyCmd(g *globals) *cobra.Command {
 		Short: "Make the tenant match a commit (or a saved plan)",
 		Long: `Apply computes the plan, shows it, and on confirmation executes it in
 dependency order. On a terminal it asks; otherwise it needs --yes. --dry-run
-prints the plan and writes nothing. Exit code 3 means some steps failed; their
-dependents were skipped.`,
+prints the plan and writes nothing. Exit code 3 means the apply is partial:
+a step failed (its dependents were skipped) or was skipped, a reference was
+left unresolved, or a created resource still needs a secret re-entered.`,
 		Args: cobra.NoArgs,
 		RunE: o.run,
 	}
@@ -131,7 +132,7 @@ func (o *applyOptions) finish(res ops.ApplyResult) error {
 		}
 	} else {
 		r := res.Report
-		fmt.Fprintf(o.stdout, "Applied: %d done, %d skipped, %d failed.\n", r.Count(apply.Done), r.Count(apply.Skipped), r.Count(apply.Failed))
+		fmt.Fprintln(o.stdout, summaryLine(r))
 		for _, oc := range r.Outcomes {
 			if oc.Status == apply.Failed {
 				fmt.Fprintf(o.stdout, "  failed %s: %s\n", oc.Key(), oc.Reason)
@@ -144,10 +145,32 @@ func (o *applyOptions) finish(res ops.ApplyResult) error {
 			}
 		}
 	}
-	if res.Report.Count(apply.Failed) > 0 || len(res.Report.NeedsReentry()) > 0 {
+	return applyExit(res.Report)
+}
+
+// summaryLine counts everything that makes an apply partial, so the line
+// says why the exit code is 3.
+func summaryLine(r apply.Report) string {
+	return fmt.Sprintf("Applied: %d done, %d skipped, %d failed, %d unresolved, %d needs re-entry.",
+		r.Count(apply.Done), r.Count(apply.Skipped), r.Count(apply.Failed), unresolvedCount(r), len(r.NeedsReentry()))
+}
+
+// applyExit is the contract's rule: an apply is partial (exit 3) when any
+// step was skipped or failed, a reference was left unresolved, or a created
+// resource still needs a secret entered. Only a clean apply exits 0.
+func applyExit(r apply.Report) error {
+	if r.Count(apply.Skipped) > 0 || r.Count(apply.Failed) > 0 || unresolvedCount(r) > 0 || len(r.NeedsReentry()) > 0 {
 		return exitCode(ExitPartial)
 	}
 	return nil
+}
+
+func unresolvedCount(r apply.Report) int {
+	n := 0
+	for _, oc := range r.Outcomes {
+		n += len(oc.Unresolved)
+	}
+	return n
 }
 
 func printOutcome(o *applyOptions, oc apply.Outcome) {

@@ -25,6 +25,8 @@ type planOptions struct {
 	targetTenant string
 	// rewriteSecrets is set by apply's --rewrite-secrets.
 	rewriteSecrets bool
+	// allowUnresolved is --allow-unresolved.
+	allowUnresolved bool
 }
 
 func (o *planOptions) addFlags(cmd *cobra.Command) {
@@ -33,10 +35,11 @@ func (o *planOptions) addFlags(cmd *cobra.Command) {
 	f.BoolVar(&o.prune, "prune", false, "delete resources that are not in the snapshot (only within kinds the snapshot contains)")
 	f.IntVar(&o.maxDeletes, "max-deletes", 0, "refuse to prune more than this many resources (default 10, and at most 10% of a kind)")
 	f.StringVar(&o.targetTenant, "target-tenant", "", targetTenantUsage)
+	f.BoolVar(&o.allowUnresolved, "allow-unresolved", false, "skip members and owners whose user or group the repo's own tenant lacks, instead of stopping (apply then exits 3)")
 }
 
 func (o *planOptions) planOptions() ops.PlanOptions {
-	return ops.PlanOptions{Ref: o.ref, Prune: o.prune, MaxDeletes: o.maxDeletes, RewriteSecrets: o.rewriteSecrets}
+	return ops.PlanOptions{Ref: o.ref, Prune: o.prune, MaxDeletes: o.maxDeletes, RewriteSecrets: o.rewriteSecrets, AllowUnresolved: o.allowUnresolved}
 }
 
 func newPlanCmd(g *globals) *cobra.Command {

@@ -120,8 +120,8 @@ func (g *globals) env(withTenant bool) (ops.Env, error) {
 	if len(env.Include) == 0 {
 		env.Include = repoCfg.Kinds
 	}
-	if _, err := g.registry.Select(env.Include, env.Exclude); err != nil && len(g.include) == 0 && len(repoCfg.Kinds) > 0 {
-		return env, fmt.Errorf("%s: kinds: %w", ops.ConfigPath, err)
+	if err := g.checkKinds(repoCfg); err != nil {
+		return env, err
 	}
 	if !withTenant {
 		return env, nil
@@ -176,4 +176,24 @@ func (g *globals) tenantURL(fromEnv, fromConfig string) string {
 // another one only as the user said (see ops.CheckTenant).
 func (g *globals) checkTenant(ctx context.Context, env *ops.Env, op string, allowOther bool, target string) error {
 	return ops.CheckTenant(ctx, env, ops.TenantGuard{Op: op, Recorded: g.recorded, AllowOther: allowOther, Target: target})
+}
+
+// checkKinds validates the kind selection before any command acts on it, so
+// every command fails the same way. A bad name in qlikops.yaml is blamed on
+// the file only when the file's list is the one in use; a bad flag is
+// blamed on the flag.
+func (g *globals) checkKinds(repoCfg ops.Config) error {
+	if len(g.include) > 0 || len(repoCfg.Kinds) == 0 {
+		_, err := g.registry.Select(g.include, g.exclude)
+		return err
+	}
+	if _, err := g.registry.Select(repoCfg.Kinds, nil); err != nil {
+		return fmt.Errorf("%s: kinds: %w", ops.ConfigPath, err)
+	}
+	_, err := g.registry.Select(repoCfg.Kinds, g.exclude)
+	if errors.Is(err, kinds.ErrNoKindSelected) {
+		return fmt.Errorf("%w: --exclude-kinds %s excludes every kind that %s selects (%s)",
+			kinds.ErrNoKindSelected, strings.Join(g.exclude, ","), ops.ConfigPath, strings.Join(repoCfg.Kinds, ","))
+	}
+	return err
 }

@@ -99,19 +99,19 @@ func (Glossaries) Refs(d resource.Document) []resource.Ref {
 		return nil
 	}
 	refs := ownerAndSpaceRefs("", s.Space)
-	for _, c := range s.Categories {
-		refs = append(refs, stewardRefs(c.Stewards, "spec.categories")...)
+	for i, c := range s.Categories {
+		refs = append(refs, stewardRefs(c.Stewards, fmt.Sprintf("spec.categories[%d]", i))...)
 	}
-	for _, term := range s.Terms {
-		refs = append(refs, stewardRefs(term.Stewards, "spec.terms")...)
+	for i, term := range s.Terms {
+		refs = append(refs, stewardRefs(term.Stewards, fmt.Sprintf("spec.terms[%d]", i))...)
 	}
 	return refs
 }
 
 func stewardRefs(emails []string, field string) []resource.Ref {
 	var refs []resource.Ref
-	for _, e := range emails {
-		refs = append(refs, resource.Ref{Key: resource.Key{Kind: "User", Name: e}, Field: field})
+	for i, e := range emails {
+		refs = append(refs, resource.Ref{Key: resource.Key{Kind: "User", Name: e}, Field: fmt.Sprintf("%s.stewards[%d]", field, i)})
 	}
 	return refs
 }

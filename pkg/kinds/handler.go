@@ -2,6 +2,7 @@ package kinds
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -79,14 +80,24 @@ func Default() *Registry {
 // All returns the handlers in wave order.
 func (r *Registry) All() []Handler { return r.handlers }
 
-// Get finds a handler by kind ("Space") or folder ("spaces").
+// Get finds a handler by kind or folder, singular or plural, in any case:
+// "Space", "space", "spaces", "Spaces", "data-connection", "DataConnections".
 func (r *Registry) Get(name string) (Handler, bool) {
+	want := kindName(name)
 	for _, h := range r.handlers {
-		if strings.EqualFold(h.Kind(), name) || h.Folder() == name {
+		if h.Kind() == name || kindName(h.Kind()) == want || kindName(h.Folder()) == want {
 			return h, true
 		}
 	}
 	return nil, false
+}
+
+// kindName folds the spellings of a kind name that --kinds accepts: case,
+// hyphens and underscores do not matter. Kind names are singular and
+// folders plural, so comparing with both accepts either form without
+// guessing English plurals (glossary, glossaries).
+func kindName(s string) string {
+	return strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(s))
 }
 
 // Folder implements snapshot.Layout.
@@ -122,7 +133,8 @@ func (r *Registry) Wave(kind string) int {
 }
 
 // Select applies --kinds and --exclude-kinds, the same way in every command.
-// Empty include means all. Unknown names are an error listing the known ones.
+// Empty include means all. Unknown names are an error listing the known ones,
+// and so is a selection that leaves no kind.
 func (r *Registry) Select(include, exclude []string) ([]Handler, error) {
 	pick := map[string]bool{}
 	for _, name := range include {
@@ -146,7 +158,21 @@ func (r *Registry) Select(include, exclude []string) ([]Handler, error) {
 			out = append(out, h)
 		}
 	}
+	if len(out) == 0 {
+		return nil, noKindSelected(include, exclude)
+	}
 	return out, nil
+}
+
+// ErrNoKindSelected is a selection that leaves nothing: a command that
+// checked no kind must never look like a clean result.
+var ErrNoKindSelected = errors.New("no kind selected")
+
+func noKindSelected(include, exclude []string) error {
+	if len(include) == 0 {
+		return fmt.Errorf("%w: --exclude-kinds %s excludes every kind", ErrNoKindSelected, strings.Join(exclude, ","))
+	}
+	return fmt.Errorf("%w: every kind of %s is excluded by --exclude-kinds %s", ErrNoKindSelected, strings.Join(include, ","), strings.Join(exclude, ","))
 }
 
 func (r *Registry) unknown(name string) error {
@@ -164,6 +190,29 @@ func Kinds(hs []Handler) []string {
 		out[i] = h.Kind()
 	}
 	return out
+}
+
+// Problem is a field of a document that breaks a rule of the API that the
+// kind's JSON Schema cannot express, such as a rule across fields.
+type Problem struct {
+	Field string // as errors name it: spec.members[2].user
+	Msg   string
+}
+
+// Checker is implemented by kinds with such rules, so that a document that
+// would be refused is refused before the first write, not halfway through.
+type Checker interface {
+	Check(d resource.Document) []Problem
+}
+
+// Check runs the kind's own rules on a document that passed its schema.
+func (r *Registry) Check(d resource.Document) []Problem {
+	if h, ok := r.Get(d.Kind); ok {
+		if c, ok := h.(Checker); ok {
+			return c.Check(d)
+		}
+	}
+	return nil
 }
 
 // Refs of a document, from its kind's handler.

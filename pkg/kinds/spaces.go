@@ -63,11 +63,11 @@ func (Spaces) Refs(d resource.Document) []resource.Ref {
 	if u, ok := resource.ParseUserRef(s.Owner); ok {
 		refs = append(refs, resource.Ref{Key: resource.Key{Kind: "User", Name: u}, Field: "spec.owner"})
 	}
-	for _, m := range s.Members {
+	for i, m := range s.Members {
 		if m.Group != "" {
-			refs = append(refs, resource.Ref{Key: resource.Key{Kind: "Group", Name: m.Group}, Field: "spec.members"})
+			refs = append(refs, resource.Ref{Key: resource.Key{Kind: "Group", Name: m.Group}, Field: fmt.Sprintf("spec.members[%d].group", i)})
 		} else {
-			refs = append(refs, resource.Ref{Key: resource.Key{Kind: "User", Name: m.User}, Field: "spec.members"})
+			refs = append(refs, resource.Ref{Key: resource.Key{Kind: "User", Name: m.User}, Field: fmt.Sprintf("spec.members[%d].user", i)})
 		}
 	}
 	return refs

@@ -2,6 +2,7 @@ package kinds
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 
@@ -34,8 +35,8 @@ func (Users) Refs(d resource.Document) []resource.Ref {
 		return nil
 	}
 	var refs []resource.Ref
-	for _, g := range s.Groups {
-		refs = append(refs, resource.Ref{Key: resource.Key{Kind: "Group", Name: g}, Field: "spec.groups"})
+	for i, g := range s.Groups {
+		refs = append(refs, resource.Ref{Key: resource.Key{Kind: "Group", Name: g}, Field: fmt.Sprintf("spec.groups[%d]", i)})
 	}
 	return refs
 }

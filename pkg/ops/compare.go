@@ -64,6 +64,9 @@ type PlanOptions struct {
 	// Pending is the needs-re-entry list to start from; apply reads it from
 	// the runs ref.
 	Pending []plan.Pending
+	// AllowUnresolved lets references the repo's own tenant lacks through:
+	// they are skipped and listed, and apply exits 3.
+	AllowUnresolved bool
 }
 
 // Plan computes what apply would do, starting from the needs-re-entry list
@@ -103,11 +106,16 @@ func planOn(ctx context.Context, env Env, t *kinds.Tenant, o PlanOptions) (*plan
 		Desired:        snap.Docs,
 		Live:           live,
 		Scope:          kinds.Kinds(hs),
+		LiveKinds:      liveKinds(env, hs),
 		Prune:          o.Prune,
 		MaxDeletes:     o.MaxDeletes,
 		Supplied:       supplied(env.Secrets),
 		Pending:        o.Pending,
 		RewriteSecrets: o.RewriteSecrets,
+
+		OtherTenant:     env.OtherTenant,
+		AllowUnresolved: o.AllowUnresolved,
+		Locate:          snap.locate,
 	})
 	if p != nil {
 		p.Tenant = plan.Tenant(env.Target)

@@ -22,6 +22,34 @@ type Snapshot struct {
 	// those its manifest says were exported (a kind exported with zero
 	// resources is still managed).
 	Kinds []string
+	// files and sources are the revision's files and the file of each
+	// document, kept to locate a field for an error found after decoding.
+	files   store.Files
+	sources snapshot.Sources
+}
+
+// check runs the kinds' own rules, those a JSON Schema cannot express,
+// with the same file, line and field errors as schema validation.
+func (s Snapshot) check(reg *kinds.Registry) error {
+	var errs []error
+	for _, d := range s.Docs {
+		for _, p := range reg.Check(d) {
+			path := s.sources[d.Key()]
+			errs = append(errs, snapshot.FieldAt(path, s.files[path], p.Field, p.Msg))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// locate finds the file and line of a field of one of the snapshot's
+// documents, for errors found after decoding (references, checks across
+// fields).
+func (s Snapshot) locate(k resource.Key, field string) (string, int) {
+	p, ok := s.sources[k]
+	if !ok {
+		return "", 0
+	}
+	return p, snapshot.FieldAt(p, s.files[p], field, "").Line
 }
 
 // worktreeRev names the working tree where a revision is expected.
@@ -51,11 +79,14 @@ func LoadSnapshot(repo *store.Repo, reg *kinds.Registry, rev string) (Snapshot, 
 		return snap, err
 	}
 	all := kinds.Kinds(reg.All())
-	docs, err := snapshot.Decode(reg, all, files)
+	docs, sources, err := snapshot.DecodeSources(reg, all, files)
 	if err != nil {
 		return snap, err
 	}
-	snap.Docs = docs
+	snap.Docs, snap.files, snap.sources = docs, files, sources
+	if err := snap.check(reg); err != nil {
+		return snap, err
+	}
 	commit := snap.Commit
 	if commit == worktreeRev {
 		// The working tree manages what its HEAD commit manages.
@@ -180,23 +211,30 @@ func scope(env Env, snap Snapshot) ([]kinds.Handler, error) {
 	return out, nil
 }
 
+// liveKinds are the kinds readLive reads: those in scope plus users and
+// groups.
+func liveKinds(env Env, hs []kinds.Handler) []string {
+	out := kinds.Kinds(hs)
+	for _, name := range []string{"Group", "User"} {
+		if h, ok := env.Registry.Get(name); ok {
+			out = append(out, h.Kind())
+		}
+	}
+	return out
+}
+
 // readLive reads the kinds in scope from the tenant, plus users and groups,
 // which every reference resolves against. Any failed read fails the whole
 // command: a kind that could not be read is never treated as empty.
 func readLive(ctx context.Context, env Env, t *kinds.Tenant, hs []kinds.Handler) ([]resource.Document, error) {
-	need := map[string]kinds.Handler{}
-	for _, h := range hs {
-		need[h.Kind()] = h
-	}
-	for _, name := range []string{"Group", "User"} {
-		if h, ok := env.Registry.Get(name); ok {
-			need[h.Kind()] = h
-		}
+	need := map[string]bool{}
+	for _, k := range liveKinds(env, hs) {
+		need[k] = true
 	}
 	var docs []resource.Document
 	var errs []string
 	for _, h := range env.Registry.All() {
-		if _, ok := need[h.Kind()]; !ok {
+		if !need[h.Kind()] {
 			continue
 		}
 		d, err := readKind(ctx, t, h)

@@ -49,8 +49,9 @@ type Plan struct {
 	Kinds  []string `json:"kinds"`
 	Prune  bool     `json:"prune"`
 	Steps  []Step   `json:"steps"`
-	// Unresolved lists references the target cannot satisfy (users that only
-	// the identity provider can create). Apply skips them and reports them.
+	// Unresolved lists references the target cannot satisfy and that were
+	// allowed through (another tenant, or --allow-unresolved). Apply skips
+	// them, reports them and exits 3.
 	Unresolved []string `json:"unresolved,omitempty"`
 	// CannotRestore lists resources the snapshot cannot recreate, with the
 	// reason. They are reported, never planned, so they do not keep a
@@ -87,6 +88,12 @@ type Input struct {
 	// every kind in Scope plus any kind that references resolve against.
 	Desired []resource.Document
 	Live    []resource.Document
+	// LiveKinds are the kinds Live was read for. A reference to a kind that
+	// was not read (a space, from an automation, when spaces are not
+	// selected) cannot be checked here: it passes when the snapshot has the
+	// resource, and its handler reports it at write time if the tenant
+	// lacks it. Nil means Scope.
+	LiveKinds []string
 	// Scope is the kinds this run manages: selected by the user and present
 	// in the snapshot. Kinds outside it are left alone.
 	Scope      []string
@@ -99,6 +106,15 @@ type Input struct {
 	Pending []Pending
 	// RewriteSecrets writes every supplied secret again (rotation).
 	RewriteSecrets bool
+	// OtherTenant is set when the target is not the repo's own tenant (a
+	// restore or migration): a user or group it lacks is skipped and
+	// listed, not an error. AllowUnresolved (--allow-unresolved) does the
+	// same in the repo's own tenant.
+	OtherTenant     bool
+	AllowUnresolved bool
+	// Locate finds the file and line of a document's field, so that an
+	// unresolved reference names them. Nil leaves them out.
+	Locate func(doc resource.Key, field string) (file string, line int)
 }
 
 // DefaultMaxDeletes is the brake on prune when --max-deletes is not given.
@@ -113,7 +129,7 @@ func Build(k Kinds, in Input) (*Plan, error) {
 	sort.Strings(kinds)
 	p := &Plan{Commit: in.Commit, Kinds: kinds, Prune: in.Prune, LiveDigest: Digest(have),
 		Steps: []Step{}, CannotRestore: []Blocked{}, NeedsReentry: currentPending(in, want)}
-	if err := checkRefs(k, want, in.Desired, in.Live, p); err != nil {
+	if err := checkRefs(k, in, want, in.Live, p); err != nil {
 		return nil, err
 	}
 	for _, c := range diff.Live(have, want, in.Supplied) {

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -118,20 +119,65 @@ func TestBrake(t *testing.T) {
 func TestRefs(t *testing.T) {
 	desired := []resource.Document{
 		doc("Group", "InGit", nil),
-		doc("Space", "S", map[string]any{"refs": []any{"Group/InGit", "Group/Live", "Group/Everyone", "User/ghost@example.com"}}),
+		doc("Group", "OutOfScope", nil),
+		doc("Space", "S", map[string]any{"refs": []any{"Group/InGit", "Group/Live", "Group/Everyone", "User/live@example.com"}}),
 	}
-	live := []resource.Document{doc("Group", "Live", nil)}
+	live := []resource.Document{doc("Group", "Live", nil), doc("User", "live@example.com", nil)}
 	p, err := Build(fakeKinds{}, Input{Desired: desired, Live: live, Scope: []string{"Space", "Group"}})
 	if err != nil {
 		t.Fatalf("resolvable refs: %v", err)
 	}
-	if diff := cmp.Diff([]string{"Space/S: user ghost@example.com is not in the target tenant"}, p.Unresolved); diff != "" {
-		t.Errorf("unresolved (-want +got):\n%s", diff)
+	if len(p.Unresolved) != 0 {
+		t.Errorf("unresolved = %v, want none", p.Unresolved)
 	}
-	desired[1].Spec["refs"] = []any{"Group/Nowhere"}
-	_, err = Build(fakeKinds{}, Input{Desired: desired, Live: live, Scope: []string{"Space"}})
-	if err == nil || !strings.Contains(err.Error(), `Space/S: spec.refs: Group "Nowhere" is neither in the snapshot nor in the tenant`) {
-		t.Errorf("err = %v", err)
+	locate := func(k resource.Key, field string) (string, int) { return "spaces/" + k.Name + ".yaml", 14 }
+	for refs, want := range map[string]string{
+		"User/ghost@example.com": `spaces/S.yaml:14: field spec.refs: user "ghost@example.com" is not in the tenant (users come from the identity provider`,
+		"Group/Nowhere":          `spaces/S.yaml:14: field spec.refs: group "Nowhere" is neither in the tenant nor in the snapshot`,
+		"Group/OutOfScope":       `group "OutOfScope" is not in the tenant (the snapshot has it, but this run does not apply Group documents; add it to --kinds)`,
+		"Space/Gone":             `space "Gone" is neither in the tenant nor in the snapshot`,
+	} {
+		desired[2].Spec["refs"] = []any{refs}
+		in := Input{Desired: desired, Live: live, Scope: []string{"Space", "Group"}, LiveKinds: []string{"Group", "User"}, Locate: locate}
+		if refs == "Group/OutOfScope" {
+			in.Scope = []string{"Space"}
+		}
+		p, err := Build(fakeKinds{}, in)
+		if err == nil || !strings.Contains(err.Error(), want) || p != nil {
+			t.Errorf("%s in the own tenant: err = %v, want %q and no plan", refs, err, want)
+		}
+		var re *RefError
+		if !errors.As(err, &re) || re.To.Name != strings.SplitN(refs, "/", 2)[1] {
+			t.Errorf("%s: err = %#v, want a RefError", refs, err)
+		}
+		if err == nil {
+			continue
+		}
+		if hint := strings.Contains(err.Error(), "--allow-unresolved"); hint != (refs != "Space/Gone") {
+			t.Errorf("%s: hint %v in %v", refs, hint, err)
+		}
+
+		// Another tenant, or --allow-unresolved: users and groups are listed
+		// and skipped; a missing space still stops the run.
+		for _, allow := range []Input{{OtherTenant: true}, {AllowUnresolved: true}} {
+			in.OtherTenant, in.AllowUnresolved = allow.OtherTenant, allow.AllowUnresolved
+			p, err := Build(fakeKinds{}, in)
+			if refs == "Space/Gone" {
+				if err == nil {
+					t.Errorf("%s with %+v: no error", refs, allow)
+				}
+				continue
+			}
+			if err != nil {
+				t.Errorf("%s with %+v: %v", refs, allow, err)
+				continue
+			}
+			kind, name, _ := strings.Cut(refs, "/")
+			want := []string{"Space/S: spec.refs: " + strings.ToLower(kind) + " " + name + " is not in the target tenant"}
+			if diff := cmp.Diff(want, p.Unresolved); diff != "" {
+				t.Errorf("%s with %+v: unresolved (-want +got):\n%s", refs, allow, diff)
+			}
+		}
 	}
 }
 
@@ -147,5 +193,27 @@ func TestIdsDoNotMakeChanges(t *testing.T) {
 	}
 	if p.LiveDigest != Digest([]resource.Document{b}) || p.LiveDigest == Digest([]resource.Document{a}) {
 		t.Error("digest must fingerprint the live documents")
+	}
+}
+
+// A reference to a kind the live read did not cover cannot be known to be
+// missing: the snapshot having it is enough, and the write reports it.
+func TestRefsToKindsNotReadPassWhenTheSnapshotHasThem(t *testing.T) {
+	desired := []resource.Document{
+		doc("Space", "InGit", nil),
+		doc("Group", "G", map[string]any{"refs": []any{"Space/InGit"}}),
+	}
+	in := Input{Desired: desired, Scope: []string{"Group"}, LiveKinds: []string{"Group", "User"}}
+	if _, err := Build(fakeKinds{}, in); err != nil {
+		t.Errorf("space in the snapshot, spaces not read: %v", err)
+	}
+	desired[1].Spec["refs"] = []any{"Space/Nowhere"}
+	if _, err := Build(fakeKinds{}, in); err == nil || !strings.Contains(err.Error(), `space "Nowhere" is neither in the tenant nor in the snapshot`) {
+		t.Errorf("space nowhere: err = %v", err)
+	}
+	in.LiveKinds = append(in.LiveKinds, "Space")
+	desired[1].Spec["refs"] = []any{"Space/InGit"}
+	if _, err := Build(fakeKinds{}, in); err == nil || !strings.Contains(err.Error(), `space "InGit" is not in the tenant (the snapshot has it`) {
+		t.Errorf("spaces read, space missing: err = %v", err)
 	}
 }

@@ -65,7 +65,8 @@ func New(kind, name, id string, spec map[string]any) Document {
 }
 
 // Ref is a reference from one document to another resource, by natural key.
-// Field is the spec path that holds it, for error messages.
+// Field is the path of the field that holds it, as errors name it
+// (spec.members[3].user), so that its line in the file can be found.
 type Ref struct {
 	Key   Key
 	Field string

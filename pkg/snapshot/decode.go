@@ -42,6 +42,17 @@ func (e *FileError) Error() string {
 // other kinds and files outside kind folders are ignored. All bad files are
 // reported, each as its own *FileError, joined.
 func Decode(l Layout, kinds []string, files Files) ([]resource.Document, error) {
+	docs, _, err := DecodeSources(l, kinds, files)
+	return docs, err
+}
+
+// Sources maps each decoded document to the file it came from, which is
+// not always PathOf: a hand-written file may have any name in its folder.
+type Sources map[resource.Key]string
+
+// DecodeSources is Decode that also tells where each document came from,
+// so that checks after decoding can name the file and line of a field.
+func DecodeSources(l Layout, kinds []string, files Files) ([]resource.Document, Sources, error) {
 	folders := map[string]string{}
 	for _, k := range kinds {
 		folders[l.Folder(k)] = k
@@ -70,10 +81,10 @@ func Decode(l Layout, kinds []string, files Files) ([]resource.Document, error) 
 		docs = append(docs, d)
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return nil, nil, errors.Join(errs...)
 	}
 	resource.Sort(docs)
-	return docs, nil
+	return docs, seen, nil
 }
 
 // docPaths lists the document files among files, sorted. In a bundle
@@ -190,9 +201,32 @@ func yamlError(name string, err error) error {
 	var line int
 	if n, _ := fmt.Sscanf(msg, "line %d:", &line); n == 1 {
 		_, rest, _ := strings.Cut(msg, ":")
-		return &FileError{File: name, Line: line, Msg: "invalid YAML: " + strings.TrimSpace(rest)}
+		rest = strings.TrimSpace(rest)
+		if parserProblems[rest] {
+			line++
+		}
+		return &FileError{File: name, Line: line, Msg: "invalid YAML: " + rest}
 	}
 	return &FileError{File: name, Msg: "invalid YAML: " + msg}
+}
+
+// parserProblems are the messages of yaml.v3's parser (parserc.go), as
+// opposed to its scanner. yaml.v3 adds one to the 0-based line of scanner
+// errors only (decode.go, parser.fail), so a parser error names the line
+// before the collection it could not parse. The two sets of messages do not
+// overlap, which is what lets the line be corrected here.
+var parserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
 }
 
 func sortedPaths(files Files) []string {

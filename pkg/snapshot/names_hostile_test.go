@@ -22,8 +22,11 @@ var hostileNames = []string{
 	"C:", "a:b", "x?*<>|", strings.Repeat("long", 2500), strings.Repeat("long", 2500) + "!",
 }
 
-// spaceSafe keeps the names the space schema allows (no / \ : * ? " < > |).
-func spaceSafe(n string) bool { return !strings.ContainsAny(n, "\"*?<>/|\\:") }
+// spaceSafe keeps the names the space schema allows (no / \ : * ? " < > |,
+// not only whitespace).
+func spaceSafe(n string) bool {
+	return !strings.ContainsAny(n, "\"*?<>/|\\:") && strings.TrimSpace(n) != ""
+}
 
 // groupSafe keeps the names the group schema allows (at most 256 characters).
 func groupSafe(n string) bool { return len([]rune(n)) <= 256 }

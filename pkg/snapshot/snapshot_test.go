@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -94,7 +95,7 @@ func TestDecodeReportsEveryBadFileWithLineAndField(t *testing.T) {
 		"spaces/a.yaml:5: field spec: additional properties 'colour' not allowed",
 		"spaces/b.yaml: field kind: a Group document cannot live in spaces/",
 		"spaces/c.yaml:2: more than one YAML document",
-		"spaces/e.yaml:4: invalid YAML: did not find expected ',' or '}'",
+		"spaces/e.yaml:5: invalid YAML: did not find expected ',' or '}'",
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error lacks %q:\n%s", want, msg)
@@ -110,5 +111,58 @@ func TestDecodeRejectsDuplicateKeys(t *testing.T) {
 	_, err := Decode(testLayout, []string{"Space"}, Files{"spaces/a.yaml": doc, "spaces/a-copy.yaml": doc})
 	if err == nil || !strings.Contains(err.Error(), "Space/A is also defined in spaces/a-copy.yaml") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// Each file breaks at a line known by construction: the line the error must
+// name, whether yaml.v3's scanner or its parser finds the problem. Before the
+// fix, parser errors named the line before.
+func TestYAMLErrorsNameTheLineOfTheProblem(t *testing.T) {
+	head := "apiVersion: qlikops.dev/v1\nkind: Space\nmetadata:\n  name: A\n"
+	for _, c := range []struct {
+		body string
+		line int
+		msg  string
+	}{
+		{"spec: {type: shared\n", 5, "did not find expected ',' or '}'"},
+		{"spec:\n  type: shared\n  members: [a, b\n", 7, "did not find expected ',' or ']'"},
+		// The parser names the collection it was in: the sequence that starts
+		// at line 7 and that line 8 fails to continue.
+		{"spec:\n  members:\n    - a\n    b: 1\n", 7, "did not find expected '-' indicator"},
+		{"spec:\n  type: shared\n    description: indented wrongly\n", 7, "mapping values are not allowed in this context"},
+		{"spec:\n  type: @shared\n", 6, "found character that cannot start any token"},
+		{"spec:\n\ttype: shared\n", 6, "invalid YAML"},
+	} {
+		_, err := DecodeFile("spaces/a.yaml", []byte(head+c.body))
+		var fe *FileError
+		if !errors.As(err, &fe) {
+			t.Errorf("%q: err = %v, want a FileError", c.body, err)
+			continue
+		}
+		if fe.Line != c.line || !strings.Contains(fe.Msg, c.msg) {
+			t.Errorf("%q: got line %d %q, want line %d %q", c.body, fe.Line, fe.Msg, c.line, c.msg)
+		}
+	}
+}
+
+func TestFieldAtFindsTheLineOfAField(t *testing.T) {
+	doc := []byte("apiVersion: qlikops.dev/v1\nkind: Space\nmetadata:\n  name: A\nspec:\n  type: shared\n  members:\n    - group: G\n      roles: [consumer]\n    - user: henri@example.com\n      roles: [consumer]\n")
+	for field, line := range map[string]int{
+		"spec.members[1].user":     10,
+		"spec.members[0].group":    8,
+		"spec.members[1].roles[0]": 11,
+		"spec.owner":               5, // missing: its parent
+		"metadata.name":            4,
+	} {
+		fe := FieldAt("spaces/a.yaml", doc, field, "wrong")
+		if fe.Line != line {
+			t.Errorf("FieldAt(%s).Line = %d, want %d", field, fe.Line, line)
+		}
+		if want := fmt.Sprintf("spaces/a.yaml:%d: field %s: wrong", line, field); fe.Error() != want {
+			t.Errorf("FieldAt(%s) = %q, want %q", field, fe.Error(), want)
+		}
+	}
+	if got := fieldSegments("spec.a[2][3].b"); !cmp.Equal(got, []string{"spec", "a", "2", "3", "b"}) {
+		t.Errorf("fieldSegments = %q", got)
 	}
 }

@@ -193,3 +193,35 @@ func Validate(d resource.Document) error {
 	}
 	return nil
 }
+
+// FieldAt is the error for a field of a document file that is wrong for a
+// reason the schema cannot see (a reference, a rule across fields). It
+// finds the field's line the same way schema errors do. field is a path as
+// fieldPath renders it, e.g. spec.members[3].user.
+func FieldAt(name string, data []byte, field, msg string) *FileError {
+	fe := &FileError{File: name, Field: field, Msg: msg}
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) == nil {
+		fe.Line = lineOf(&root, fieldSegments(field))
+	}
+	return fe
+}
+
+// fieldSegments is the inverse of fieldPath: spec.members[3].user becomes
+// ["spec", "members", "3", "user"].
+func fieldSegments(field string) []string {
+	var out []string
+	for _, part := range strings.Split(field, ".") {
+		name, idx, _ := strings.Cut(part, "[")
+		if name != "" {
+			out = append(out, name)
+		}
+		for idx != "" {
+			var i string
+			i, idx, _ = strings.Cut(idx, "]")
+			out = append(out, i)
+			idx = strings.TrimPrefix(idx, "[")
+		}
+	}
+	return out
+}
