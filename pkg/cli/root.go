@@ -103,6 +103,7 @@ func newRoot(g *globals) *cobra.Command {
 		newUnlockCmd(g),
 		newStatusCmd(g),
 	)
+	decorateHelp(root)
 	return root
 }
 

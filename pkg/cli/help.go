@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/qlikops/qlikops/pkg/secrets"
+)
+
+// examples are shown by each subcommand's --help. They live together so the
+// help reads as one manual; TestExamplesParse checks every command line in
+// them names real flags.
+var examples = map[string]string{
+	"export": `  # First export: creates the repo, records the tenant, commits the snapshot
+  qlikops export --repo ~/qlik-backup
+  # Nightly, to a review branch, authored by the job
+  qlikops export --repo ~/qlik-backup --branch nightly --author "Backup Bot <backup@example.com>"`,
+	"diff": `  # What changed in the last snapshot
+  qlikops diff HEAD~1 HEAD --repo ~/qlik-backup
+  # A pull-request comment
+  qlikops diff main feature --repo ~/qlik-backup --format markdown`,
+	"drift": `  # CI: fail (exit 2) when someone changed the tenant by hand
+  qlikops drift --repo ~/qlik-backup
+  qlikops drift --repo ~/qlik-backup --kinds spaces,groups -o json`,
+	"plan": `  qlikops plan --repo ~/qlik-backup
+  # What a restore to last week's state would do, as a pull-request comment
+  qlikops plan --repo ~/qlik-backup --ref HEAD~7 --format markdown
+  # Save it for apply --plan
+  qlikops plan --repo ~/qlik-backup --prune --out plan.json`,
+	"apply": `  qlikops apply --repo ~/qlik-backup --dry-run
+  # Undo the last change: revert it in Git, then apply
+  git -C ~/qlik-backup revert --no-edit HEAD && qlikops apply --repo ~/qlik-backup --yes
+  # Restore into another tenant, re-entering secrets
+  qlikops apply --repo ~/qlik-backup --tenant https://dr.eu.qlikcloud.com \
+    --target-tenant https://dr.eu.qlikcloud.com --secrets secrets.yaml --yes`,
+	"status": `  qlikops status --repo ~/qlik-backup
+  qlikops status --repo ~/qlik-backup -o json`,
+	"unlock": `  qlikops unlock --repo ~/qlik-backup`,
+}
+
+// tenantEnvironment is appended to the help of every command that talks to a
+// tenant: the variables matter as much as the flags.
+var tenantEnvironment = `
+Environment:
+  QLIK_TENANT_URL      the tenant (overridden by --tenant; overrides tenant: in qlikops.yaml)
+  QLIK_API_KEY         an API key, sent as a bearer token
+  QLIK_CLIENT_ID, QLIK_CLIENT_SECRET
+                       OAuth2 machine-to-machine credentials, used instead of an API key
+  ` + secrets.EnvPrefix + `<NAME>  the value of a secret placeholder, NAME upper-cased with every
+                       other character as _ (apply; --secrets FILE is the alternative)
+Secrets and keys are never printed, logged or written.`
+
+// talksToTenant lists the commands that read or write a tenant.
+var talksToTenant = map[string]bool{"export": true, "drift": true, "plan": true, "apply": true}
+
+// decorateHelp adds the examples and the environment section to the
+// subcommands' help.
+func decorateHelp(root *cobra.Command) {
+	for _, c := range root.Commands() {
+		name := c.Name()
+		if ex, ok := examples[name]; ok {
+			c.Example = ex
+		}
+		if talksToTenant[name] {
+			c.Long = strings.TrimRight(c.Long, "\n") + "\n" + tenantEnvironment
+		}
+	}
+}
