@@ -10,7 +10,7 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/qlikops/qlikops/pkg/resource"
 	"github.com/qlikops/qlikops/schemas"
