@@ -11,20 +11,30 @@ import (
 
 type exportOptions struct {
 	*globals
+	force bool
 }
 
 func newExportCmd(g *globals) *cobra.Command {
 	o := &exportOptions{globals: g}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "export",
 		Short: "Read the tenant, write one YAML document per resource, and commit if anything changed",
 		Long: `Export reads every selected kind from the tenant and writes normalized
 documents into the repo. It commits only when something changed, and records
 every run on refs/qlikops/runs. A kind that cannot be read keeps its previous
-files and makes the run exit 3.`,
+files and makes the run exit 3.
+
+Export never destroys local work. Uncommitted changes to tracked files in
+the selected kind folders (and qlikops.yaml), untracked files there and
+nested repositories stop it with exit 1 and a list of the paths. --force
+writes anyway after saving that work as a commit on refs/qlikops/saved/<time>,
+which it names. Export deletes only files the previous snapshot tracked, and
+refuses a detached HEAD.`,
 		Args: cobra.NoArgs,
 		RunE: o.run,
 	}
+	cmd.Flags().BoolVar(&o.force, "force", false, "write over local work in kind folders, after saving it to refs/qlikops/saved/<time>")
+	return cmd
 }
 
 func (o *exportOptions) run(cmd *cobra.Command, _ []string) error {
@@ -32,6 +42,7 @@ func (o *exportOptions) run(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	env.Force = o.force
 	if o.stderrIsTTY() {
 		env.Progress = func(kind string, done, total int) {
 			fmt.Fprintf(o.stderr, "\rread %d/%d kinds (%s)\033[K", done, total, kind)

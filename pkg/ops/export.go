@@ -34,6 +34,17 @@ type Env struct {
 	Secrets *secrets.Store
 	// Progress, if set, is told each time a kind has been read.
 	Progress func(kind string, done, total int)
+	// Warn, if set, is told things the user must know that are not errors:
+	// a stale lock taken over, local work saved by export --force.
+	Warn func(msg string)
+	// Force lets export write over local work after saving it to a side ref.
+	Force bool
+}
+
+func (e Env) warn(msg string) {
+	if e.Warn != nil {
+		e.Warn(msg)
+	}
 }
 
 func (e Env) now() time.Time {
@@ -70,6 +81,9 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 		return ExportResult{}, err
 	}
 	defer unlock()
+	if err := guardLocalWork(repo, env, hs); err != nil {
+		return ExportResult{}, err
+	}
 
 	m := Manifest{Op: "export", Tool: "qlikops " + env.Version, Tenant: hostOf(env.Client.TenantURL()), StartedAt: env.now()}
 	t := kinds.NewTenant(env.Client)

@@ -1,0 +1,67 @@
+package ops
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/qlikops/qlikops/pkg/kinds"
+	"github.com/qlikops/qlikops/pkg/snapshot"
+	"github.com/qlikops/qlikops/pkg/store"
+)
+
+// managedRootFiles are the files outside kind folders that export writes.
+var managedRootFiles = []string{ConfigPath, ManifestPath}
+
+// guardLocalWork runs before export reads the tenant or writes a file. It
+// refuses a detached HEAD, and local work that the export would put at
+// risk: uncommitted changes to tracked files in the selected kind folders
+// (and the schemas and root files export writes), untracked files there,
+// and nested repositories. With env.Force the work is first saved as a
+// commit on a side ref, which the warning names; the store never deletes
+// an untracked file or enters a nested repository, forced or not.
+func guardLocalWork(repo *store.Repo, env Env, hs []kinds.Handler) error {
+	if err := repo.CheckBranch(); err != nil {
+		return fmt.Errorf("refusing to export: %w", err)
+	}
+	folders := []string{snapshot.SchemaDir}
+	for _, h := range hs {
+		folders = append(folders, h.Folder())
+	}
+	w, err := repo.FindLocalWork(folders, managedRootFiles)
+	if err != nil {
+		return err
+	}
+	if w.Empty() {
+		return nil
+	}
+	if !env.Force {
+		return fmt.Errorf("export would overwrite local work in %s; commit or move it, or run export --force to save it to a side ref first:\n%s",
+			repo.Dir(), describeLocalWork(w))
+	}
+	save := append(append([]string{}, w.Modified...), w.Untracked...)
+	if len(save) == 0 {
+		env.warn(fmt.Sprintf("export --force: nested repositories left alone: %s", strings.Join(w.Nested, ", ")))
+		return nil
+	}
+	ref, err := repo.SaveLocalWork(save, "qlikops export --force: local work saved before writing\n\n"+describeLocalWork(w), env.now())
+	if err != nil {
+		return err
+	}
+	env.warn(fmt.Sprintf("export --force: saved local work (%s) to %s before writing; see a file with: git show %s:PATH",
+		strings.Join(save, ", "), ref, ref))
+	return nil
+}
+
+func describeLocalWork(w store.LocalWork) string {
+	var b strings.Builder
+	for _, p := range w.Modified {
+		fmt.Fprintf(&b, "  modified:   %s\n", p)
+	}
+	for _, p := range w.Untracked {
+		fmt.Fprintf(&b, "  untracked:  %s\n", p)
+	}
+	for _, p := range w.Nested {
+		fmt.Fprintf(&b, "  nested repository: %s\n", p)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
