@@ -76,7 +76,7 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 	if err != nil {
 		return ExportResult{}, err
 	}
-	unlock, err := repo.Lock()
+	unlock, err := takeLock(repo, env)
 	if err != nil {
 		return ExportResult{}, err
 	}

@@ -50,6 +50,8 @@ func (r *Repo) CheckBranch() error {
 // among the rootFiles. It is fast on a clean tree: a tracked file whose size
 // and mtime match its index entry is trusted as git does, so only files
 // that look changed are read and hashed; the folders are listed, not read.
+// What a killed run wrote and did not commit is not local work (see
+// journalName), as long as it is still exactly what that run wrote.
 func (r *Repo) FindLocalWork(folders, rootFiles []string) (LocalWork, error) {
 	r.freshen()
 	var w LocalWork
@@ -101,6 +103,9 @@ func (r *Repo) FindLocalWork(folders, rootFiles []string) (LocalWork, error) {
 		if err := r.findUntracked(f, head, indexed, tracked, &w); err != nil {
 			return w, err
 		}
+	}
+	if err := r.dropOurs(&w); err != nil {
+		return w, err
 	}
 	sort.Strings(w.Modified)
 	sort.Strings(w.Untracked)

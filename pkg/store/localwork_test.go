@@ -131,3 +131,35 @@ func TestSaveLocalWork(t *testing.T) {
 		t.Errorf("second save: %s, %v", ref2, err)
 	}
 }
+
+// A run killed between WriteTree and Commit leaves its writes uncommitted;
+// they are not local work for the next run, unless someone changed them
+// since. A commit clears the journal.
+func TestCrashedRunsWritesAreNotLocalWork(t *testing.T) {
+	r := newRepo(t)
+	snapshot(t, r, Files{"spaces/a.yaml": []byte("a"), "spaces/b.yaml": []byte("b")}, "one")
+	next := Files{"spaces/a.yaml": []byte("a2"), "spaces/new/c.yaml": []byte("c")}
+	ch, err := r.WriteTree(next, owned) // ... and the run dies here
+	if err != nil || len(ch.Deleted) != 1 {
+		t.Fatalf("WriteTree: %+v %v", ch, err)
+	}
+	w, err := r.FindLocalWork([]string{"spaces"}, nil)
+	if err != nil || !w.Empty() {
+		t.Fatalf("a crashed run's own writes: %+v, %v", w, err)
+	}
+	writeRaw(t, r.Dir(), "spaces/new/c.yaml", "edited after the crash")
+	writeRaw(t, r.Dir(), "spaces/b.yaml", "recreated by hand")
+	w, err = r.FindLocalWork([]string{"spaces"}, nil)
+	if err != nil || strings.Join(w.Modified, " ") != "spaces/b.yaml" || strings.Join(w.Untracked, " ") != "spaces/new/" {
+		t.Fatalf("edits after the crash: %+v, %v", w, err)
+	}
+	if _, err := r.WriteTree(next, owned); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := r.Commit([]string{"spaces/a.yaml", "spaces/b.yaml", "spaces/new/c.yaml"}, "two", testOpts); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(r.journalPath()); !os.IsNotExist(err) {
+		t.Fatalf("journal kept after the commit: %v", err)
+	}
+}

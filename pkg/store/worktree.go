@@ -55,6 +55,9 @@ func (r *Repo) WriteTree(files Files, owned []string) (Changes, error) {
 	if err != nil {
 		return Changes{}, err
 	}
+	if err := r.journalWrites(plan, files); err != nil {
+		return Changes{}, err
+	}
 	for _, p := range slices.Concat(plan.changes.Deleted, plan.junk) {
 		if err := os.Remove(r.abs(p)); err != nil && !os.IsNotExist(err) {
 			return Changes{}, fmt.Errorf("delete %s: %w", p, err)
