@@ -57,10 +57,9 @@ func (r *Repo) writeJournal(j journal) error {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", r.journalPath(), err)
 	}
+	// No fsync: a journal lost in a power cut only makes the next run
+	// refuse the crashed run's output as local work, which is safe.
 	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
