@@ -48,20 +48,34 @@ func guardLocalWork(repo *store.Repo, env Env, hs []kinds.Handler) error {
 		return err
 	}
 	env.warn(fmt.Sprintf("export --force: saved local work (%s) to %s before writing; see a file with: git show %s:PATH",
-		strings.Join(save, ", "), ref, ref))
+		capList(save, 10), ref, ref))
 	return nil
 }
 
+// capList joins paths, naming at most n and counting the rest.
+func capList(paths []string, n int) string {
+	if len(paths) <= n {
+		return strings.Join(paths, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(paths[:n], ", "), len(paths)-n)
+}
+
+// describeLocalWork lists the paths one a line, at most maxListed of them.
 func describeLocalWork(w store.LocalWork) string {
-	var b strings.Builder
+	var lines []string
 	for _, p := range w.Modified {
-		fmt.Fprintf(&b, "  modified:   %s\n", p)
+		lines = append(lines, "  modified:   "+p)
 	}
 	for _, p := range w.Untracked {
-		fmt.Fprintf(&b, "  untracked:  %s\n", p)
+		lines = append(lines, "  untracked:  "+p)
 	}
 	for _, p := range w.Nested {
-		fmt.Fprintf(&b, "  nested repository: %s\n", p)
+		lines = append(lines, "  nested repository: "+p)
 	}
-	return strings.TrimSuffix(b.String(), "\n")
+	if len(lines) > maxListed {
+		lines = append(lines[:maxListed], fmt.Sprintf("  ... and %d more", len(lines)-maxListed))
+	}
+	return strings.Join(lines, "\n")
 }
+
+const maxListed = 50
