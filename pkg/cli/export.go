@@ -14,6 +14,7 @@ type exportOptions struct {
 	allowOtherTenant bool
 	branch           string
 	author           string
+	force            bool
 }
 
 func newExportCmd(g *globals) *cobra.Command {
@@ -34,13 +35,21 @@ it does not exist); the working tree changes only if it is checked out.
 When the branch's tip is a commit no export made and no apply applied (a
 merged pull request not applied yet), export does not commit on top of it,
 which would revert it: it commits the live state to the branch qlikops/drift,
-names the unapplied commits, and still exits 0.`,
+names the unapplied commits, and still exits 0.
+
+Export never destroys local work. Uncommitted changes to tracked files in
+the selected kind folders (and qlikops.yaml), untracked files there and
+nested repositories stop it with exit 1 and a list of the paths. --force
+writes anyway after saving that work as a commit on refs/qlikops/saved/<time>,
+which it names. Export deletes only files the previous snapshot tracked, and
+refuses a detached HEAD.`,
 		Args: cobra.NoArgs,
 		RunE: o.run,
 	}
 	cmd.Flags().BoolVar(&o.allowOtherTenant, "allow-other-tenant", false, "export a tenant other than the one this repo belongs to (qlikops.yaml keeps naming the repo's own)")
 	cmd.Flags().StringVar(&o.branch, "branch", "", "commit to this branch (default: the checked-out one)")
 	cmd.Flags().StringVar(&o.author, "author", "", `commit author, "Name <email>" (default: git config user.name/user.email)`)
+	cmd.Flags().BoolVar(&o.force, "force", false, "write over local work in kind folders, after saving it to refs/qlikops/saved/<time>")
 	return cmd
 }
 
@@ -58,6 +67,7 @@ func (o *exportOptions) run(cmd *cobra.Command, _ []string) error {
 		}
 	}
 	env.Branch, env.Author = o.branch, o.author
+	env.Force = o.force
 	if o.stderrIsTTY() {
 		env.Progress = func(kind string, done, total int) {
 			fmt.Fprintf(o.stderr, "\rread %d/%d kinds (%s)\033[K", done, total, kind)

@@ -117,7 +117,8 @@ func (g *globals) env(withTenant bool) (ops.Env, error) {
 	if err != nil {
 		return ops.Env{}, err
 	}
-	env := ops.Env{RepoDir: g.repo, Registry: g.registry, Include: g.include, Exclude: g.exclude, Version: Version}
+	env := ops.Env{RepoDir: g.repo, Registry: g.registry, Include: g.include, Exclude: g.exclude, Version: Version,
+		Warn: func(msg string) { fmt.Fprintln(g.stderr, "qlikops: warning: "+msg) }}
 	if len(env.Include) == 0 {
 		env.Include = repoCfg.Kinds
 	}

@@ -77,12 +77,16 @@ func (a archiveKind) Read(ctx context.Context, t *Tenant) ([]resource.Document, 
 
 func (a archiveKind) readOne(ctx context.Context, t *Tenant, m apiArchive) (resource.Document, error) {
 	var zip []byte
-	if err := t.API.Do(ctx, http.MethodGet, a.path+"/"+url.PathEscape(m.ID)+"/file", nil, &zip); err != nil {
-		return resource.Document{}, fmt.Errorf("download %s %q: %w", strings.ToLower(a.kind), m.Name, err)
+	var files map[string][]byte
+	// Unpacked inside the client's retry loop: a download cut in transit
+	// ("not a zip archive") is fetched again like a reset.
+	unpack := func(b []byte) (err error) {
+		files, err = archive.Unpack(b, archive.DefaultLimits)
+		return err
 	}
-	files, err := archive.Unpack(zip, archive.DefaultLimits)
-	if err != nil {
-		return resource.Document{}, fmt.Errorf("%s %q: %w", strings.ToLower(a.kind), m.Name, err)
+	req := qlik.Request{Method: http.MethodGet, Path: a.path + "/" + url.PathEscape(m.ID) + "/file", Check: unpack}
+	if _, err := t.API.Send(ctx, req, &zip); err != nil {
+		return resource.Document{}, fmt.Errorf("download %s %q: %w", strings.ToLower(a.kind), m.Name, err)
 	}
 	d, err := toDoc(a.kind, m.Name, m.ID, archiveSpec{QextFilename: m.QextFilename, Type: m.Type})
 	d.Files = map[string][]byte{}

@@ -49,7 +49,7 @@ func Apply(ctx context.Context, env Env, o ApplyOptions) (ApplyResult, error) {
 	if err != nil {
 		return ApplyResult{}, err
 	}
-	unlock, err := repo.Lock()
+	unlock, err := takeLock(repo, env)
 	if err != nil {
 		return ApplyResult{}, err
 	}

@@ -42,6 +42,17 @@ type Env struct {
 	Branch string
 	// Author is the commit author, "Name <email>" ("" = git config, else qlikops).
 	Author string
+	// Warn, if set, is told things the user must know that are not errors:
+	// a stale lock taken over, local work saved by export --force.
+	Warn func(msg string)
+	// Force lets export write over local work after saving it to a side ref.
+	Force bool
+}
+
+func (e Env) warn(msg string) {
+	if e.Warn != nil {
+		e.Warn(msg)
+	}
 }
 
 func (e Env) now() time.Time {
@@ -81,11 +92,14 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 	if err != nil {
 		return ExportResult{}, err
 	}
-	unlock, err := repo.Lock()
+	unlock, err := takeLock(repo, env)
 	if err != nil {
 		return ExportResult{}, err
 	}
 	defer unlock()
+	if err := guardLocalWork(repo, env, hs); err != nil {
+		return ExportResult{}, err
+	}
 
 	m := Manifest{Op: "export", Tool: "qlikops " + env.Version, Tenant: hostOf(env.Client.TenantURL()), TenantID: env.Target.ID, StartedAt: env.now()}
 	t := kinds.NewTenant(env.Client)

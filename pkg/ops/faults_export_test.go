@@ -35,7 +35,7 @@ func TestExportUnderFaults(t *testing.T) {
 		f := sim.Faults{Seed: int64(run),
 			Error5xx: &sim.Fault{Rate: 0.2}, Reset: &sim.Fault{Rate: 0.05, When: "either"}}
 		retries := 6
-		if run%2 == 1 { // harsh: few retries, and cut JSON that no retry fixes
+		if run%2 == 1 { // harsh: one retry, which cut JSON among resets can exhaust
 			f.Error5xx.Rate, f.Reset.Rate, retries = 0.3, 0.1, 1
 			f.Truncate = &sim.Fault{Rate: 0.05}
 		}

@@ -42,6 +42,12 @@ type Request struct {
 	Body        any        // nil, []byte / json.RawMessage (sent as is), io.Reader (buffered), or a value sent as JSON
 	ContentType string     // default application/json when there is a body
 	Header      http.Header
+	// Check, if set, vets a 2xx body read whole into a *[]byte out before
+	// Send returns. An error from it on a read (GET, HEAD) means the body
+	// arrived cut or garbled, so the call is retried like a reset, within
+	// the same retry budget; the last error is returned when it runs out.
+	// On a write it is returned at once: the write may have been applied.
+	Check func(body []byte) error
 }
 
 // New validates cfg and builds a client. It does no network I/O, so a bad
@@ -137,7 +143,7 @@ func (c *Client) Send(ctx context.Context, req Request, out any) (*http.Response
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", method, display, err)
 	}
-	call := &call{c: c, method: method, url: u, display: display, body: body, ctype: ctype, header: req.Header, out: out}
+	call := &call{c: c, method: method, url: u, display: display, body: body, ctype: ctype, header: req.Header, out: out, check: req.Check}
 	return call.run(ctx)
 }
 
@@ -330,12 +336,26 @@ func decodeInto(r io.Reader, out any) error {
 	return nil
 }
 
-// decodeError marks a body that arrived whole but is not the expected JSON;
-// retrying cannot fix it.
+// decodeError marks a 2xx body that is not the expected JSON. A syntax
+// error (cut or garbled bytes) on a read is retried; a body that parsed but
+// does not fit out (a type mismatch) arrived whole, and retrying cannot fix it.
 type decodeError struct{ err error }
 
 func (e *decodeError) Error() string { return "invalid JSON response: " + e.err.Error() }
 func (e *decodeError) Unwrap() error { return e.err }
+
+// cut reports whether the body looks cut or garbled in transit rather than
+// whole and of the wrong shape.
+func (e *decodeError) cut() bool {
+	var se *json.SyntaxError
+	return errors.As(e.err, &se)
+}
+
+// badBodyError is a body a Request.Check refused.
+type badBodyError struct{ err error }
+
+func (e *badBodyError) Error() string { return "unusable response body: " + e.err.Error() }
+func (e *badBodyError) Unwrap() error { return e.err }
 
 func hasDotSegment(p string) bool {
 	for _, seg := range strings.Split(p, "/") {

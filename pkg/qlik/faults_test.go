@@ -126,13 +126,32 @@ func TestFaultsClientDoesNotRepeatWrites(t *testing.T) {
 
 func TestFaultsClientTruncatedListIsAnError(t *testing.T) {
 	s, url := faultSim(t, sim.Options{}, true)
-	c := faultClient(t, url, nil)
-	// The second page arrives cut: the list fails, it is never short.
+	c := faultClient(t, url, func(cfg *qlik.Config) { cfg.MaxRetries = 3 })
+	list := func() (int, error) {
+		n := 0
+		err := c.ListAll(ctxT(t, 5*time.Second), "/api/v1/users", map[string][]string{"limit": {"5"}}, func(json.RawMessage) error { n++; return nil })
+		return n, err
+	}
+	whole, err := list()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two cut pages are fetched again within the budget: the list is whole.
 	s.SetFaults(sim.Faults{Truncate: &sim.Fault{Rate: 1, Path: "/api/v1/users", Max: 2}})
-	n := 0
-	err := c.ListAll(ctxT(t, 5*time.Second), "/api/v1/users", map[string][]string{"limit": {"5"}}, func(json.RawMessage) error { n++; return nil })
+	if n, err := list(); err != nil || n != whole {
+		t.Fatalf("two cut pages: %d of %d users, %v", n, whole, err)
+	}
+	if got := s.FaultCounts()["truncate"]; got != 2 {
+		t.Errorf("%d pages cut, want 2", got)
+	}
+	// Every page cut: the list fails once the budget is spent, it is never short.
+	s.SetFaults(sim.Faults{Truncate: &sim.Fault{Rate: 1, Path: "/api/v1/users"}})
+	n, err := list()
 	if err == nil {
 		t.Fatalf("truncated list read as %d users", n)
+	}
+	if got := s.FaultCounts()["truncate"]; got != 4 {
+		t.Errorf("%d attempts at a cut page, want 4 (1 + 3 retries)", got)
 	}
 	if !strings.Contains(err.Error(), "/api/v1/users") || strings.Contains(err.Error(), "\n") {
 		t.Errorf("unclear error: %v", err)
@@ -140,10 +159,15 @@ func TestFaultsClientTruncatedListIsAnError(t *testing.T) {
 	t.Logf("truncated page: %v", err)
 
 	var out map[string]any
-	s.SetFaults(sim.Faults{Truncate: &sim.Fault{Rate: 1, Max: 1}})
+	s.SetFaults(sim.Faults{Truncate: &sim.Fault{Rate: 1}})
 	err = c.Do(ctxT(t, 5*time.Second), "GET", "/api/v1/roles", nil, &out)
 	if err == nil || !strings.Contains(err.Error(), "invalid JSON") {
 		t.Errorf("truncated GET: %v", err)
+	}
+	// One cut answer to a GET is retried and then decodes.
+	s.SetFaults(sim.Faults{Truncate: &sim.Fault{Rate: 1, Max: 1}})
+	if err := c.Do(ctxT(t, 5*time.Second), "GET", "/api/v1/roles", nil, &out); err != nil {
+		t.Errorf("GET cut once: %v", err)
 	}
 }
 

@@ -117,12 +117,17 @@ func (c *Client) ListPages(ctx context.Context, path string, opts ListOptions, f
 
 func (c *Client) fetchPage(ctx context.Context, req *PageRequest, key string) (*Page, error) {
 	var raw []byte
-	if _, err := c.Send(ctx, Request{Method: http.MethodGet, Path: req.Path, Query: req.Query}, &raw); err != nil {
-		return nil, err
-	}
 	var top map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &top); err != nil {
-		return nil, fmt.Errorf("GET %s: list response is not a JSON object: %w", displayPath(req.Path), err)
+	// Parsed inside the retry loop: a page cut in transit is fetched again.
+	parse := func(b []byte) error {
+		top = nil
+		if err := json.Unmarshal(b, &top); err != nil {
+			return fmt.Errorf("list response is not a JSON object: %w", err)
+		}
+		return nil
+	}
+	if _, err := c.Send(ctx, Request{Method: http.MethodGet, Path: req.Path, Query: req.Query, Check: parse}, &raw); err != nil {
+		return nil, err
 	}
 	items, ok := top[key]
 	if !ok {

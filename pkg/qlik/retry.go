@@ -34,6 +34,7 @@ type call struct {
 	ctype   string
 	header  http.Header
 	out     any
+	check   func([]byte) error
 
 	reauthed bool
 }
@@ -160,12 +161,24 @@ func (k *call) setHeaders(req *http.Request, tok string) {
 func (k *call) success(ctx context.Context, resp *http.Response) outcome {
 	err := decodeInto(resp.Body, k.out)
 	resp.Body = http.NoBody
+	if err == nil && k.check != nil {
+		if raw, ok := k.out.(*[]byte); ok {
+			if cerr := k.check(*raw); cerr != nil {
+				err = &badBodyError{err: cerr}
+			}
+		}
+	}
 	if err == nil {
 		return outcome{resp: resp}
 	}
 	var de *decodeError
-	if errors.As(err, &de) {
-		return outcome{resp: resp, err: fmt.Errorf("%s %s: %d: %w", k.method, k.display, resp.StatusCode, err)}
+	var bad *badBodyError
+	if errors.As(err, &de) || errors.As(err, &bad) {
+		// A 2xx read whose body is cut (a framed but short answer, a proxy
+		// that gave up) is worth another try like a reset: reading twice
+		// changes nothing. A write is not replayed: it may have been applied.
+		retry := isRead(k.method) && (bad != nil || de.cut())
+		return outcome{resp: resp, err: fmt.Errorf("%s %s: %d: %w", k.method, k.display, resp.StatusCode, err), retry: retry}
 	}
 	if ctx.Err() != nil {
 		return outcome{resp: resp, err: k.wrap(ctx.Err())}
@@ -203,6 +216,12 @@ func (k *call) failure(resp *http.Response, ts *tierState, tok string) outcome {
 		o.retry = isIdempotent(k.method)
 	}
 	return o
+}
+
+// isRead: the method only reads, so a response whose body was unusable can
+// be asked for again with no effect on the tenant.
+func isRead(method string) bool {
+	return method == http.MethodGet || method == http.MethodHead
 }
 
 func isIdempotent(method string) bool {

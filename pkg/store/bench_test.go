@@ -72,3 +72,26 @@ func BenchmarkReadRev10k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFindLocalWorkClean10k checks a clean 10,000-file tree for local
+// work, as every export does first: stat data only, no file is read.
+func BenchmarkFindLocalWorkClean10k(b *testing.B) {
+	r, _ := bench10k(b)
+	for b.Loop() {
+		w, err := r.FindLocalWork([]string{"spaces"}, []string{"qlikops.yaml"})
+		if err != nil || !w.Empty() {
+			b.Fatalf("FindLocalWork: %+v %v", w, err)
+		}
+	}
+}
+
+// BenchmarkHeadFiles10k lists HEAD's 10,000 tracked paths from tree objects.
+func BenchmarkHeadFiles10k(b *testing.B) {
+	r, _ := bench10k(b)
+	sc := newScope([]string{"spaces"}, nil)
+	for b.Loop() {
+		if m, err := r.headFiles(sc); err != nil || len(m) != 10000 {
+			b.Fatalf("headFiles: %d %v", len(m), err)
+		}
+	}
+}

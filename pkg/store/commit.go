@@ -104,7 +104,10 @@ func (r *Repo) Commit(paths []string, msg string, opts CommitOptions) (string, b
 		return "", false, fmt.Errorf("commit in %s: %w", r.dir, err)
 	}
 	if tree == base || (parent.IsZero() && n == 0) {
-		return "", false, r.syncIndex(idx, items)
+		if err := r.syncIndex(idx, items); err != nil {
+			return "", false, err
+		}
+		return "", false, r.forgetWrites(items)
 	}
 	var parents []plumbing.Hash
 	if !parent.IsZero() {
@@ -117,7 +120,10 @@ func (r *Repo) Commit(paths []string, msg string, opts CommitOptions) (string, b
 	if err := r.moveRef(branch, parent, h); err != nil {
 		return "", false, err
 	}
-	return h.String(), true, r.syncIndex(idx, items)
+	if err := r.syncIndex(idx, items); err != nil {
+		return h.String(), true, err
+	}
+	return h.String(), true, r.forgetWrites(items)
 }
 
 // stage reads each path from the working tree and stores new blobs.

@@ -39,6 +39,9 @@ func (e *LockedError) Error() string {
 	case e.Stale:
 		return fmt.Sprintf("repo has a stale lock %s: pid %d on %s (since %s) is no longer running; run qlikops unlock to clear it, then retry",
 			e.Path, e.Holder.PID, e.Holder.Host, e.Holder.Started.Format(time.RFC3339))
+	case e.Holder.Host != hostname():
+		return fmt.Sprintf("repo is locked by a qlikops run on another host: pid %d on %s since %s (lock file %s); this host cannot tell whether it still runs: run qlikops unlock on %s, or delete the file if no run is active",
+			e.Holder.PID, e.Holder.Host, e.Holder.Started.Format(time.RFC3339), e.Path, e.Holder.Host)
 	default:
 		return fmt.Sprintf("repo is locked by another qlikops run: pid %d on %s since %s (lock file %s)",
 			e.Holder.PID, e.Holder.Host, e.Holder.Started.Format(time.RFC3339), e.Path)
@@ -50,10 +53,9 @@ func (r *Repo) lockPath() string { return filepath.Join(r.gitDir, lockName) }
 // Lock takes the repo's exclusive lock (safety rule 7). The lock file appears
 // atomically with its full content (written aside, then hard-linked into
 // place), so a reader never sees a half-written holder. A held lock, live or
-// stale, yields *LockedError; Lock never breaks a lock itself.
+// stale, yields *LockedError; Lock never breaks a lock itself (TakeLock does).
 func (r *Repo) Lock() (func() error, error) {
-	info := LockInfo{PID: os.Getpid(), Host: hostname(), Started: time.Now().UTC().Truncate(time.Second), Token: token()}
-	data, err := json.Marshal(info)
+	data, err := newLockData()
 	if err != nil {
 		return nil, err
 	}
@@ -72,6 +74,96 @@ func (r *Repo) Lock() (func() error, error) {
 		// The holder released between our attempt and our read: try again.
 	}
 	return nil, fmt.Errorf("lock %s: contended, try again", r.lockPath())
+}
+
+func newLockData() ([]byte, error) {
+	info := LockInfo{PID: os.Getpid(), Host: hostname(), Started: time.Now().UTC().Truncate(time.Second), Token: token()}
+	return json.Marshal(info)
+}
+
+// TakeLock is Lock, except that a stale lock (its holder ran on this host
+// and is gone) is taken over instead of reported: a crashed cron run must
+// not block every later one. tookOver, if not nil, is told whose lock it
+// was. A live lock, one from another host (whose pid cannot be checked)
+// and an unreadable one are still *LockedError.
+//
+// Race-safe: the takeover happens under an flock on the .git folder, which
+// the kernel releases if its holder dies, and the lock is replaced by an
+// atomic rename only if it still names the stale holder first seen. Of two
+// runs taking over the same stale lock, the second then finds the first's
+// live lock.
+func (r *Repo) TakeLock(tookOver func(old LockInfo)) (func() error, error) {
+	for attempt := 0; ; attempt++ {
+		unlock, err := r.Lock()
+		var le *LockedError
+		if err == nil || !errors.As(err, &le) || !le.Stale {
+			return unlock, err
+		}
+		data, err := newLockData()
+		if err != nil {
+			return nil, err
+		}
+		done, err := r.replaceStale(le.Holder, data)
+		switch {
+		case err != nil:
+			return nil, err
+		case done:
+			if tookOver != nil {
+				tookOver(le.Holder)
+			}
+			return r.unlocker(data), nil
+		case attempt >= 40:
+			return nil, le
+		}
+		// Someone else is taking it over, or the lock changed hands: look
+		// again, and find their live lock.
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// replaceStale puts data in place of the lock if, under the takeover guard,
+// the lock still names the stale holder old. It reports false, with no
+// error, when the guard is busy or the lock changed.
+func (r *Repo) replaceStale(old LockInfo, data []byte) (bool, error) {
+	release, ok, err := guardDir(r.gitDir)
+	if err != nil || !ok {
+		return false, err
+	}
+	defer release()
+	if !r.stillStale(old) {
+		return false, nil
+	}
+	tmp, err := os.CreateTemp(r.gitDir, lockName+".tmp-*")
+	if err != nil {
+		return false, fmt.Errorf("take over lock %s: %w", r.lockPath(), err)
+	}
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		// rename replaces the file in one step: the lock never disappears,
+		// so a plain Lock cannot slip in between.
+		err = os.Rename(tmp.Name(), r.lockPath())
+	}
+	if err != nil {
+		_ = os.Remove(tmp.Name())
+		return false, fmt.Errorf("take over lock %s: %w", r.lockPath(), err)
+	}
+	return true, nil
+}
+
+// stillStale re-reads the lock: it must still be old's, and old still gone.
+func (r *Repo) stillStale(old LockInfo) bool {
+	data, err := os.ReadFile(r.lockPath())
+	if err != nil {
+		return false
+	}
+	var cur LockInfo
+	return json.Unmarshal(data, &cur) == nil && sameHolder(cur, old) && isStale(cur)
 }
 
 func (r *Repo) placeLock(data []byte) error {
@@ -167,20 +259,21 @@ func (r *Repo) ClearStaleLock() (bool, error) {
 	if !le.Stale {
 		return false, le
 	}
-	// Move the lock aside before deleting it, then check that what we moved
-	// is still the stale lock: a run that took the lock meanwhile keeps it.
-	aside := r.lockPath() + ".stale-" + token()
-	if err := os.Rename(r.lockPath(), aside); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return false, nil
-		}
-		return false, fmt.Errorf("clear stale lock %s: %w", r.lockPath(), err)
+	// Under the same guard as a takeover, so a run that takes the lock
+	// over meanwhile keeps it.
+	release, ok, err := guardDir(r.gitDir)
+	if err != nil {
+		return false, err
 	}
-	defer os.Remove(aside)
-	var moved LockInfo
-	if data, err := os.ReadFile(aside); err != nil || json.Unmarshal(data, &moved) != nil || !sameHolder(moved, le.Holder) {
-		_ = os.Link(aside, r.lockPath()) // put a live lock back
+	if !ok {
+		return false, fmt.Errorf("clear stale lock %s: another run is taking it over; left in place", r.lockPath())
+	}
+	defer release()
+	if !r.stillStale(le.Holder) {
 		return false, fmt.Errorf("clear stale lock %s: lock changed hands meanwhile; left in place", r.lockPath())
+	}
+	if err := os.Remove(r.lockPath()); err != nil {
+		return false, fmt.Errorf("clear stale lock %s: %w", r.lockPath(), err)
 	}
 	return true, nil
 }

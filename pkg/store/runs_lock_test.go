@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -189,4 +190,70 @@ func bytesJoin(bs [][]byte) []byte {
 		out = append(out, b...)
 	}
 	return out
+}
+
+// A stale lock on this host is taken over, and of many runs racing to take
+// over the same stale lock exactly one wins; the others find its live lock.
+// A lock from another host is never taken over.
+func TestTakeLockOverStaleIsRaceSafe(t *testing.T) {
+	r := newRepo(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	dead := LockInfo{PID: cmd.Process.Pid, Host: hostname(), Started: time.Now().Add(-time.Hour).UTC().Truncate(time.Second), Token: "dead"}
+	for round := range 5 {
+		writeLock(t, r, dead)
+		const racers = 8
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var won []func() error
+		var told []LockInfo
+		var lost []error
+		for range racers {
+			// Each racer opens the repo itself, as a separate run would.
+			rr, err := Open(r.Dir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				unlock, err := rr.TakeLock(func(old LockInfo) {
+					mu.Lock()
+					told = append(told, old)
+					mu.Unlock()
+				})
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					lost = append(lost, err)
+				} else {
+					won = append(won, unlock)
+				}
+			}()
+		}
+		wg.Wait()
+		if len(won) != 1 || len(told) != 1 || !sameHolder(told[0], dead) {
+			t.Fatalf("round %d: %d winners, told %v; losers: %v", round, len(won), told, lost)
+		}
+		for _, err := range lost {
+			var le *LockedError
+			if !errors.As(err, &le) || le.Stale || le.Holder.PID != os.Getpid() {
+				t.Fatalf("round %d: a loser got %v, want the winner's live lock", round, err)
+			}
+		}
+		if err := won[0](); err != nil {
+			t.Fatalf("round %d: the winner's unlock: %v", round, err)
+		}
+		if _, err := os.Stat(r.lockPath()); !os.IsNotExist(err) {
+			t.Fatalf("round %d: lock left after unlock: %v", round, err)
+		}
+	}
+	writeLock(t, r, LockInfo{PID: dead.PID, Host: "another-host", Started: dead.Started, Token: "foreign"})
+	_, err := r.TakeLock(func(LockInfo) { t.Error("took over another host's lock") })
+	var le *LockedError
+	if !errors.As(err, &le) || le.Stale || !strings.Contains(err.Error(), "run qlikops unlock on another-host") {
+		t.Fatalf("TakeLock over another host's lock: %v", err)
+	}
 }

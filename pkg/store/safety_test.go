@@ -87,7 +87,7 @@ func TestSymlinkedFolderIsRefused(t *testing.T) {
 	}
 }
 
-func TestSymlinkFileInOwnedFolderIsRemovedNotFollowed(t *testing.T) {
+func TestSymlinkFileInOwnedFolderIsReplacedNotFollowed(t *testing.T) {
 	r := newRepo(t)
 	outside := t.TempDir()
 	writeRaw(t, outside, "target.yaml", "keep me")
@@ -105,8 +105,13 @@ func TestSymlinkFileInOwnedFolderIsRemovedNotFollowed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(ch.Modified, ",") != "spaces/a.yaml" || strings.Join(ch.Deleted, ",") != "spaces/b.yaml" {
+	// a.yaml is replaced; b.yaml is not ours (HEAD never tracked it), so it
+	// stays, a link still, and its target is never followed.
+	if strings.Join(ch.Modified, ",") != "spaces/a.yaml" || len(ch.Deleted) != 0 {
 		t.Fatalf("changes %+v", ch)
+	}
+	if fi, err := os.Lstat(filepath.Join(r.Dir(), "spaces", "b.yaml")); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("untracked symlink b.yaml: %v %v", fi, err)
 	}
 	if b, _ := os.ReadFile(filepath.Join(outside, "target.yaml")); string(b) != "keep me" {
 		t.Fatalf("symlink target was written: %q", b)

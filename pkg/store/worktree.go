@@ -41,15 +41,21 @@ type writePlan struct {
 	chmod   []string // same bytes, wrong permissions
 	junk    []string // our own temp files left by a crash
 	dirs    []string // existing folders under owned roots, deepest first
+	nested  []string // folders holding their own repository ("folder/"): never entered
 }
 
-// WriteTree makes the working tree hold exactly files within the owned
-// top-level folders, plus the allowed rootFiles, leaving every other path
-// untouched. All validation happens before the first write, so an invalid
+// WriteTree makes the working tree hold files within the owned top-level
+// folders, plus the allowed rootFiles. It deletes only files that HEAD's
+// tree tracks under those folders; untracked files, nested repositories and
+// every path outside the folders are left untouched. All validation happens before the first write, so an invalid
 // path means nothing was written.
 func (r *Repo) WriteTree(files Files, owned []string) (Changes, error) {
+	r.freshen()
 	plan, err := r.planWrite(files, owned)
 	if err != nil {
+		return Changes{}, err
+	}
+	if err := r.journalWrites(plan, files); err != nil {
 		return Changes{}, err
 	}
 	for _, p := range slices.Concat(plan.changes.Deleted, plan.junk) {
@@ -143,10 +149,21 @@ func (r *Repo) planWrite(files Files, owned []string) (*writePlan, error) {
 		}
 	}
 	plan := &writePlan{}
-	deleting := map[string]bool{}
+	var extra []string // on disk, not in files
 	for _, o := range sortedKeys(ownedSet) {
-		if err := r.scanOwned(o, files, plan, deleting); err != nil {
+		if err := r.scanOwned(o, files, plan, &extra); err != nil {
 			return nil, err
+		}
+	}
+	deleting, err := r.ownedByHead(extra, ownedSet, plan)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range paths {
+		for _, n := range plan.nested {
+			if strings.HasPrefix(p, n) {
+				return nil, fmt.Errorf("%w %q: inside the nested repository %s", ErrInvalidPath, p, n)
+			}
 		}
 	}
 	if err := r.scanRootJunk(plan); err != nil {
@@ -206,8 +223,9 @@ func (r *Repo) classify(p string, want []byte, plan *writePlan) error {
 }
 
 // scanOwned lists what exists under one owned folder, without following
-// symlinks, and marks every file not in files for deletion.
-func (r *Repo) scanOwned(owned string, files Files, plan *writePlan, deleting map[string]bool) error {
+// symlinks: every file not in files goes to extra. A nested repository is
+// never entered.
+func (r *Repo) scanOwned(owned string, files Files, plan *writePlan, extra *[]string) error {
 	fi, err := os.Lstat(r.abs(owned))
 	if os.IsNotExist(err) {
 		return nil
@@ -220,11 +238,17 @@ func (r *Repo) scanOwned(owned string, files Files, plan *writePlan, deleting ma
 	}
 	var walk func(rel string) error
 	walk = func(rel string) error {
-		plan.dirs = append(plan.dirs, rel)
 		entries, err := os.ReadDir(r.abs(rel))
 		if err != nil {
 			return fmt.Errorf("read folder %s: %w", rel, err)
 		}
+		for _, e := range entries {
+			if e.Name() == ".git" {
+				plan.nested = append(plan.nested, rel+"/")
+				return nil
+			}
+		}
+		plan.dirs = append(plan.dirs, rel)
 		for _, e := range entries {
 			p := rel + "/" + e.Name()
 			switch {
@@ -235,17 +259,37 @@ func (r *Repo) scanOwned(owned string, files Files, plan *writePlan, deleting ma
 			case strings.HasPrefix(e.Name(), tmpPrefix):
 				plan.junk = append(plan.junk, p)
 			default:
-				// Symlinks and other non-files are deleted like files (the
-				// link itself, never its target); a kept one is replaced.
 				if _, keep := files[p]; !keep {
-					plan.changes.Deleted = append(plan.changes.Deleted, p)
-					deleting[p] = true
+					*extra = append(*extra, p)
 				}
 			}
 		}
 		return nil
 	}
 	return walk(owned)
+}
+
+// ownedByHead marks for deletion the extra paths that the previous snapshot
+// (HEAD's tree) tracked: a file HEAD does not track is the user's, whatever
+// folder it sits in. Symlinks and other non-files HEAD tracked are deleted
+// like files (the link itself, never its target). HEAD is read only when
+// there is something to decide, so a run that deletes nothing pays nothing.
+func (r *Repo) ownedByHead(extra []string, owned map[string]bool, plan *writePlan) (map[string]bool, error) {
+	deleting := map[string]bool{}
+	if len(extra) == 0 {
+		return deleting, nil
+	}
+	prev, err := r.headFiles(newScope(sortedKeys(owned), nil))
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range extra {
+		if _, ok := prev[p]; ok {
+			plan.changes.Deleted = append(plan.changes.Deleted, p)
+			deleting[p] = true
+		}
+	}
+	return deleting, nil
 }
 
 // scanRootJunk finds temp files a crash left beside the root files (the
