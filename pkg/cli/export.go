@@ -96,11 +96,11 @@ func (o *exportOptions) printExport(res ops.ExportResult) {
 	var refused []string
 	for _, k := range m.Kinds {
 		switch {
-		case k.Status == ops.KindOK:
+		case k.Status == ops.KindOK, k.Status == ops.KindSkipped:
 		case k.Unauthorized:
 			refused = append(refused, k.Folder)
 		default:
-			fmt.Fprintf(o.stdout, "FAILED %s: %s (previous files kept)\n", k.Folder, k.Error)
+			fmt.Fprintf(o.stdout, "FAILED %s: %s (previous files kept)\n", k.Folder, k.Reason)
 		}
 	}
 	if len(refused) > 0 {

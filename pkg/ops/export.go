@@ -42,6 +42,10 @@ type Env struct {
 	Branch string
 	// Author is the commit author, "Name <email>" ("" = git config, else qlikops).
 	Author string
+
+	// statsAtStart is the client's traffic when the command began, so that
+	// the run record counts this run's calls only.
+	statsAtStart qlik.ClientStats
 }
 
 func (e Env) now() time.Time {
@@ -87,6 +91,7 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 	}
 	defer unlock()
 
+	env.statsAtStart = env.Client.Stats()
 	m := Manifest{Op: "export", Tool: "qlikops " + env.Version, Tenant: hostOf(env.Client.TenantURL()), TenantID: env.Target.ID, StartedAt: env.now()}
 	t := kinds.NewTenant(env.Client)
 	docs, reports := readKinds(ctx, t, hs, env.Progress)
@@ -139,7 +144,7 @@ func readKinds(ctx context.Context, t *kinds.Tenant, hs []kinds.Handler, progres
 			}
 			reports[i] = KindReport{Kind: h.Kind(), Folder: h.Folder(), Status: KindOK, Count: len(docs)}
 			if err != nil {
-				reports[i] = KindReport{Kind: h.Kind(), Folder: h.Folder(), Status: KindFailed, Error: oneLine(err),
+				reports[i] = KindReport{Kind: h.Kind(), Folder: h.Folder(), Status: KindFailed, Reason: oneLine(err),
 					Unauthorized: qlik.StatusOf(err) == http.StatusUnauthorized}
 				return nil
 			}

@@ -50,8 +50,8 @@ func TestExportUnderFaults(t *testing.T) {
 		for _, k := range res.Manifest.Kinds {
 			if k.Status == ops.KindFailed {
 				failed = append(failed, k.Folder)
-				if k.Error == "" || strings.Contains(k.Error, "\n") {
-					t.Errorf("run %d: %s failed without a one-line reason: %q", run, k.Folder, k.Error)
+				if k.Reason == "" || strings.Contains(k.Reason, "\n") {
+					t.Errorf("run %d: %s failed without a one-line reason: %q", run, k.Folder, k.Reason)
 				}
 			}
 		}
