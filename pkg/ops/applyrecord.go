@@ -39,7 +39,7 @@ type ApplyRecord struct {
 	// of every failed or skipped one.
 	Kinds         []ApplyKindReport `json:"kinds"`
 	Steps         []apply.Outcome   `json:"steps"`
-	CannotRestore []plan.Blocked  `json:"cannotRestore"`
+	CannotRestore []plan.Blocked    `json:"cannotRestore"`
 	// NeedsReentry is the pending list after this apply; the next apply to
 	// the same tenant starts from it.
 	NeedsReentry []plan.Pending `json:"needsReentry"`
