@@ -18,7 +18,7 @@ import (
 // byte and nothing of it is committed as deleted (safety rule 1).
 func TestExportUnderFaults(t *testing.T) {
 	s, url := startSim(t, sim.Options{}, demoSeed)
-	repo := t.TempDir()
+	repo := runsCheckedRepo(t)
 	clean := newEnv(t, repo, url, 5)
 	if _, err := ops.Export(ctxFor(t, 20*time.Second), clean); err != nil {
 		t.Fatal(err)
@@ -137,7 +137,7 @@ func checkKept(t *testing.T, repo, prev, head string, failed []string) {
 // documents still point their editors at ../schemas/<kind>.schema.json.
 func TestExportFailedKindKeepsItsSchema(t *testing.T) {
 	s, url := startSim(t, sim.Options{}, demoSeed)
-	repo := t.TempDir()
+	repo := runsCheckedRepo(t)
 	env := newEnv(t, repo, url, 1)
 	if _, err := ops.Export(ctxFor(t, 20*time.Second), env); err != nil {
 		t.Fatal(err)
