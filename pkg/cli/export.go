@@ -41,7 +41,7 @@ names the unapplied commits, and still exits 0.`,
 	cmd.Flags().BoolVar(&o.allowOtherTenant, "allow-other-tenant", false, "export a tenant other than the one this repo belongs to (qlikops.yaml keeps naming the repo's own)")
 	cmd.Flags().StringVar(&o.branch, "branch", "", "commit to this branch (default: the checked-out one)")
 	cmd.Flags().StringVar(&o.author, "author", "", `commit author, "Name <email>" (default: git config user.name/user.email)`)
-	return cmd
+	return withNotify(g, "export", cmd)
 }
 
 func (o *exportOptions) run(cmd *cobra.Command, _ []string) error {

@@ -64,7 +64,7 @@ type slackBlock struct {
 
 // slackMessage: text is the notification's fallback and preview; blocks
 // carry the headline, the facts and the details.
-func slackMessage(e Event) map[string]any {
+func slackMessage(e Event) slackPayload {
 	blocks := []slackBlock{
 		{Type: "header", Text: &slackText{Type: "plain_text", Text: clipTo(e.Title(), 150)}},
 		{Type: "section", Text: &slackText{Type: "mrkdwn", Text: slackEscape(e.Summary)}},
@@ -83,7 +83,13 @@ func slackMessage(e Event) map[string]any {
 		blocks = append(blocks, slackBlock{Type: "section", Text: &slackText{Type: "mrkdwn",
 			Text: clipTo("```"+strings.ReplaceAll(strings.Join(e.Details, "\n"), "```", "'''")+"```", 3000)}})
 	}
-	return map[string]any{"text": e.Title() + ": " + e.Summary, "blocks": blocks}
+	return slackPayload{Text: e.Title() + ": " + e.Summary, Blocks: blocks}
+}
+
+// slackPayload is a Slack incoming-webhook message.
+type slackPayload struct {
+	Text   string       `json:"text"`
+	Blocks []slackBlock `json:"blocks"`
 }
 
 // slackEscape escapes the three characters Slack's mrkdwn gives meaning to.
