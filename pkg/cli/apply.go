@@ -50,7 +50,7 @@ left unresolved, or a created resource still needs a secret re-entered.`,
 	f.StringVar(&o.onError, "on-error", "continue", "continue: independent steps go on and only dependents of a failure are skipped; abort: stop at the first failure")
 	f.BoolVar(&o.readableSecret, "allow-readable-secrets", false, "accept a secrets file that the group or others can read")
 	f.BoolVar(&o.rewriteSecrets, "rewrite-secrets", false, "write every supplied secret again, also to resources that did not change (rotation)")
-	return cmd
+	return withNotify(g, "apply", cmd)
 }
 
 func (o *applyOptions) run(cmd *cobra.Command, _ []string) error {

@@ -28,7 +28,7 @@ Git but gone from the tenant, "+" is in the tenant but not in Git.`,
 	}
 	cmd.Flags().StringVar(&o.ref, "ref", "HEAD", "commit, tag or branch to compare with")
 	cmd.Flags().StringVar(&o.targetTenant, "target-tenant", "", targetTenantUsage)
-	return cmd
+	return withNotify(g, "drift", cmd)
 }
 
 func (o *driftOptions) run(cmd *cobra.Command, _ []string) error {
@@ -53,6 +53,7 @@ func (o *driftOptions) run(cmd *cobra.Command, _ []string) error {
 		fmt.Fprintf(o.stdout, "Drift from %s (%s):\n", o.ref, diff.Summary(changes))
 		diff.Text(o.stdout, changes)
 	}
+	o.notice = driftNotice(o.ref, changes)
 	if len(changes) > 0 {
 		return exitCode(ExitChanges)
 	}

@@ -50,7 +50,7 @@ refuses a detached HEAD.`,
 	cmd.Flags().StringVar(&o.branch, "branch", "", "commit to this branch (default: the checked-out one)")
 	cmd.Flags().StringVar(&o.author, "author", "", `commit author, "Name <email>" (default: git config user.name/user.email)`)
 	cmd.Flags().BoolVar(&o.force, "force", false, "write over local work in kind folders, after saving it to refs/qlikops/saved/<time>")
-	return cmd
+	return withNotify(g, "export", cmd)
 }
 
 func (o *exportOptions) run(cmd *cobra.Command, _ []string) error {
@@ -106,11 +106,11 @@ func (o *exportOptions) printExport(res ops.ExportResult) {
 	var refused []string
 	for _, k := range m.Kinds {
 		switch {
-		case k.Status == ops.KindOK:
+		case k.Status == ops.KindOK, k.Status == ops.KindSkipped:
 		case k.Unauthorized:
 			refused = append(refused, k.Folder)
 		default:
-			fmt.Fprintf(o.stdout, "FAILED %s: %s (previous files kept)\n", k.Folder, k.Error)
+			fmt.Fprintf(o.stdout, "FAILED %s: %s (previous files kept)\n", k.Folder, k.Reason)
 		}
 	}
 	if len(refused) > 0 {

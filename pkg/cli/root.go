@@ -45,10 +45,12 @@ type globals struct {
 	registry *kinds.Registry
 	// recorded is the repo's tenant from qlikops.yaml, set by env.
 	recorded ops.Identity
-	stdin    io.Reader
-	stdout   io.Writer
-	stderr   io.Writer
-	isTTY    func() bool
+	// notice is what a command adds to its alert (see withNotify).
+	notice []string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	isTTY  func() bool
 }
 
 // Main runs qlikops with os.Args and returns the exit code.

@@ -58,6 +58,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("SEEDS", filepath.Join(repoRoot, "testdata", "seeds"))
 			env.Setenv("QLIK_TENANT_URL", "")
 			env.Setenv("QLIK_API_KEY", "")
+			env.Values[receiverKey{}] = &receiver{}
 			env.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(env.WorkDir, ".gitconfig"))
 			return os.WriteFile(filepath.Join(env.WorkDir, ".gitconfig"), []byte("[user]\n\tname = Tester\n\temail = tester@example.com\n[init]\n\tdefaultBranch = main\n"), 0o644)
 		},
@@ -68,6 +69,9 @@ func TestScripts(t *testing.T) {
 
 			"simstart-faults": cmdSimStartFaults,
 			"simfaults":       cmdSimFaults,
+
+			"validate-runs": cmdValidateRuns,
+			"receiver":      cmdReceiver,
 		},
 	})
 }

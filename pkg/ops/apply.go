@@ -45,6 +45,7 @@ var ErrAborted = fmt.Errorf("apply aborted: nothing was written")
 // nothing to do, so that status knows when apply last checked the tenant.
 func Apply(ctx context.Context, env Env, o ApplyOptions) (ApplyResult, error) {
 	started := env.now()
+	env.statsAtStart = env.Client.Stats()
 	repo, err := store.Open(env.RepoDir)
 	if err != nil {
 		return ApplyResult{}, err
@@ -81,7 +82,8 @@ func Apply(ctx context.Context, env Env, o ApplyOptions) (ApplyResult, error) {
 	res.Status = runStatus(counts, len(p.Steps), err)
 	rec := ApplyRecord{Op: "apply", Tool: "qlikops " + env.Version, Tenant: tenant, TenantID: env.Target.ID, Commit: p.Commit,
 		StartedAt: started, FinishedAt: env.now(), Status: res.Status, Counts: counts, Steps: res.Report.Outcomes,
-		CannotRestore: p.CannotRestore, NeedsReentry: res.NeedsReentry}
+		CannotRestore: p.CannotRestore, NeedsReentry: res.NeedsReentry, Kinds: kindCounts(res.Report),
+		API: apiUsage(env.Client.Stats().Sub(env.statsAtStart))}
 	if err != nil {
 		rec.Error = oneLine(err)
 	}

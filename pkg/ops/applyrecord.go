@@ -34,16 +34,66 @@ type ApplyRecord struct {
 	Status     string    `json:"status"` // ok | partial | failed
 	// Counts has one entry per outcome: done, skipped, failed, unresolved
 	// (references left out) and needsReentry (secrets created empty).
-	Counts        map[string]int  `json:"counts"`
-	Steps         []apply.Outcome `json:"steps"`
-	CannotRestore []plan.Blocked  `json:"cannotRestore"`
+	Counts map[string]int `json:"counts"`
+	// Kinds counts the steps of each kind by outcome; Steps has the reason
+	// of every failed or skipped one.
+	Kinds         []ApplyKindReport `json:"kinds"`
+	Steps         []apply.Outcome   `json:"steps"`
+	CannotRestore []plan.Blocked    `json:"cannotRestore"`
 	// NeedsReentry is the pending list after this apply; the next apply to
 	// the same tenant starts from it.
 	NeedsReentry []plan.Pending `json:"needsReentry"`
 	Error        string         `json:"error,omitempty"`
+	// API is what the run cost the tenant's rate budget.
+	API APIUsage `json:"api"`
+}
+
+// ApplyKindReport is one kind's steps in an apply: written (done), failed,
+// and skipped (a dependency failed, or the run stopped).
+type ApplyKindReport struct {
+	Kind    string `json:"kind"`
+	Done    int    `json:"done"`
+	Failed  int    `json:"failed"`
+	Skipped int    `json:"skipped"`
+}
+
+// kindCounts tallies a report's steps per kind, in the order kinds first
+// appear (the plan's dependency order).
+func kindCounts(r apply.Report) []ApplyKindReport {
+	out := []ApplyKindReport{}
+	at := map[string]int{}
+	for _, o := range r.Outcomes {
+		i, ok := at[o.Kind]
+		if !ok {
+			i = len(out)
+			at[o.Kind] = i
+			out = append(out, ApplyKindReport{Kind: o.Kind})
+		}
+		switch o.Status {
+		case apply.Done:
+			out[i].Done++
+		case apply.Failed:
+			out[i].Failed++
+		case apply.Skipped:
+			out[i].Skipped++
+		}
+	}
+	return out
 }
 
 func (r ApplyRecord) encode() []byte {
+	if r.Steps == nil {
+		r.Steps = []apply.Outcome{}
+	}
+	if r.CannotRestore == nil {
+		r.CannotRestore = []plan.Blocked{}
+	}
+	if r.NeedsReentry == nil {
+		r.NeedsReentry = []plan.Pending{}
+	}
+	if r.Kinds == nil {
+		r.Kinds = []ApplyKindReport{}
+	}
 	b, _ := json.MarshalIndent(r, "", "  ")
 	return append(b, '\n')
 }

@@ -37,9 +37,11 @@ func exportMessage(m Manifest, resources, others []string, managed []string) str
 		b.WriteString("\n")
 	}
 	for _, k := range m.Kinds {
-		if k.Status == KindOK {
+		switch k.Status {
+		case KindOK:
 			fmt.Fprintf(&b, "%s: %d\n", k.Folder, k.Count)
-		} else {
+		case KindSkipped:
+		default:
 			fmt.Fprintf(&b, "%s: FAILED, previous files kept\n", k.Folder)
 		}
 	}

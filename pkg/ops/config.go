@@ -28,6 +28,19 @@ type Config struct {
 	TenantID string `yaml:"tenantId"`
 	// Kinds is the selection when --kinds is not given.
 	Kinds []string `yaml:"kinds"`
+
+	// Notify is where export, drift and apply post alerts (see pkg/notify).
+	Notify NotifyConfig `yaml:"notify"`
+}
+
+// NotifyConfig is the notify: block of qlikops.yaml; --notify,
+// --notify-format and --notify-on override it. The URL is usually a secret
+// and this file is committed, so url may name an environment variable
+// instead: url: ${QLIKOPS_NOTIFY_URL}.
+type NotifyConfig struct {
+	URL    string   `yaml:"url"`
+	Format string   `yaml:"format"` // json | slack | teams
+	On     []string `yaml:"on"`     // success: also post when a run succeeded
 }
 
 // LoadConfig reads qlikops.yaml from the repo's working tree. A missing file
@@ -50,7 +63,7 @@ func LoadConfig(repoDir string) (Config, error) {
 }
 
 // configProblem turns yaml.v3's multi-line type error into one line:
-// "line 2: unknown setting colour (known: tenant, tenantId, kinds)".
+// "line 2: unknown setting colour (known: tenant, tenantId, kinds, notify)".
 func configProblem(err error) string {
 	var te *yaml.TypeError
 	if !errors.As(err, &te) || len(te.Errors) == 0 {
@@ -59,7 +72,7 @@ func configProblem(err error) string {
 	msg := te.Errors[0]
 	if line, field, ok := strings.Cut(msg, ": field "); ok {
 		name, _, _ := strings.Cut(field, " not found")
-		return fmt.Sprintf("%s: unknown setting %q (known: tenant, tenantId, kinds)", line, name)
+		return fmt.Sprintf("%s: unknown setting %q (known: tenant, tenantId, kinds, notify)", line, name)
 	}
 	return msg
 }

@@ -47,6 +47,10 @@ type Env struct {
 	Warn func(msg string)
 	// Force lets export write over local work after saving it to a side ref.
 	Force bool
+
+	// statsAtStart is the client's traffic when the command began, so that
+	// the run record counts this run's calls only.
+	statsAtStart qlik.ClientStats
 }
 
 func (e Env) warn(msg string) {
@@ -101,6 +105,7 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 		return ExportResult{}, err
 	}
 
+	env.statsAtStart = env.Client.Stats()
 	m := Manifest{Op: "export", Tool: "qlikops " + env.Version, Tenant: hostOf(env.Client.TenantURL()), TenantID: env.Target.ID, StartedAt: env.now()}
 	t := kinds.NewTenant(env.Client)
 	docs, reports := readKinds(ctx, t, hs, env.Progress)
@@ -153,7 +158,7 @@ func readKinds(ctx context.Context, t *kinds.Tenant, hs []kinds.Handler, progres
 			}
 			reports[i] = KindReport{Kind: h.Kind(), Folder: h.Folder(), Status: KindOK, Count: len(docs)}
 			if err != nil {
-				reports[i] = KindReport{Kind: h.Kind(), Folder: h.Folder(), Status: KindFailed, Error: oneLine(err),
+				reports[i] = KindReport{Kind: h.Kind(), Folder: h.Folder(), Status: KindFailed, Reason: oneLine(err),
 					Unauthorized: qlik.StatusOf(err) == http.StatusUnauthorized}
 				return nil
 			}

@@ -62,6 +62,8 @@ func commitSnapshot(repo *store.Repo, env Env, m Manifest, files store.Files, ow
 	if err != nil {
 		return ExportResult{}, err
 	}
+	m.Kinds = countChanges(env.Registry, m.Kinds, managed, baseFiles, files, changed)
+	m.Summary = tally(m.Kinds)
 	m.Status = "ok"
 	if len(m.Failed()) > 0 {
 		m.Status = "partial"
@@ -71,6 +73,9 @@ func commitSnapshot(repo *store.Repo, env Env, m Manifest, files store.Files, ow
 		m.UnappliedOn = t.requested
 	}
 	m.Changed = len(changed)
+	if m.NeedsReentry, err = lastPending(repo, m.Tenant, m.TenantID); err != nil {
+		return ExportResult{}, err
+	}
 	m.FinishedAt = env.now()
 	sig.When = m.FinishedAt
 	res := ExportResult{Changed: changed, NewWarnings: newWarnings(m.Warnings, records)}
@@ -84,6 +89,7 @@ func commitSnapshot(repo *store.Repo, env Env, m Manifest, files store.Files, ow
 	if m.Commit == "" {
 		m.Commit = t.base
 	}
+	m.API = apiUsage(env.Client.Stats().Sub(env.statsAtStart))
 	res.Manifest = m
 	if _, err := repo.RecordRun(m.encode(), "qlikops run "+m.Status, sig); err != nil {
 		return res, err

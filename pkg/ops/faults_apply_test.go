@@ -30,7 +30,7 @@ func TestApplyIntoEmptyTenantWithoutFaults(t *testing.T) { testApplyResumable(t,
 
 func testApplyResumable(t *testing.T, faultedRuns int) {
 	_, srcURL := startSim(t, sim.Options{}, demoSeed)
-	repo := t.TempDir()
+	repo := runsCheckedRepo(t)
 	if _, err := ops.Export(ctxFor(t, 20*time.Second), newEnv(t, repo, srcURL, 5)); err != nil {
 		t.Fatal(err)
 	}

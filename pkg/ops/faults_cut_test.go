@@ -59,7 +59,7 @@ func TestExportRetriesCutResponses(t *testing.T) {
 				o.exit, o.why = 3, fmt.Sprint(res.Manifest.Failed())
 				for _, k := range res.Manifest.Kinds {
 					if k.Status == ops.KindFailed {
-						o.why += "; " + k.Folder + ": " + k.Error
+						o.why += "; " + k.Folder + ": " + k.Reason
 					}
 				}
 			}

@@ -18,7 +18,7 @@ import (
 // byte and nothing of it is committed as deleted (safety rule 1).
 func TestExportUnderFaults(t *testing.T) {
 	s, url := startSim(t, sim.Options{}, demoSeed)
-	repo := t.TempDir()
+	repo := runsCheckedRepo(t)
 	clean := newEnv(t, repo, url, 5)
 	if _, err := ops.Export(ctxFor(t, 20*time.Second), clean); err != nil {
 		t.Fatal(err)
@@ -50,8 +50,8 @@ func TestExportUnderFaults(t *testing.T) {
 		for _, k := range res.Manifest.Kinds {
 			if k.Status == ops.KindFailed {
 				failed = append(failed, k.Folder)
-				if k.Error == "" || strings.Contains(k.Error, "\n") {
-					t.Errorf("run %d: %s failed without a one-line reason: %q", run, k.Folder, k.Error)
+				if k.Reason == "" || strings.Contains(k.Reason, "\n") {
+					t.Errorf("run %d: %s failed without a one-line reason: %q", run, k.Folder, k.Reason)
 				}
 			}
 		}
@@ -137,7 +137,7 @@ func checkKept(t *testing.T, repo, prev, head string, failed []string) {
 // documents still point their editors at ../schemas/<kind>.schema.json.
 func TestExportFailedKindKeepsItsSchema(t *testing.T) {
 	s, url := startSim(t, sim.Options{}, demoSeed)
-	repo := t.TempDir()
+	repo := runsCheckedRepo(t)
 	env := newEnv(t, repo, url, 1)
 	if _, err := ops.Export(ctxFor(t, 20*time.Second), env); err != nil {
 		t.Fatal(err)

@@ -3,8 +3,12 @@ package ops
 import (
 	"encoding/json"
 	"net/url"
+	"strings"
 	"time"
 
+	"github.com/qlikops/qlikops/pkg/kinds"
+	"github.com/qlikops/qlikops/pkg/plan"
+	"github.com/qlikops/qlikops/pkg/qlik"
 	"github.com/qlikops/qlikops/pkg/store"
 )
 
@@ -20,10 +24,18 @@ const ConfigPath = "qlikops.yaml"
 const (
 	KindOK     = "ok"
 	KindFailed = "failed"
+	// KindSkipped is a kind the repo manages that this run did not select:
+	// its files were left as they were.
+	KindSkipped = "skipped"
 )
+
+// skippedReason is the reason recorded for a managed kind left out of a run.
+const skippedReason = "not selected in this run (--kinds, --exclude-kinds or kinds: in qlikops.yaml); previous files kept"
 
 // Manifest records what one export covered and what failed. It never holds a
 // secret: the tenant is recorded by host only, and by the id it reports.
+// schemas/run-record.schema.json describes it; the tests validate every
+// record they produce against that schema.
 type Manifest struct {
 	// Op tells an export record from an apply record on the runs ref.
 	Op         string    `json:"op"` // export
@@ -43,16 +55,66 @@ type Manifest struct {
 	Unapplied   []store.CommitSummary `json:"unapplied,omitempty"`
 	UnappliedOn string                `json:"unappliedOn,omitempty"`
 	Kinds       []KindReport          `json:"kinds"`
-	Warnings    []string              `json:"warnings,omitempty"`
+	// Summary counts the kinds by outcome.
+	Summary  KindTally `json:"summary"`
+	Warnings []string  `json:"warnings,omitempty"`
+	// API is what the run cost the tenant's rate budget.
+	API APIUsage `json:"api"`
+	// NeedsReentry is the secrets still to be entered by hand, as the last
+	// apply to this tenant left them: an export cannot see them, so it
+	// carries the list forward for status and alerts.
+	NeedsReentry []plan.Pending `json:"needsReentry"`
+}
+
+// KindTally counts kinds by outcome: exported (read), changed (read and
+// with changed files), unchanged (read, nothing changed), failed (could not
+// be read; previous files kept) and skipped (managed but not selected).
+type KindTally struct {
+	Exported  int `json:"exported"`
+	Changed   int `json:"changed"`
+	Unchanged int `json:"unchanged"`
+	Failed    int `json:"failed"`
+	Skipped   int `json:"skipped"`
+}
+
+// APIUsage is one run's traffic per rate-limit tier.
+type APIUsage struct {
+	Tier1 TierUsage `json:"tier1"` // reads
+	Tier2 TierUsage `json:"tier2"` // writes
+	// TokenRequests counts OAuth token exchanges.
+	TokenRequests int64 `json:"tokenRequests"`
+}
+
+// TierUsage is one tier's calls: every HTTP attempt, the attempts that
+// were retries, the 429 answers, and the time spent waiting for the rate
+// scheduler.
+type TierUsage struct {
+	Calls     int64 `json:"calls"`
+	Retries   int64 `json:"retries"`
+	Throttled int64 `json:"throttled"`
+	WaitedMs  int64 `json:"waitedMs"`
+}
+
+func apiUsage(s qlik.ClientStats) APIUsage {
+	tier := func(t qlik.TierStats) TierUsage {
+		return TierUsage{Calls: t.Requests, Retries: t.Retries, Throttled: t.Throttled, WaitedMs: t.Waited.Milliseconds()}
+	}
+	return APIUsage{Tier1: tier(s.Tier1), Tier2: tier(s.Tier2), TokenRequests: s.TokenRequests}
 }
 
 // KindReport is one kind's line in the manifest.
 type KindReport struct {
 	Kind   string `json:"kind"`
 	Folder string `json:"folder"`
-	Status string `json:"status"`
-	Count  int    `json:"count"`
-	Error  string `json:"error,omitempty"`
+	Status string `json:"status"` // ok | failed | skipped
+	// Count is the resources exported (read) for the kind.
+	Count int `json:"count"`
+	// Changed is the resources added, modified or removed by this run;
+	// Unchanged the exported ones that are byte for byte as before.
+	Changed   int `json:"changed"`
+	Unchanged int `json:"unchanged"`
+	// Reason says why the kind failed or was skipped, in one line.
+	Reason string `json:"reason,omitempty"`
 	// Unauthorized is true when the tenant refused the credentials (401).
 	Unauthorized bool `json:"unauthorized,omitempty"`
 }
@@ -68,7 +130,75 @@ func (m Manifest) Failed() []string {
 	return out
 }
 
+// tally counts the kinds by outcome.
+func tally(reports []KindReport) KindTally {
+	var t KindTally
+	for _, k := range reports {
+		switch k.Status {
+		case KindOK:
+			t.Exported++
+			if k.Changed > 0 {
+				t.Changed++
+			} else {
+				t.Unchanged++
+			}
+		case KindFailed:
+			t.Failed++
+		case KindSkipped:
+			t.Skipped++
+		}
+	}
+	return t
+}
+
+// countChanges fills in each read kind's changed and unchanged resources,
+// and adds a skipped report for every managed folder this run did not read.
+func countChanges(reg *kinds.Registry, reports []KindReport, managed []string, old, new store.Files, changed []string) []KindReport {
+	perFolder := map[string]map[string]bool{}
+	for _, p := range changed {
+		d, ok := docPathOf(reg, p, old, new)
+		if !ok {
+			continue
+		}
+		top, _, _ := strings.Cut(d, "/")
+		if perFolder[top] == nil {
+			perFolder[top] = map[string]bool{}
+		}
+		perFolder[top][d] = true
+	}
+	read := map[string]bool{}
+	out := make([]KindReport, 0, len(reports))
+	for _, k := range reports {
+		read[k.Folder] = true
+		if k.Status == KindOK {
+			k.Changed = len(perFolder[k.Folder])
+			gone := 0
+			for d := range perFolder[k.Folder] {
+				if _, ok := new[d]; !ok {
+					gone++
+				}
+			}
+			k.Unchanged = max(k.Count-(k.Changed-gone), 0)
+		}
+		out = append(out, k)
+	}
+	for _, folder := range managed {
+		h, ok := reg.Get(folder)
+		if !ok || read[folder] {
+			continue
+		}
+		out = append(out, KindReport{Kind: h.Kind(), Folder: folder, Status: KindSkipped, Reason: skippedReason})
+	}
+	return out
+}
+
 func (m Manifest) encode() []byte {
+	if m.Kinds == nil {
+		m.Kinds = []KindReport{}
+	}
+	if m.NeedsReentry == nil {
+		m.NeedsReentry = []plan.Pending{}
+	}
 	b, _ := json.MarshalIndent(m, "", "  ")
 	return append(b, '\n')
 }

@@ -43,7 +43,7 @@ spec:
 // restore into a tenant behind the same identity provider).
 func TestUnresolvedMemberOwnTenantVersusOtherTenant(t *testing.T) {
 	_, srcURL := startSim(t, sim.Options{}, demoSeed)
-	repo := t.TempDir()
+	repo := runsCheckedRepo(t)
 	if _, err := ops.Export(ctxFor(t, 20*time.Second), newEnv(t, repo, srcURL, 0)); err != nil {
 		t.Fatal(err)
 	}
