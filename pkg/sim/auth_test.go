@@ -5,104 +5,107 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/qlikops/qlikops/pkg/sim/core"
+	"github.com/qlikops/qlikops/pkg/sim/simtest"
 )
 
 func TestAuth(t *testing.T) {
-	e := newEnv(t, Options{APIKey: "k1"})
-	r := e.doWith("GET", "/api/v1/spaces", nil, "", "")
-	body := e.must(401, r)
-	if firstError(t, body)["code"] == nil || body["traceId"] == nil || body["title"] == nil {
-		t.Errorf("spaces 401 body = %s", r.raw)
+	e := newEnv(t, core.Options{APIKey: "k1"})
+	r := e.DoWith("GET", "/api/v1/spaces", nil, "", "")
+	body := e.Must(401, r)
+	if simtest.FirstError(t, body)["code"] == nil || body["traceId"] == nil || body["title"] == nil {
+		t.Errorf("spaces 401 body = %s", r.Raw)
 	}
-	r = e.doWith("GET", "/api/v1/users", nil, "", "Bearer wrong")
-	body = e.must(401, r)
-	if firstError(t, body)["status"] != 401.0 {
-		t.Errorf("users 401 body = %s", r.raw)
+	r = e.DoWith("GET", "/api/v1/users", nil, "", "Bearer wrong")
+	body = e.Must(401, r)
+	if simtest.FirstError(t, body)["status"] != 401.0 {
+		t.Errorf("users 401 body = %s", r.Raw)
 	}
-	e.must(200, e.doWith("GET", "/api/v1/users", nil, "", "Bearer k1"))
-	e.must(200, e.doWith("GET", "/_sim/stats", nil, "", ""))
+	e.Must(200, e.DoWith("GET", "/api/v1/users", nil, "", "Bearer k1"))
+	e.Must(200, e.DoWith("GET", "/_sim/stats", nil, "", ""))
 }
 
 func TestOAuthClientCredentials(t *testing.T) {
-	clock := newFakeClock()
-	e := newEnv(t, Options{ClientID: "cid", ClientSecret: "secret", TokenTTL: time.Minute, Now: clock.Now})
-	tok := e.must(200, e.do("POST", "/oauth/token", map[string]any{
+	clock := simtest.NewFakeClock()
+	e := newEnv(t, core.Options{ClientID: "cid", ClientSecret: "secret", TokenTTL: time.Minute, Now: clock.Now})
+	tok := e.Must(200, e.Do("POST", "/oauth/token", map[string]any{
 		"client_id": "cid", "client_secret": "secret", "grant_type": "client_credentials", "scope": "user_default"}))
-	at := str(tok["access_token"])
+	at := simtest.Str(tok["access_token"])
 	if at == "" || tok["token_type"] != "bearer" || tok["expires_in"] != 60.0 {
 		t.Fatalf("token = %v", tok)
 	}
-	e.must(200, e.doWith("GET", "/api/v1/spaces", nil, "", "Bearer "+at))
+	e.Must(200, e.DoWith("GET", "/api/v1/spaces", nil, "", "Bearer "+at))
 
 	form := "grant_type=client_credentials&client_id=cid&client_secret=secret"
-	tok2 := e.must(200, e.doWith("POST", "/oauth/token", form, "application/x-www-form-urlencoded", ""))
-	if str(tok2["access_token"]) == "" || tok2["access_token"] == at {
+	tok2 := e.Must(200, e.DoWith("POST", "/oauth/token", form, "application/x-www-form-urlencoded", ""))
+	if simtest.Str(tok2["access_token"]) == "" || tok2["access_token"] == at {
 		t.Errorf("form token = %v", tok2)
 	}
 
-	e.must(401, e.do("POST", "/oauth/token", map[string]any{"client_id": "cid", "client_secret": "nope", "grant_type": "client_credentials"}))
-	e.must(400, e.do("POST", "/oauth/token", map[string]any{"client_id": "cid", "client_secret": "secret", "grant_type": "password"}))
+	e.Must(401, e.Do("POST", "/oauth/token", map[string]any{"client_id": "cid", "client_secret": "nope", "grant_type": "client_credentials"}))
+	e.Must(400, e.Do("POST", "/oauth/token", map[string]any{"client_id": "cid", "client_secret": "secret", "grant_type": "password"}))
 
 	clock.Add(61 * time.Second)
-	e.must(401, e.doWith("GET", "/api/v1/spaces", nil, "", "Bearer "+at))
-	e.must(200, e.do("GET", "/api/v1/spaces", nil)) // the API key still works
+	e.Must(401, e.DoWith("GET", "/api/v1/spaces", nil, "", "Bearer "+at))
+	e.Must(200, e.Do("GET", "/api/v1/spaces", nil)) // the API key still works
 }
 
 func TestOAuthOffWithoutClientID(t *testing.T) {
-	e := newEnv(t, Options{})
-	e.must(401, e.do("POST", "/oauth/token", map[string]any{"client_id": "", "client_secret": "", "grant_type": "client_credentials"}))
+	e := newEnv(t, core.Options{})
+	e.Must(401, e.Do("POST", "/oauth/token", map[string]any{"client_id": "", "client_secret": "", "grant_type": "client_credentials"}))
 }
 
 func TestRateLimitTier2(t *testing.T) {
-	clock := newFakeClock()
-	e := newEnv(t, Options{Tier2PerMin: 2, Now: clock.Now})
-	e.must(201, e.do("POST", "/api/v1/groups", map[string]any{"name": "a"}))
+	clock := simtest.NewFakeClock()
+	e := newEnv(t, core.Options{Tier2PerMin: 2, Now: clock.Now})
+	e.Must(201, e.Do("POST", "/api/v1/groups", map[string]any{"name": "a"}))
 	clock.Add(10 * time.Second)
-	e.must(201, e.do("POST", "/api/v1/groups", map[string]any{"name": "b"}))
-	r := e.do("POST", "/api/v1/groups", map[string]any{"name": "c"})
-	body := e.must(429, r)
-	if r.header.Get("Retry-After") != "50" {
-		t.Errorf("Retry-After = %q, want 50", r.header.Get("Retry-After"))
+	e.Must(201, e.Do("POST", "/api/v1/groups", map[string]any{"name": "b"}))
+	r := e.Do("POST", "/api/v1/groups", map[string]any{"name": "c"})
+	body := e.Must(429, r)
+	if r.Header.Get("Retry-After") != "50" {
+		t.Errorf("Retry-After = %q, want 50", r.Header.Get("Retry-After"))
 	}
-	fe := firstError(t, body)
+	fe := simtest.FirstError(t, body)
 	if fe["code"] != "HTTP-429" || fe["title"] != "API rate limit reached." ||
 		fe["detail"] != "You need to wait 50 seconds until limit is lifted." {
-		t.Errorf("429 body = %s", r.raw)
+		t.Errorf("429 body = %s", r.Raw)
 	}
 	// tier 1 is not affected; the whole tier 2 is blocked, DELETE included.
-	e.must(200, e.do("GET", "/api/v1/groups", nil))
+	e.Must(200, e.Do("GET", "/api/v1/groups", nil))
 	clock.Add(20 * time.Second)
-	r = e.do("DELETE", "/api/v1/groups/"+EveryoneGroupID, nil)
-	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") != "30" {
-		t.Errorf("blocked tier: %d retry-after %q", r.status, r.header.Get("Retry-After"))
+	r = e.Do("DELETE", "/api/v1/groups/"+core.EveryoneGroupID, nil)
+	if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") != "30" {
+		t.Errorf("blocked tier: %d retry-after %q", r.Status, r.Header.Get("Retry-After"))
 	}
 	clock.Add(30 * time.Second)
-	e.must(201, e.do("POST", "/api/v1/groups", map[string]any{"name": "c"}))
-	if st := e.s.Stats(); st.Throttled != 2 {
+	e.Must(201, e.Do("POST", "/api/v1/groups", map[string]any{"name": "c"}))
+	if st := e.S.Stats(); st.Throttled != 2 {
 		t.Errorf("throttled = %d", st.Throttled)
 	}
 }
 
 func TestRateLimitTier1(t *testing.T) {
-	clock := newFakeClock()
-	e := newEnv(t, Options{Tier1PerMin: 3, Now: clock.Now})
+	clock := simtest.NewFakeClock()
+	e := newEnv(t, core.Options{Tier1PerMin: 3, Now: clock.Now})
 	for range 3 {
-		e.must(200, e.do("GET", "/api/v1/roles", nil))
+		e.Must(200, e.Do("GET", "/api/v1/roles", nil))
 	}
-	r := e.do("GET", "/api/v1/roles", nil)
-	if r.status != 429 {
-		t.Fatalf("4th GET: %d", r.status)
+	r := e.Do("GET", "/api/v1/roles", nil)
+	if r.Status != 429 {
+		t.Fatalf("4th GET: %d", r.Status)
 	}
-	if n, _ := strconv.Atoi(r.header.Get("Retry-After")); n != 60 {
-		t.Errorf("Retry-After = %q", r.header.Get("Retry-After"))
+	if n, _ := strconv.Atoi(r.Header.Get("Retry-After")); n != 60 {
+		t.Errorf("Retry-After = %q", r.Header.Get("Retry-After"))
 	}
-	e.must(201, e.do("POST", "/api/v1/groups", map[string]any{"name": "a"}))
+	e.Must(201, e.Do("POST", "/api/v1/groups", map[string]any{"name": "a"}))
 }
 
 func TestLatency(t *testing.T) {
-	e := newEnv(t, Options{Latency: 60 * time.Millisecond})
+	e := newEnv(t, core.Options{Latency: 60 * time.Millisecond})
 	start := time.Now()
-	e.must(200, e.do("GET", "/api/v1/spaces/types", nil))
+	e.Must(200, e.Do("GET", "/api/v1/spaces/types", nil))
 	if d := time.Since(start); d < 60*time.Millisecond {
 		t.Errorf("request took %v, latency 60ms", d)
 	}
@@ -118,7 +121,7 @@ func TestMiddlewareHook(t *testing.T) {
 			next.ServeHTTP(w, r)
 		})
 	}
-	s := New(Options{Middleware: []func(http.Handler) http.Handler{fault}})
+	s := New(core.Options{Middleware: []func(http.Handler) http.Handler{fault}})
 	req, _ := http.NewRequest("GET", "/api/v1/spaces", nil)
 	req.Header.Set("X-Fault", "503")
 	rec := &recorder{h: http.Header{}}

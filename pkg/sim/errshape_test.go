@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/qlikops/qlikops/pkg/sim/core"
+	"github.com/qlikops/qlikops/pkg/sim/simtest"
 )
 
 // Error bodies per service (reference notes 0.3 and each spec's error
@@ -15,32 +18,32 @@ import (
 
 // assertErrShape checks that r is an error body in the shape of the service
 // serving path.
-func assertErrShape(t *testing.T, path string, r resp, status int) {
+func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 	t.Helper()
-	if r.status != status {
-		t.Errorf("%s: status %d, want %d: %s", path, r.status, status, r.raw)
+	if r.Status != status {
+		t.Errorf("%s: status %d, want %d: %s", path, r.Status, status, r.Raw)
 		return
 	}
-	m := r.obj()
+	m := r.Obj()
 	if m == nil {
-		t.Errorf("%s: error body is not a JSON object: %s", path, r.raw)
+		t.Errorf("%s: error body is not a JSON object: %s", path, r.Raw)
 		return
 	}
 	style, _ := styleFor(path)
 	if style == styleQext {
-		if m["errors"] != nil || str(m["code"]) == "" || str(m["title"]) == "" || m["status"] != float64(status) || str(m["traceId"]) == "" {
-			t.Errorf("%s: want themes/extensions' single error object, got %s", path, r.raw)
+		if m["errors"] != nil || simtest.Str(m["code"]) == "" || simtest.Str(m["title"]) == "" || m["status"] != float64(status) || simtest.Str(m["traceId"]) == "" {
+			t.Errorf("%s: want themes/extensions' single error object, got %s", path, r.Raw)
 		}
 		return
 	}
-	errs := list(m, "errors")
+	errs := simtest.List(m, "errors")
 	if len(errs) != 1 {
-		t.Errorf("%s: want one element in errors, got %s", path, r.raw)
+		t.Errorf("%s: want one element in errors, got %s", path, r.Raw)
 		return
 	}
 	e, _ := errs[0].(map[string]any)
-	if str(e["code"]) == "" || str(e["title"]) == "" {
-		t.Errorf("%s: error without code or title: %s", path, r.raw)
+	if simtest.Str(e["code"]) == "" || simtest.Str(e["title"]) == "" {
+		t.Errorf("%s: error without code or title: %s", path, r.Raw)
 	}
 	keys := func(m map[string]any) string {
 		var k []string
@@ -60,13 +63,13 @@ func assertErrShape(t *testing.T, path string, r resp, status int) {
 	}[style]
 	for k := range e {
 		if !strings.Contains(","+allowed+",", ","+k+",") {
-			t.Errorf("%s: error element has %q (allowed: %s): %s", path, k, allowed, r.raw)
+			t.Errorf("%s: error element has %q (allowed: %s): %s", path, k, allowed, r.Raw)
 		}
 	}
 	switch style {
 	case styleIdentity, styleDataConns:
 		if status != http.StatusTooManyRequests && e["status"] != float64(status) { // the documented 429 body has no status
-			t.Errorf("%s: errors[].status must be the number %d: %s", path, status, r.raw)
+			t.Errorf("%s: errors[].status must be the number %d: %s", path, status, r.Raw)
 		}
 	}
 	top := map[errStyle]string{
@@ -82,10 +85,10 @@ func assertErrShape(t *testing.T, path string, r resp, status int) {
 		}
 	}
 	if style == styleDataConns && m["traceId"] != nil {
-		t.Errorf("%s: data-connections errors carry no traceId: %s", path, r.raw)
+		t.Errorf("%s: data-connections errors carry no traceId: %s", path, r.Raw)
 	}
-	if style != styleDataConns && status != http.StatusTooManyRequests && str(m["traceId"]) == "" {
-		t.Errorf("%s: no traceId: %s", path, r.raw)
+	if style != styleDataConns && status != http.StatusTooManyRequests && simtest.Str(m["traceId"]) == "" {
+		t.Errorf("%s: no traceId: %s", path, r.Raw)
 	}
 }
 
@@ -96,7 +99,7 @@ func samplePath(path string) string {
 	if strings.HasPrefix(path, "/api/v1/data-connections") {
 		id = "00000000-0000-4000-8000-000000000000"
 	}
-	return wildcardRE.ReplaceAllStringFunc(path, func(w string) string {
+	return simtest.WildcardRE.ReplaceAllStringFunc(path, func(w string) string {
 		if strings.HasSuffix(w, "...}") {
 			return "file.js"
 		}
@@ -106,17 +109,17 @@ func samplePath(path string) string {
 
 // Every route answers a bad API key with 401 in its service's shape.
 func TestEveryRouteUnauthorized(t *testing.T) {
-	e := newEnv(t, Options{})
-	for _, p := range apiRoutes() {
+	e := newEnv(t, core.Options{})
+	for _, p := range simtest.APIRoutes(services...) {
 		method, path, _ := strings.Cut(p, " ")
 		var body any
 		if method != http.MethodGet && method != http.MethodDelete {
 			body = "{}"
 		}
 		concrete := samplePath(path)
-		r := e.doWith(method, concrete, body, "application/json", "Bearer not-the-key")
+		r := e.DoWith(method, concrete, body, "application/json", "Bearer not-the-key")
 		assertErrShape(t, concrete, r, http.StatusUnauthorized)
-		if r.header.Get("WWW-Authenticate") == "" {
+		if r.Header.Get("WWW-Authenticate") == "" {
 			t.Errorf("%s: 401 without WWW-Authenticate", p)
 		}
 	}
@@ -125,15 +128,15 @@ func TestEveryRouteUnauthorized(t *testing.T) {
 // Every route with an id answers an id that was never issued with 404 in its
 // service's shape (or the documented status a handler checks first).
 func TestEveryRouteUnknownID(t *testing.T) {
-	e := newEnv(t, Options{})
-	me := e.must(200, e.do("GET", "/api/v1/users/me", nil))
+	e := newEnv(t, core.Options{})
+	me := e.Must(200, e.Do("GET", "/api/v1/users/me", nil))
 	want := map[string]int{
 		// multipart is checked before the id (415 is documented)
 		"PATCH /api/v1/themes/{id}":     http.StatusUnsupportedMediaType,
 		"PATCH /api/v1/extensions/{id}": http.StatusUnsupportedMediaType,
 	}
 	n := 0
-	for _, p := range apiRoutes() {
+	for _, p := range simtest.APIRoutes(services...) {
 		method, path, _ := strings.Cut(p, " ")
 		if !strings.Contains(path, "{") {
 			continue
@@ -165,7 +168,7 @@ func TestEveryRouteUnknownID(t *testing.T) {
 		if s, ok := want[p]; ok {
 			status = s
 		}
-		assertErrShape(t, concrete, e.do(method, concrete, body), status)
+		assertErrShape(t, concrete, e.Do(method, concrete, body), status)
 	}
 	if n < 40 {
 		t.Errorf("only %d routes with ids", n)
@@ -174,27 +177,27 @@ func TestEveryRouteUnknownID(t *testing.T) {
 
 // Unknown routes and methods under each service answer in its shape too.
 func TestUnknownRoutesPerService(t *testing.T) {
-	e := newEnv(t, Options{})
+	e := newEnv(t, core.Options{})
 	for _, base := range []string{"/api/v1/spaces", "/api/v1/users", "/api/v1/groups", "/api/v1/roles",
 		"/api/v1/data-connections", "/api/v1/automations", "/api/workflows/automations",
 		"/api/v1/automation-connections", "/api/workflows/automation-connections", "/api/v1/glossaries",
 		"/api/v1/themes", "/api/v1/extensions", "/api/v1/nothing-here"} {
 		path := base + "/a/b/c/d/e/f"
-		r := e.do("GET", path, nil)
+		r := e.Do("GET", path, nil)
 		assertErrShape(t, path, r, http.StatusNotFound)
-		if c := r.obj()["code"]; pathStyle(path) == styleQext && c != "HTTP-404" {
+		if c := r.Obj()["code"]; pathStyle(path) == styleQext && c != "HTTP-404" {
 			t.Errorf("%s: code %v", path, c)
-		} else if pathStyle(path) != styleQext && firstError(t, r.obj())["code"] != "HTTP-404" {
-			t.Errorf("%s: code %v", path, firstError(t, r.obj())["code"])
+		} else if pathStyle(path) != styleQext && simtest.FirstError(t, r.Obj())["code"] != "HTTP-404" {
+			t.Errorf("%s: code %v", path, simtest.FirstError(t, r.Obj())["code"])
 		}
 		// 405: a method the collection does not serve.
-		r = e.do("PATCH", base, []any{})
+		r = e.Do("PATCH", base, []any{})
 		if base == "/api/v1/nothing-here" {
 			assertErrShape(t, base, r, http.StatusNotFound)
 			continue
 		}
 		assertErrShape(t, base, r, http.StatusMethodNotAllowed)
-		if r.header.Get("Allow") == "" {
+		if r.Header.Get("Allow") == "" {
 			t.Errorf("%s: 405 without Allow", base)
 		}
 	}
@@ -217,25 +220,25 @@ const (
 
 func styleFor(path string) (errStyle, string) {
 	switch {
-	case under(path, "/api/v1/spaces"):
+	case core.Under(path, "/api/v1/spaces"):
 		return styleSpaces, "SPACES"
-	case under(path, "/api/v1/users"):
+	case core.Under(path, "/api/v1/users"):
 		return styleIdentity, "USERS"
-	case under(path, "/api/v1/groups"):
+	case core.Under(path, "/api/v1/groups"):
 		return styleIdentity, "GROUPS"
-	case under(path, "/api/v1/roles"):
+	case core.Under(path, "/api/v1/roles"):
 		return styleRoles, "IDENTITIES"
-	case under(path, "/api/v1/data-connections"):
+	case core.Under(path, "/api/v1/data-connections"):
 		return styleDataConns, "DCERROR"
-	case under(path, "/api/v1/automation-connections"), under(path, "/api/workflows/automation-connections"):
+	case core.Under(path, "/api/v1/automation-connections"), core.Under(path, "/api/workflows/automation-connections"):
 		return styleAutomations, "AUTOMATION-CONNECTIONS"
-	case under(path, "/api/v1/automations"), under(path, "/api/workflows/automations"):
+	case core.Under(path, "/api/v1/automations"), core.Under(path, "/api/workflows/automations"):
 		return styleAutomations, "AUTOMATIONS"
-	case under(path, "/api/v1/glossaries"):
+	case core.Under(path, "/api/v1/glossaries"):
 		return styleGlossaries, "HTTP" // glError's default; BG-n codes are the handlers'
-	case under(path, "/api/v1/themes"):
+	case core.Under(path, "/api/v1/themes"):
 		return styleQext, "THEMES"
-	case under(path, "/api/v1/extensions"):
+	case core.Under(path, "/api/v1/extensions"):
 		return styleQext, "EXTENSIONS"
 	}
 	return styleGeneric, "HTTP"
@@ -248,8 +251,8 @@ func pathStyle(path string) errStyle { s, _ := styleFor(path); return s }
 // groups, roles, spaces get, glossaries patch) or, for themes and extensions,
 // their single error object (validated against their `default` response).
 func TestRateLimitBodyPerService(t *testing.T) {
-	clock := newFakeClock()
-	e := newEnv(t, Options{Tier1PerMin: 1, Tier2PerMin: 1, Now: clock.Now})
+	clock := simtest.NewFakeClock()
+	e := newEnv(t, core.Options{Tier1PerMin: 1, Tier2PerMin: 1, Now: clock.Now})
 	for _, tc := range []struct{ method, path string }{
 		{"GET", "/api/v1/users"},
 		{"GET", "/api/v1/users/me"},
@@ -276,26 +279,26 @@ func TestRateLimitBodyPerService(t *testing.T) {
 		if tc.method == http.MethodGet {
 			prime = "/api/v1/spaces/types"
 		}
-		first := e.do(tc.method, prime, body)
-		if first.status == http.StatusTooManyRequests {
+		first := e.Do(tc.method, prime, body)
+		if first.Status == http.StatusTooManyRequests {
 			t.Fatalf("%s %s: first request throttled", tc.method, tc.path)
 		}
-		r := e.do(tc.method, tc.path, body)
+		r := e.Do(tc.method, tc.path, body)
 		assertErrShape(t, tc.path, r, http.StatusTooManyRequests)
-		if r.header.Get("Retry-After") != "60" {
-			t.Errorf("%s: Retry-After %q", tc.path, r.header.Get("Retry-After"))
+		if r.Header.Get("Retry-After") != "60" {
+			t.Errorf("%s: Retry-After %q", tc.path, r.Header.Get("Retry-After"))
 		}
-		m := r.obj()
+		m := r.Obj()
 		if pathStyle(tc.path) == styleQext {
 			if m["code"] != "HTTP-429" || m["title"] != "API rate limit reached." ||
 				m["meta"].(map[string]any)["message"] != "You need to wait 60 seconds until limit is lifted." {
-				t.Errorf("%s: %s", tc.path, r.raw)
+				t.Errorf("%s: %s", tc.path, r.Raw)
 			}
 			continue
 		}
 		// Exactly the body qlik.dev documents.
-		if string(r.raw) != `{"errors":[{"code":"HTTP-429","detail":"You need to wait 60 seconds until limit is lifted.","title":"API rate limit reached."}]}`+"\n" {
-			t.Errorf("%s: %s", tc.path, r.raw)
+		if string(r.Raw) != `{"errors":[{"code":"HTTP-429","detail":"You need to wait 60 seconds until limit is lifted.","title":"API rate limit reached."}]}`+"\n" {
+			t.Errorf("%s: %s", tc.path, r.Raw)
 		}
 	}
 }

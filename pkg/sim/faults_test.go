@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/qlikops/qlikops/pkg/sim/core"
+	"github.com/qlikops/qlikops/pkg/sim/simtest"
 )
 
 const faultsDemoSeed = "../../examples/demo-tenant"
@@ -19,10 +22,10 @@ const faultsDemoSeed = "../../examples/demo-tenant"
 // faultEnv is a fault-capable simulator on loopback with a plain client (the
 // spec checker would rightly reject the mangled answers).
 type faultEnv struct {
-	*env
+	*simtest.Env
 }
 
-func newFaultEnv(t *testing.T, opts Options, f Faults, seed bool) *faultEnv {
+func newFaultEnv(t *testing.T, opts core.Options, f core.Faults, seed bool) *faultEnv {
 	t.Helper()
 	s := New(opts)
 	if seed {
@@ -35,15 +38,15 @@ func newFaultEnv(t *testing.T, opts Options, f Faults, seed bool) *faultEnv {
 	t.Cleanup(ts.Close)
 	key := opts.APIKey
 	if key == "" {
-		key = DefaultAPIKey
+		key = core.DefaultAPIKey
 	}
 	c := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: false}}
 	t.Cleanup(c.CloseIdleConnections)
-	return &faultEnv{&env{t: t, s: s, ts: ts, c: c, key: key}}
+	return &faultEnv{&simtest.Env{T: t, S: s, Ts: ts, C: c, Key: key}}
 }
 
 // try is do without t.Fatal on a transport error.
-func (e *faultEnv) try(method, path string, body any) (resp, error) {
+func (e *faultEnv) try(method, path string, body any) (simtest.Resp, error) {
 	var rd io.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
@@ -51,37 +54,37 @@ func (e *faultEnv) try(method, path string, body any) (resp, error) {
 	}
 	u := path
 	if !strings.HasPrefix(u, "http") {
-		u = e.ts.URL + path
+		u = e.Ts.URL + path
 	}
 	req, _ := http.NewRequest(method, u, rd)
-	req.Header.Set("Authorization", "Bearer "+e.key)
+	req.Header.Set("Authorization", "Bearer "+e.Key)
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	res, err := e.c.Do(req)
+	res, err := e.C.Do(req)
 	if err != nil {
-		return resp{}, err
+		return simtest.Resp{}, err
 	}
 	defer res.Body.Close()
 	raw, err := io.ReadAll(res.Body)
-	return resp{status: res.StatusCode, header: res.Header, raw: raw}, err
+	return simtest.Resp{Status: res.StatusCode, Header: res.Header, Raw: raw}, err
 }
 
 func TestParseFaults(t *testing.T) {
-	f, err := ParseFaults("seed=7, 5xx=0.2,reset=0.05,slow=0.1,truncate=0.05,429storm=3,stall=0.01,tokenuses=50,stalecursor=30s," +
+	f, err := core.ParseFaults("seed=7, 5xx=0.2,reset=0.05,slow=0.1,truncate=0.05,429storm=3,stall=0.01,tokenuses=50,stalecursor=30s," +
 		"5xx.path=/api/v1/spaces*,5xx.max=4,5xx.statuses=502|503,5xx.when=after,slow.pause=50ms,stall.maxstall=1s,429storm.retryafter=2,reset.methods=GET|post")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Faults{Seed: 7,
-		Error5xx:    &Fault{Rate: 0.2, Path: "/api/v1/spaces*", Max: 4, Statuses: []int{502, 503}, When: "after"},
-		Reset:       &Fault{Rate: 0.05, Methods: []string{"GET", "POST"}},
-		Slow:        &Fault{Rate: 0.1, Pause: Duration(50 * time.Millisecond)},
-		Stall:       &Fault{Rate: 0.01, MaxStall: Duration(time.Second)},
-		Truncate:    &Fault{Rate: 0.05},
-		Storm429:    &Fault{Count: 3, RetryAfter: 2},
-		TokenExpiry: &Fault{Uses: 50},
-		StaleCursor: &Fault{MaxAge: Duration(30 * time.Second)},
+	want := core.Faults{Seed: 7,
+		Error5xx:    &core.Fault{Rate: 0.2, Path: "/api/v1/spaces*", Max: 4, Statuses: []int{502, 503}, When: "after"},
+		Reset:       &core.Fault{Rate: 0.05, Methods: []string{"GET", "POST"}},
+		Slow:        &core.Fault{Rate: 0.1, Pause: core.Duration(50 * time.Millisecond)},
+		Stall:       &core.Fault{Rate: 0.01, MaxStall: core.Duration(time.Second)},
+		Truncate:    &core.Fault{Rate: 0.05},
+		Storm429:    &core.Fault{Count: 3, RetryAfter: 2},
+		TokenExpiry: &core.Fault{Uses: 50},
+		StaleCursor: &core.Fault{MaxAge: core.Duration(30 * time.Second)},
 	}
 	if !reflect.DeepEqual(f, want) {
 		g, _ := json.Marshal(f)
@@ -93,16 +96,16 @@ func TestParseFaults(t *testing.T) {
 	if !strings.Contains(string(b), `"maxAge":"30s"`) {
 		t.Errorf("JSON %s", b)
 	}
-	var back Faults
+	var back core.Faults
 	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, want) {
 		t.Errorf("round trip: %v %+v", err, back)
 	}
 	for _, bad := range []string{"5xx=2", "nope=1", "5xx", "5xx.when=later", "5xx.statuses=404", "seed=x", "stall.maxstall=10m", "reset=-0.1", "slow.colour=red"} {
-		if _, err := ParseFaults(bad); err == nil {
+		if _, err := core.ParseFaults(bad); err == nil {
 			t.Errorf("ParseFaults(%q) accepted", bad)
 		}
 	}
-	if f, err := ParseFaults(""); err != nil || !reflect.DeepEqual(f, Faults{}) {
+	if f, err := core.ParseFaults(""); err != nil || !reflect.DeepEqual(f, core.Faults{}) {
 		t.Errorf("empty spec: %+v %v", f, err)
 	}
 }
@@ -119,51 +122,51 @@ func TestFaultsFlag(t *testing.T) {
 }
 
 func TestFaults5xxByPathAndMax(t *testing.T) {
-	e := newFaultEnv(t, Options{}, Faults{Error5xx: &Fault{Rate: 1, Path: "/api/v1/spaces*", Max: 2}}, true)
+	e := newFaultEnv(t, core.Options{}, core.Faults{Error5xx: &core.Fault{Rate: 1, Path: "/api/v1/spaces*", Max: 2}}, true)
 	for i := range 2 {
 		r, err := e.try("GET", "/api/v1/spaces", nil)
-		if err != nil || r.status < 500 || r.status > 503 {
-			t.Fatalf("request %d: %v status %d", i, err, r.status)
+		if err != nil || r.Status < 500 || r.Status > 503 {
+			t.Fatalf("request %d: %v status %d", i, err, r.Status)
 		}
 		// The spaces service's error body: errors[] plus top-level code and traceId.
-		m := r.obj()
-		if firstError(t, m)["code"] == nil || m["traceId"] == nil || m["code"] == nil {
-			t.Errorf("5xx body is not the spaces style: %s", r.raw)
+		m := r.Obj()
+		if simtest.FirstError(t, m)["code"] == nil || m["traceId"] == nil || m["code"] == nil {
+			t.Errorf("5xx body is not the spaces style: %s", r.Raw)
 		}
 	}
-	e.must(200, e.do("GET", "/api/v1/spaces", nil)) // max reached
-	e.must(200, e.do("GET", "/api/v1/users", nil))  // other path untouched
-	if got := e.s.FaultCounts(); got["5xx"] != 2 {
+	e.Must(200, e.Do("GET", "/api/v1/spaces", nil)) // max reached
+	e.Must(200, e.Do("GET", "/api/v1/users", nil))  // other path untouched
+	if got := e.S.FaultCounts(); got["5xx"] != 2 {
 		t.Errorf("counts %v", got)
 	}
 
 	// Each service answers in its own style.
-	e.s.SetFaults(Faults{Error5xx: &Fault{Rate: 1, Statuses: []int{503}}})
+	e.S.SetFaults(core.Faults{Error5xx: &core.Fault{Rate: 1, Statuses: []int{503}}})
 	r, _ := e.try("GET", "/api/v1/data-connections", nil)
-	if r.status != 503 || r.obj()["traceId"] != nil || firstError(t, r.obj())["status"] != float64(503) {
-		t.Errorf("data-connections 5xx: %d %s", r.status, r.raw)
+	if r.Status != 503 || r.Obj()["traceId"] != nil || simtest.FirstError(t, r.Obj())["status"] != float64(503) {
+		t.Errorf("data-connections 5xx: %d %s", r.Status, r.Raw)
 	}
 	r, _ = e.try("GET", "/api/v1/themes", nil)
-	if m := r.obj(); r.status != 503 || m["errors"] != nil || m["title"] == nil {
-		t.Errorf("themes 5xx should be a single object: %d %s", r.status, r.raw)
+	if m := r.Obj(); r.Status != 503 || m["errors"] != nil || m["title"] == nil {
+		t.Errorf("themes 5xx should be a single object: %d %s", r.Status, r.Raw)
 	}
 	// Non-API paths never fail by default.
 	r, _ = e.try("GET", "/resources/autogenerated/product-info.json", nil)
-	if r.status != 200 {
-		t.Errorf("product-info: %d", r.status)
+	if r.Status != 200 {
+		t.Errorf("product-info: %d", r.Status)
 	}
 }
 
 func TestFaultsDeterministic(t *testing.T) {
 	seq := func(seed int64) string {
-		e := newFaultEnv(t, Options{}, Faults{Seed: seed, Error5xx: &Fault{Rate: 0.5}}, false)
+		e := newFaultEnv(t, core.Options{}, core.Faults{Seed: seed, Error5xx: &core.Fault{Rate: 0.5}}, false)
 		var b strings.Builder
 		for range 24 {
 			r, err := e.try("GET", "/api/v1/roles?limit=1", nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r.status == 200 {
+			if r.Status == 200 {
 				b.WriteByte('.')
 			} else {
 				b.WriteByte('x')
@@ -184,66 +187,66 @@ func TestFaultsDeterministic(t *testing.T) {
 }
 
 func TestFaults5xxAfterTheWrite(t *testing.T) {
-	e := newFaultEnv(t, Options{}, Faults{Error5xx: &Fault{Rate: 1, When: "after", Methods: []string{"POST"}}}, false)
+	e := newFaultEnv(t, core.Options{}, core.Faults{Error5xx: &core.Fault{Rate: 1, When: "after", Methods: []string{"POST"}}}, false)
 	r, err := e.try("POST", "/api/v1/spaces", map[string]any{"name": "Ghost", "type": "shared"})
-	if err != nil || r.status < 500 {
-		t.Fatalf("POST: %v %d", err, r.status)
+	if err != nil || r.Status < 500 {
+		t.Fatalf("POST: %v %d", err, r.Status)
 	}
 	// The 5xx came after the space was created: a blind retry would clash.
-	m := e.must(200, e.do("GET", "/api/v1/spaces?name=Ghost", nil))
-	if len(list(m, "data")) != 1 {
+	m := e.Must(200, e.Do("GET", "/api/v1/spaces?name=Ghost", nil))
+	if len(simtest.List(m, "data")) != 1 {
 		t.Errorf("space not created behind the 5xx: %v", m)
 	}
 }
 
 func TestFaultsReset(t *testing.T) {
-	e := newFaultEnv(t, Options{}, Faults{Reset: &Fault{Rate: 1, When: "before", Max: 1}}, false)
+	e := newFaultEnv(t, core.Options{}, core.Faults{Reset: &core.Fault{Rate: 1, When: "before", Max: 1}}, false)
 	if _, err := e.try("GET", "/api/v1/roles", nil); err == nil {
 		t.Error("reset before the answer: no error")
 	}
-	e.must(200, e.do("GET", "/api/v1/roles", nil))
+	e.Must(200, e.Do("GET", "/api/v1/roles", nil))
 
 	// Mid-body: the handler ran (the space exists), the client sees half an
 	// answer and a dead connection.
-	e.s.SetFaults(Faults{Reset: &Fault{Rate: 1, When: "after", Methods: []string{"POST"}}})
+	e.S.SetFaults(core.Faults{Reset: &core.Fault{Rate: 1, When: "after", Methods: []string{"POST"}}})
 	_, err := e.try("POST", "/api/v1/spaces", map[string]any{"name": "Half", "type": "shared"})
 	if err == nil {
 		t.Error("reset mid-body: no error")
 	} else if !errors.Is(err, io.ErrUnexpectedEOF) && !strings.Contains(err.Error(), "reset") && !strings.Contains(err.Error(), "EOF") {
 		t.Logf("reset error: %v", err)
 	}
-	e.s.ClearFaults()
-	if m := e.must(200, e.do("GET", "/api/v1/spaces?name=Half", nil)); len(list(m, "data")) != 1 {
+	e.S.ClearFaults()
+	if m := e.Must(200, e.Do("GET", "/api/v1/spaces?name=Half", nil)); len(simtest.List(m, "data")) != 1 {
 		t.Errorf("space behind the reset: %v", m)
 	}
 	// A GET cut mid-body.
-	e.s.SetFaults(Faults{Reset: &Fault{Rate: 1, When: "after"}})
+	e.S.SetFaults(core.Faults{Reset: &core.Fault{Rate: 1, When: "after"}})
 	if _, err := e.try("GET", "/api/v1/roles", nil); err == nil {
 		t.Error("GET reset mid-body: no error")
 	}
 }
 
 func TestFaultsSlowAndStall(t *testing.T) {
-	e := newFaultEnv(t, Options{}, Faults{Slow: &Fault{Rate: 1, Pause: Duration(150 * time.Millisecond)}}, false)
+	e := newFaultEnv(t, core.Options{}, core.Faults{Slow: &core.Fault{Rate: 1, Pause: core.Duration(150 * time.Millisecond)}}, false)
 	start := time.Now()
-	m := e.must(200, e.do("GET", "/api/v1/roles", nil))
+	m := e.Must(200, e.Do("GET", "/api/v1/roles", nil))
 	if d := time.Since(start); d < 150*time.Millisecond {
 		t.Errorf("slow body took %s", d)
 	}
-	if len(list(m, "data")) == 0 {
+	if len(simtest.List(m, "data")) == 0 {
 		t.Errorf("slow body incomplete: %v", m)
 	}
 
 	// A stall hangs mid-body until maxStall, then the connection is cut.
-	e.s.SetFaults(Faults{Stall: &Fault{Rate: 1, MaxStall: Duration(200 * time.Millisecond)}})
+	e.S.SetFaults(core.Faults{Stall: &core.Fault{Rate: 1, MaxStall: core.Duration(200 * time.Millisecond)}})
 	start = time.Now()
 	_, err := e.try("GET", "/api/v1/roles", nil)
 	if d := time.Since(start); err == nil || d < 200*time.Millisecond || d > 5*time.Second {
 		t.Errorf("stall: err %v after %s", err, d)
 	}
 	// A client that gives up first is not held.
-	e.s.SetFaults(Faults{Stall: &Fault{Rate: 1, MaxStall: Duration(30 * time.Second)}})
-	e.c.Timeout = 100 * time.Millisecond
+	e.S.SetFaults(core.Faults{Stall: &core.Fault{Rate: 1, MaxStall: core.Duration(30 * time.Second)}})
+	e.C.Timeout = 100 * time.Millisecond
 	start = time.Now()
 	if _, err := e.try("GET", "/api/v1/roles", nil); err == nil {
 		t.Error("stalled body read to the end")
@@ -254,68 +257,68 @@ func TestFaultsSlowAndStall(t *testing.T) {
 }
 
 func TestFaultsTruncate(t *testing.T) {
-	e := newFaultEnv(t, Options{}, Faults{Truncate: &Fault{Rate: 1}}, true)
+	e := newFaultEnv(t, core.Options{}, core.Faults{Truncate: &core.Fault{Rate: 1}}, true)
 	r, err := e.try("GET", "/api/v1/spaces", nil)
 	if err != nil {
 		t.Fatalf("a truncated body is framed cleanly, got %v", err)
 	}
-	if r.status != 200 || r.header.Get("Content-Length") != itoa(len(r.raw)) || json.Valid(r.raw) || len(r.raw) < 10 {
-		t.Errorf("truncate: %d, Content-Length %s, %d bytes valid=%v", r.status, r.header.Get("Content-Length"), len(r.raw), json.Valid(r.raw))
+	if r.Status != 200 || r.Header.Get("Content-Length") != itoa(len(r.Raw)) || json.Valid(r.Raw) || len(r.Raw) < 10 {
+		t.Errorf("truncate: %d, Content-Length %s, %d bytes valid=%v", r.Status, r.Header.Get("Content-Length"), len(r.Raw), json.Valid(r.Raw))
 	}
 	// Errors are left whole.
 	r, _ = e.try("GET", "/api/v1/spaces/nope", nil)
-	if r.status != 404 || !json.Valid(r.raw) {
-		t.Errorf("404 was mangled: %s", r.raw)
+	if r.Status != 404 || !json.Valid(r.Raw) {
+		t.Errorf("404 was mangled: %s", r.Raw)
 	}
 }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 func TestFaults429Storm(t *testing.T) {
-	e := newFaultEnv(t, Options{}, Faults{Storm429: &Fault{Count: 3, RetryAfter: 2}}, false)
+	e := newFaultEnv(t, core.Options{}, core.Faults{Storm429: &core.Fault{Count: 3, RetryAfter: 2}}, false)
 	for i := range 3 {
 		r, _ := e.try("GET", "/api/v1/roles", nil)
-		if r.status != 429 || r.header.Get("Retry-After") != "2" || firstError(t, r.obj())["code"] != "HTTP-429" {
-			t.Fatalf("request %d: %d %v %s", i, r.status, r.header, r.raw)
+		if r.Status != 429 || r.Header.Get("Retry-After") != "2" || simtest.FirstError(t, r.Obj())["code"] != "HTTP-429" {
+			t.Fatalf("request %d: %d %v %s", i, r.Status, r.Header, r.Raw)
 		}
 	}
-	e.must(200, e.do("GET", "/api/v1/roles", nil))
-	if got := e.s.FaultCounts(); got["429storm"] != 3 {
+	e.Must(200, e.Do("GET", "/api/v1/roles", nil))
+	if got := e.S.FaultCounts(); got["429storm"] != 3 {
 		t.Errorf("counts %v", got)
 	}
 }
 
 func TestFaultsTokenExpiry(t *testing.T) {
-	e := newFaultEnv(t, Options{ClientID: "c", ClientSecret: "s"}, Faults{TokenExpiry: &Fault{Uses: 2}}, false)
+	e := newFaultEnv(t, core.Options{ClientID: "c", ClientSecret: "s"}, core.Faults{TokenExpiry: &core.Fault{Uses: 2}}, false)
 	token := func() string {
-		m := e.must(200, e.doWith("POST", "/oauth/token", map[string]any{"client_id": "c", "client_secret": "s", "grant_type": "client_credentials"}, "application/json", ""))
-		return str(m["access_token"])
+		m := e.Must(200, e.DoWith("POST", "/oauth/token", map[string]any{"client_id": "c", "client_secret": "s", "grant_type": "client_credentials"}, "application/json", ""))
+		return simtest.Str(m["access_token"])
 	}
 	tok := token()
 	for i := range 2 {
-		e.must(200, e.doWith("GET", "/api/v1/roles", nil, "", "Bearer "+tok))
+		e.Must(200, e.DoWith("GET", "/api/v1/roles", nil, "", "Bearer "+tok))
 		_ = i
 	}
-	if r := e.doWith("GET", "/api/v1/roles", nil, "", "Bearer "+tok); r.status != 401 {
-		t.Fatalf("third use of a 2-use token: %d", r.status)
+	if r := e.DoWith("GET", "/api/v1/roles", nil, "", "Bearer "+tok); r.Status != 401 {
+		t.Fatalf("third use of a 2-use token: %d", r.Status)
 	}
-	e.must(200, e.doWith("GET", "/api/v1/roles", nil, "", "Bearer "+token()))
-	e.must(200, e.do("GET", "/api/v1/roles", nil)) // the API key never expires
+	e.Must(200, e.DoWith("GET", "/api/v1/roles", nil, "", "Bearer "+token()))
+	e.Must(200, e.Do("GET", "/api/v1/roles", nil)) // the API key never expires
 
 	// Revoke every token now, through the test API.
-	e.s.SetFaults(Faults{})
+	e.S.SetFaults(core.Faults{})
 	tok = token()
-	e.must(200, e.doWith("GET", "/api/v1/roles", nil, "", "Bearer "+tok))
-	e.must(204, e.doWith("POST", "/_sim/faults", map[string]any{"revokeTokens": true}, "application/json", ""))
-	if r := e.doWith("GET", "/api/v1/roles", nil, "", "Bearer "+tok); r.status != 401 {
-		t.Errorf("revoked token still works: %d", r.status)
+	e.Must(200, e.DoWith("GET", "/api/v1/roles", nil, "", "Bearer "+tok))
+	e.Must(204, e.DoWith("POST", "/_sim/faults", map[string]any{"revokeTokens": true}, "application/json", ""))
+	if r := e.DoWith("GET", "/api/v1/roles", nil, "", "Bearer "+tok); r.Status != 401 {
+		t.Errorf("revoked token still works: %d", r.Status)
 	}
-	e.must(200, e.do("GET", "/api/v1/roles", nil))
+	e.Must(200, e.Do("GET", "/api/v1/roles", nil))
 }
 
 func TestFaultsStaleCursor(t *testing.T) {
-	clock := newFakeClock()
-	e := newFaultEnv(t, Options{Now: clock.Now}, Faults{StaleCursor: &Fault{MaxAge: Duration(time.Minute)}}, true)
+	clock := simtest.NewFakeClock()
+	e := newFaultEnv(t, core.Options{Now: clock.Now}, core.Faults{StaleCursor: &core.Fault{MaxAge: core.Duration(time.Minute)}}, true)
 	lists := []struct {
 		path, param string
 	}{
@@ -330,10 +333,10 @@ func TestFaultsStaleCursor(t *testing.T) {
 	type pending struct{ path, next string }
 	var nexts []pending
 	for _, l := range lists {
-		m := e.must(200, e.do("GET", l.path, nil))
+		m := e.Must(200, e.Do("GET", l.path, nil))
 		links, _ := m["links"].(map[string]any)
 		nx, _ := links["next"].(map[string]any)
-		href := str(nx["href"])
+		href := simtest.Str(nx["href"])
 		if href == "" {
 			t.Fatalf("%s: no next link in %v", l.path, links)
 		}
@@ -342,56 +345,56 @@ func TestFaultsStaleCursor(t *testing.T) {
 			t.Fatalf("%s: next href %s has no %s", l.path, href, l.param)
 		}
 		// Fresh: the cursor works.
-		e.must(200, e.do("GET", href, nil))
+		e.Must(200, e.Do("GET", href, nil))
 		nexts = append(nexts, pending{l.path, href})
 	}
 	clock.Add(2 * time.Minute)
 	for _, p := range nexts {
 		r, err := e.try("GET", p.next, nil)
-		if err != nil || r.status != 400 {
-			t.Errorf("%s: stale cursor: %v %d %s", p.path, err, r.status, r.raw)
+		if err != nil || r.Status != 400 {
+			t.Errorf("%s: stale cursor: %v %d %s", p.path, err, r.Status, r.Raw)
 			continue
 		}
-		if len(list(r.obj(), "errors")) == 0 {
-			t.Errorf("%s: 400 without Qlik's errors array: %s", p.path, r.raw)
+		if len(simtest.List(r.Obj(), "errors")) == 0 {
+			t.Errorf("%s: 400 without Qlik's errors array: %s", p.path, r.Raw)
 		}
 	}
 	// A first page never goes stale.
-	e.must(200, e.do("GET", "/api/v1/spaces?limit=1", nil))
-	if got := e.s.FaultCounts(); got["staleCursor"] != len(lists) {
+	e.Must(200, e.Do("GET", "/api/v1/spaces?limit=1", nil))
+	if got := e.S.FaultCounts(); got["staleCursor"] != len(lists) {
 		t.Errorf("counts %v", got)
 	}
 }
 
 func TestFaultsAPI(t *testing.T) {
-	e := newFaultEnv(t, Options{}, Faults{}, false)
-	e.must(204, e.doWith("POST", "/_sim/faults", map[string]any{"spec": "seed=1,5xx=1,5xx.max=1"}, "application/json", ""))
-	if r, _ := e.try("GET", "/api/v1/roles", nil); r.status < 500 {
-		t.Errorf("fault via spec not injected: %d", r.status)
+	e := newFaultEnv(t, core.Options{}, core.Faults{}, false)
+	e.Must(204, e.DoWith("POST", "/_sim/faults", map[string]any{"spec": "seed=1,5xx=1,5xx.max=1"}, "application/json", ""))
+	if r, _ := e.try("GET", "/api/v1/roles", nil); r.Status < 500 {
+		t.Errorf("fault via spec not injected: %d", r.Status)
 	}
-	m := e.must(200, e.doWith("GET", "/_sim/faults", nil, "", ""))
+	m := e.Must(200, e.DoWith("GET", "/_sim/faults", nil, "", ""))
 	if c, _ := m["counts"].(map[string]any); c["5xx"] != float64(1) {
 		t.Errorf("GET /_sim/faults = %v", m)
 	}
-	e.must(204, e.doWith("POST", "/_sim/faults", map[string]any{"429storm": map[string]any{"count": 1, "retryAfter": 1}}, "application/json", ""))
-	if r, _ := e.try("GET", "/api/v1/roles", nil); r.status != 429 {
-		t.Errorf("JSON faults not injected: %d", r.status)
+	e.Must(204, e.DoWith("POST", "/_sim/faults", map[string]any{"429storm": map[string]any{"count": 1, "retryAfter": 1}}, "application/json", ""))
+	if r, _ := e.try("GET", "/api/v1/roles", nil); r.Status != 429 {
+		t.Errorf("JSON faults not injected: %d", r.Status)
 	}
-	e.must(204, e.doWith("POST", "/_sim/faults", map[string]any{"5xx": map[string]any{"rate": 1}}, "application/json", ""))
-	e.must(204, e.doWith("DELETE", "/_sim/faults", nil, "", ""))
-	e.must(200, e.do("GET", "/api/v1/roles", nil))
+	e.Must(204, e.DoWith("POST", "/_sim/faults", map[string]any{"5xx": map[string]any{"rate": 1}}, "application/json", ""))
+	e.Must(204, e.DoWith("DELETE", "/_sim/faults", nil, "", ""))
+	e.Must(200, e.Do("GET", "/api/v1/roles", nil))
 	for _, bad := range []any{map[string]any{"5xx": map[string]any{"rate": 7}}, map[string]any{"spec": "5xx=x"}, "{"} {
-		if r := e.doWith("POST", "/_sim/faults", bad, "application/json", ""); r.status != 400 {
-			t.Errorf("POST %v: %d", bad, r.status)
+		if r := e.DoWith("POST", "/_sim/faults", bad, "application/json", ""); r.Status != 400 {
+			t.Errorf("POST %v: %d", bad, r.Status)
 		}
 	}
 	// Installing the middleware twice injects once.
-	s := e.s
-	h := s.faultMiddleware(s.Handler())
-	s.SetFaults(Faults{Storm429: &Fault{Count: 1}})
+	s := e.S
+	h := s.FaultMiddleware(s.Handler())
+	s.SetFaults(core.Faults{Storm429: &core.Fault{Count: 1}})
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest("GET", "/api/v1/roles", nil)
-	req.Header.Set("Authorization", "Bearer "+DefaultAPIKey)
+	req.Header.Set("Authorization", "Bearer "+core.DefaultAPIKey)
 	h.ServeHTTP(rec, req)
 	if rec.Code != 429 {
 		t.Errorf("outer middleware: %d", rec.Code)

@@ -13,6 +13,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/qlikops/qlikops/pkg/sim/core"
 )
 
 // Main is the qliksim command line. It returns the process exit code.
@@ -29,7 +31,7 @@ type cliConfig struct {
 	tier1, tier2                         int
 	latency                              time.Duration
 	allowRemote                          bool
-	faults                               Faults
+	faults                               core.Faults
 }
 
 func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
@@ -38,7 +40,7 @@ func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
 	fs.SetOutput(stderr)
 	defKey := os.Getenv("QLIKSIM_API_KEY")
 	if defKey == "" {
-		defKey = DefaultAPIKey
+		defKey = core.DefaultAPIKey
 	}
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address (:0 picks a free port)")
 	fs.StringVar(&c.apiKey, "api-key", defKey, "bearer API key accepted (env QLIKSIM_API_KEY)")
@@ -51,7 +53,7 @@ func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
 	fs.DurationVar(&c.latency, "latency", 0, "fixed latency added to every request, e.g. 20ms")
 	fs.BoolVar(&c.allowRemote, "allow-remote", false, "allow listening on a non-loopback address")
 	fs.Func("faults", "inject faults, e.g. seed=1,5xx=0.2,reset=0.05,slow=0.1,stall=0.01,truncate=0.05,429storm=3,tokenuses=50,stalecursor=30s (see POST /_sim/faults)", func(v string) error {
-		f, err := ParseFaults(v)
+		f, err := core.ParseFaults(v)
 		c.faults = f
 		return err
 	})
@@ -100,7 +102,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 		fmt.Fprintln(stderr, "qliksim:", err)
 		return 2
 	}
-	s := New(Options{APIKey: c.apiKey, ClientID: c.clientID, ClientSecret: c.clientSecret,
+	s := New(core.Options{APIKey: c.apiKey, ClientID: c.clientID, ClientSecret: c.clientSecret,
 		Tier1PerMin: c.tier1, Tier2PerMin: c.tier2, Latency: c.latency})
 	s.SetFaults(c.faults)
 	if err := loadInitial(s, c, stderr); err != nil {
@@ -135,7 +137,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 }
 
 // loadInitial loads --state when the file exists, else --seed.
-func loadInitial(s *Server, c cliConfig, stderr io.Writer) error {
+func loadInitial(s *core.Server, c cliConfig, stderr io.Writer) error {
 	if c.state != "" {
 		_, err := os.Stat(c.state)
 		if err == nil {

@@ -11,36 +11,38 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/qlikops/qlikops/pkg/sim/core"
 )
 
 func TestStatsCounting(t *testing.T) {
-	e := newEnv(t, Options{ClientID: "c", ClientSecret: "s"})
-	e.must(200, e.do("GET", "/api/v1/spaces", nil))
-	e.must(201, e.do("POST", "/api/v1/spaces", map[string]any{"name": "A", "type": "shared"}))
-	e.must(200, e.do("GET", "/api/v1/roles", nil))
-	e.must(200, e.do("POST", "/oauth/token", map[string]any{"client_id": "c", "client_secret": "s", "grant_type": "client_credentials"}))
-	e.must(200, e.do("GET", "/_sim/stats", nil))
+	e := newEnv(t, core.Options{ClientID: "c", ClientSecret: "s"})
+	e.Must(200, e.Do("GET", "/api/v1/spaces", nil))
+	e.Must(201, e.Do("POST", "/api/v1/spaces", map[string]any{"name": "A", "type": "shared"}))
+	e.Must(200, e.Do("GET", "/api/v1/roles", nil))
+	e.Must(200, e.Do("POST", "/oauth/token", map[string]any{"client_id": "c", "client_secret": "s", "grant_type": "client_credentials"}))
+	e.Must(200, e.Do("GET", "/_sim/stats", nil))
 
-	var st Stats
-	r := e.must(200, e.doWith("GET", "/_sim/stats", nil, "", ""))
+	var st core.Stats
+	r := e.Must(200, e.DoWith("GET", "/_sim/stats", nil, "", ""))
 	raw, _ := json.Marshal(r)
 	_ = json.Unmarshal(raw, &st)
-	want := Stats{Requests: 4, Tier1: 2, Tier2: 1, Writes: 1, ByMethod: map[string]int64{"GET": 2, "POST": 2}}
+	want := core.Stats{Requests: 4, Tier1: 2, Tier2: 1, Writes: 1, ByMethod: map[string]int64{"GET": 2, "POST": 2}}
 	if st.Requests != want.Requests || st.Tier1 != want.Tier1 || st.Tier2 != want.Tier2 ||
 		st.Writes != want.Writes || st.ByMethod["GET"] != 2 || st.ByMethod["POST"] != 2 {
 		t.Errorf("stats = %+v, want %+v", st, want)
 	}
-	if got := e.s.Stats(); got.Requests != 4 {
+	if got := e.S.Stats(); got.Requests != 4 {
 		t.Errorf("Stats() = %+v", got)
 	}
-	e.must(204, e.doWith("POST", "/_sim/stats/reset", nil, "", ""))
-	if got := e.s.Stats(); got.Requests != 0 || len(got.ByMethod) != 0 {
+	e.Must(204, e.DoWith("POST", "/_sim/stats/reset", nil, "", ""))
+	if got := e.S.Stats(); got.Requests != 0 || len(got.ByMethod) != 0 {
 		t.Errorf("after reset = %+v", got)
 	}
 }
 
 func TestConcurrentWrites(t *testing.T) {
-	e := newEnv(t, Options{})
+	e := newEnv(t, core.Options{})
 	var wg sync.WaitGroup
 	errs := make(chan string, 40)
 	for i := range 40 {
@@ -48,11 +50,11 @@ func TestConcurrentWrites(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			name := "Space " + string(rune('A'+i%20))
-			r := e.do("POST", "/api/v1/spaces", map[string]any{"name": name, "type": "shared"})
-			if r.status != 201 && r.status != 409 {
-				errs <- string(r.raw)
+			r := e.Do("POST", "/api/v1/spaces", map[string]any{"name": name, "type": "shared"})
+			if r.Status != 201 && r.Status != 409 {
+				errs <- string(r.Raw)
 			}
-			e.do("GET", "/api/v1/spaces?limit=5", nil)
+			e.Do("GET", "/api/v1/spaces?limit=5", nil)
 		}()
 	}
 	wg.Wait()
@@ -60,7 +62,7 @@ func TestConcurrentWrites(t *testing.T) {
 	for m := range errs {
 		t.Error(m)
 	}
-	if n := e.must(200, e.do("GET", "/api/v1/spaces", nil))["meta"].(map[string]any)["count"]; n != 20.0 {
+	if n := e.Must(200, e.Do("GET", "/api/v1/spaces", nil))["meta"].(map[string]any)["count"]; n != 20.0 {
 		t.Errorf("%v spaces, want 20 (one per unique name)", n)
 	}
 }
@@ -99,12 +101,12 @@ func TestCLIRunServesAndSavesState(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("did not stop")
 	}
-	s := New(Options{})
+	s := New(core.Options{})
 	if err := s.LoadState(state); err != nil {
 		t.Fatal(err)
 	}
-	if len(Spaces.In(s.st)) != 6 {
-		t.Errorf("saved state has %d spaces", len(Spaces.In(s.st)))
+	if len(core.Spaces.In(s.St)) != 6 {
+		t.Errorf("saved state has %d spaces", len(core.Spaces.In(s.St)))
 	}
 }
 

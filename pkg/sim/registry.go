@@ -1,17 +1,28 @@
 package sim
 
+import (
+	"github.com/qlikops/qlikops/pkg/sim/core"
+	"github.com/qlikops/qlikops/pkg/sim/services/automations"
+	"github.com/qlikops/qlikops/pkg/sim/services/dataconnections"
+	"github.com/qlikops/qlikops/pkg/sim/services/glossaries"
+	"github.com/qlikops/qlikops/pkg/sim/services/identity"
+	"github.com/qlikops/qlikops/pkg/sim/services/qext"
+	"github.com/qlikops/qlikops/pkg/sim/services/spaces"
+)
+
 // services are the Qlik services qliksim serves, in the order their hooks
-// run: a service seeds after those whose rows it references.
-var services = []Service{
-	IdentityService,
-	SpacesService,
-	DataConnectionsService,
-	AutomationsService,
-	GlossariesService,
-	QextService,
+// run: a service seeds after those whose rows it references. Adding a
+// service is its package plus one line here.
+var services = []core.Service{
+	identity.Service,        // users, groups, roles
+	spaces.Service,          // spaces, space assignments
+	dataconnections.Service, // data connections
+	automations.Service,     // automations, automation connections
+	glossaries.Service,      // glossaries, categories, terms, links
+	qext.Service,            // themes, extensions
 }
 
 // New returns a simulator holding an empty tenant: the default roles, the
 // Everyone group and the built-in service user that owns what the API key
 // creates until a seed names a TenantAdmin.
-func New(opts Options) *Server { return newServer(opts, services) }
+func New(opts Options) *Server { return core.NewServer(opts, services) }

@@ -6,66 +6,69 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/qlikops/qlikops/pkg/sim/core"
+	"github.com/qlikops/qlikops/pkg/sim/simtest"
 )
 
 const demoSeed = "../../examples/demo-tenant"
 
-func TestLoadDemoSeed(t *testing.T) {
-	e := newEnv(t, Options{})
-	if err := e.s.LoadSeed(demoSeed); err != nil {
+func TestLoaddemoSeed(t *testing.T) {
+	e := newEnv(t, core.Options{})
+	if err := e.S.LoadSeed(demoSeed); err != nil {
 		t.Fatal(err)
 	}
-	users := e.must(200, e.do("GET", "/api/v1/users?limit=100&totalResults=true", nil))
+	users := e.Must(200, e.Do("GET", "/api/v1/users?limit=100&totalResults=true", nil))
 	if users["totalResults"] != 15.0 {
 		t.Errorf("users = %v, want 15 (the built-in bot is dropped)", users["totalResults"])
 	}
-	groups := e.must(200, e.do("GET", "/api/v1/groups?totalResults=true", nil))
+	groups := e.Must(200, e.Do("GET", "/api/v1/groups?totalResults=true", nil))
 	if groups["totalResults"] != 5.0 {
 		t.Errorf("groups = %v", groups["totalResults"])
 	}
-	spaces := e.must(200, e.do("GET", "/api/v1/spaces?limit=100", nil))
+	spaces := e.Must(200, e.Do("GET", "/api/v1/spaces?limit=100", nil))
 	if spaces["meta"].(map[string]any)["count"] != 6.0 {
 		t.Errorf("spaces = %v", spaces["meta"])
 	}
-	me := e.must(200, e.do("GET", "/api/v1/users/me", nil))
+	me := e.Must(200, e.Do("GET", "/api/v1/users/me", nil))
 	if me["email"] != "admin@example.com" {
 		t.Errorf("caller = %v", me["email"])
 	}
-	jane := list(e.must(200, e.do("GET", `/api/v1/users?filter=email%20eq%20%22jane.doe@example.com%22`, nil)), "data")[0].(map[string]any)
-	if len(list(jane, "assignedGroups")) != 2 {
+	jane := simtest.List(e.Must(200, e.Do("GET", `/api/v1/users?filter=email%20eq%20%22jane.doe@example.com%22`, nil)), "data")[0].(map[string]any)
+	if len(simtest.List(jane, "assignedGroups")) != 2 {
 		t.Errorf("jane's groups = %v", jane["assignedGroups"])
 	}
-	fin := list(e.must(200, e.do("GET", "/api/v1/spaces?name=Finance", nil)), "data")[0].(map[string]any)
+	fin := simtest.List(e.Must(200, e.Do("GET", "/api/v1/spaces?name=Finance", nil)), "data")[0].(map[string]any)
 	if fin["ownerId"] != jane["id"] || fin["createdBy"] != me["id"] {
 		t.Errorf("Finance owner/createdBy = %v/%v", fin["ownerId"], fin["createdBy"])
 	}
-	as := e.must(200, e.do("GET", "/api/v1/spaces/"+str(fin["id"])+"/assignments", nil))
+	as := e.Must(200, e.Do("GET", "/api/v1/spaces/"+simtest.Str(fin["id"])+"/assignments", nil))
 	if as["meta"].(map[string]any)["count"] != 3.0 {
 		t.Errorf("Finance members = %v", as["meta"])
 	}
 	// Creating a space now makes the admin its owner.
-	sp := e.must(201, e.do("POST", "/api/v1/spaces", map[string]any{"name": "New", "type": "shared"}))
+	sp := e.Must(201, e.Do("POST", "/api/v1/spaces", map[string]any{"name": "New", "type": "shared"}))
 	if sp["ownerId"] != me["id"] {
 		t.Errorf("ownerId = %v, want admin", sp["ownerId"])
 	}
 }
 
 func TestSeedIDsDifferBetweenSimulators(t *testing.T) {
-	a, b := New(Options{}), New(Options{})
-	for _, s := range []*Server{a, b} {
+	a, b := New(core.Options{}), New(core.Options{})
+	for _, s := range []*core.Server{a, b} {
 		if err := s.LoadSeed(demoSeed); err != nil {
 			t.Fatal(err)
 		}
 	}
-	ua := userByEmail(a.st, "admin@example.com")
-	ub := userByEmail(b.st, "admin@example.com")
-	if ua.ID == ub.ID || a.st.TenantID == b.st.TenantID {
+	ua := core.UserByEmail(a.St, "admin@example.com")
+	ub := core.UserByEmail(b.St, "admin@example.com")
+	if ua.ID == ub.ID || a.St.TenantID == b.St.TenantID {
 		t.Errorf("two simulators share ids: %s", ua.ID)
 	}
-	d1, d2 := New(Options{Deterministic: true}), New(Options{Deterministic: true})
+	d1, d2 := New(core.Options{Deterministic: true}), New(core.Options{Deterministic: true})
 	_ = d1.LoadSeed(demoSeed)
 	_ = d2.LoadSeed(demoSeed)
-	if userByEmail(d1.st, "admin@example.com").ID != userByEmail(d2.st, "admin@example.com").ID {
+	if core.UserByEmail(d1.St, "admin@example.com").ID != core.UserByEmail(d2.St, "admin@example.com").ID {
 		t.Errorf("deterministic ids differ")
 	}
 }
@@ -73,11 +76,11 @@ func TestSeedIDsDifferBetweenSimulators(t *testing.T) {
 func TestSeedPartialDir(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, "users.yaml", "- subject: a\n  name: A\n  email: a@example.com\n")
-	s := New(Options{})
+	s := New(core.Options{})
 	if err := s.LoadSeed(dir); err != nil {
 		t.Fatal(err)
 	}
-	if userByEmail(s.st, "a@example.com") == nil || userBySubject(s.st, botSubject) == nil {
+	if core.UserByEmail(s.St, "a@example.com") == nil || core.UserBySubject(s.St, core.BotSubject) == nil {
 		t.Errorf("seeded users wrong; without a TenantAdmin the bot stays the caller")
 	}
 }
@@ -101,8 +104,8 @@ func TestBadSeeds(t *testing.T) {
 	for _, c := range cases {
 		dir := t.TempDir()
 		write(t, dir, c.file, c.content)
-		s := New(Options{})
-		before := len(Users.In(s.st)) + len(Groups.In(s.st)) + len(Spaces.In(s.st))
+		s := New(core.Options{})
+		before := len(core.Users.In(s.St)) + len(core.Groups.In(s.St)) + len(core.Spaces.In(s.St))
 		err := s.LoadSeed(dir)
 		if err == nil {
 			t.Errorf("%s %q: no error", c.file, c.content)
@@ -111,11 +114,11 @@ func TestBadSeeds(t *testing.T) {
 		if !strings.Contains(err.Error(), c.file) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %q does not name the file and %q", c.file, err, c.want)
 		}
-		if after := len(Users.In(s.st)) + len(Groups.In(s.st)) + len(Spaces.In(s.st)); after != before {
+		if after := len(core.Users.In(s.St)) + len(core.Groups.In(s.St)) + len(core.Spaces.In(s.St)); after != before {
 			t.Errorf("%s: failed seed changed the tenant", c.file)
 		}
 	}
-	if err := New(Options{}).LoadSeed(filepath.Join(t.TempDir(), "missing")); err == nil {
+	if err := New(core.Options{}).LoadSeed(filepath.Join(t.TempDir(), "missing")); err == nil {
 		t.Errorf("missing dir: no error")
 	}
 }
@@ -128,36 +131,36 @@ func write(t *testing.T, dir, name, content string) {
 }
 
 func TestStateRoundTrip(t *testing.T) {
-	e := newEnv(t, Options{})
-	if err := e.s.LoadSeed(demoSeed); err != nil {
+	e := newEnv(t, core.Options{})
+	if err := e.S.LoadSeed(demoSeed); err != nil {
 		t.Fatal(err)
 	}
-	e.must(201, e.do("POST", "/api/v1/spaces", map[string]any{"name": "Extra", "type": "data"}))
+	e.Must(201, e.Do("POST", "/api/v1/spaces", map[string]any{"name": "Extra", "type": "data"}))
 	path := filepath.Join(t.TempDir(), "state.json")
-	if err := e.s.SaveState(path); err != nil {
+	if err := e.S.SaveState(path); err != nil {
 		t.Fatal(err)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(path))
 	if len(entries) != 1 {
 		t.Errorf("temp files left behind: %v", entries)
 	}
-	e2 := newEnv(t, Options{})
-	if err := e2.s.LoadState(path); err != nil {
+	e2 := newEnv(t, core.Options{})
+	if err := e2.S.LoadState(path); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range []string{"/api/v1/spaces?limit=100", "/api/v1/users?limit=100", "/api/v1/groups", "/api/v1/roles?limit=100"} {
-		a := e.must(200, e.do("GET", p, nil))["data"]
-		b := e2.must(200, e2.do("GET", p, nil))["data"]
-		if !reflect.DeepEqual(stripHost(a, e.ts.URL), stripHost(b, e2.ts.URL)) {
+		a := e.Must(200, e.Do("GET", p, nil))["data"]
+		b := e2.Must(200, e2.Do("GET", p, nil))["data"]
+		if !reflect.DeepEqual(stripHost(a, e.Ts.URL), stripHost(b, e2.Ts.URL)) {
 			t.Errorf("%s differs after reload", p)
 		}
 	}
-	if err := e2.s.LoadState(filepath.Join(t.TempDir(), "nope.json")); err == nil {
+	if err := e2.S.LoadState(filepath.Join(t.TempDir(), "nope.json")); err == nil {
 		t.Errorf("loading a missing state file: no error")
 	}
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	write(t, filepath.Dir(bad), "bad.json", "{not json")
-	if err := e2.s.LoadState(bad); err == nil {
+	if err := e2.S.LoadState(bad); err == nil {
 		t.Errorf("loading a corrupt state file: no error")
 	}
 }
