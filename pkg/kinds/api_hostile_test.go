@@ -33,14 +33,14 @@ func TestReadHostileListResponses(t *testing.T) {
 		list      string
 		wrongType string // one item with a field of the wrong type
 	}{
-		{Groups{}, "/api/v1/groups", `{"id":"x","name":42,"providerType":"custom"}`},
-		{Users{}, "/api/v1/users", `{"id":"x","subject":"s","email":42}`},
-		{Spaces{}, "/api/v1/spaces", `{"id":"x","name":42,"type":"shared"}`},
-		{Spaces{}, "/api/v1/spaces/s1/assignments", `{"id":"x","type":"user","assigneeId":"u1","roles":"consumer"}`},
-		{DataConnections{}, "/api/v1/data-connections", `{"qID":"x","qName":42,"space":"s1"}`},
-		{Automations{}, "/api/v1/automations", `{"id":"x","name":42}`},
-		{AutomationConnections{}, "/api/v1/automation-connections", `{"id":"x","name":42}`},
-		{Glossaries{}, "/api/v1/glossaries", `{"id":"x","name":42}`},
+		{Groups, "/api/v1/groups", `{"id":"x","name":42,"providerType":"custom"}`},
+		{Users, "/api/v1/users", `{"id":"x","subject":"s","email":42}`},
+		{Spaces, "/api/v1/spaces", `{"id":"x","name":42,"type":"shared"}`},
+		{Spaces, "/api/v1/spaces/s1/assignments", `{"id":"x","type":"user","assigneeId":"u1","roles":"consumer"}`},
+		{DataConnections, "/api/v1/data-connections", `{"qID":"x","qName":42,"space":"s1"}`},
+		{Automations, "/api/v1/automations", `{"id":"x","name":42}`},
+		{AutomationConnections, "/api/v1/automation-connections", `{"id":"x","name":42}`},
+		{Glossaries, "/api/v1/glossaries", `{"id":"x","name":42}`},
 		{Themes, "/api/v1/themes", `{"id":"x","name":42}`},
 		{Extensions, "/api/v1/extensions", `{"id":"x","name":42}`},
 	}
@@ -77,15 +77,15 @@ func TestReadHostileListItems(t *testing.T) {
 		h          Handler
 		list, item string
 	}{
-		{Groups{}, "/api/v1/groups", `{"id":"g9","providerType":"custom"}`},
-		{Groups{}, "/api/v1/groups", `{"name":"No Id","providerType":"custom"}`},
-		{Groups{}, "/api/v1/groups", `{"id":"g9","name":"New Kind","providerType":"saml"}`},
-		{Users{}, "/api/v1/users", `{"id":"u9","status":"active"}`},
-		{Spaces{}, "/api/v1/spaces", `{"id":"s9","type":"managed"}`},
-		{Spaces{}, "/api/v1/spaces", `{"id":"s9","name":"No Type"}`},
-		{Automations{}, "/api/v1/automations", `{"id":"a9","state":"enabled"}`},
-		{AutomationConnections{}, "/api/v1/automation-connections", `{"id":"ac9","name":"No Connector","spaceId":"s1"}`},
-		{Glossaries{}, "/api/v1/glossaries", `{"id":"gl9"}`},
+		{Groups, "/api/v1/groups", `{"id":"g9","providerType":"custom"}`},
+		{Groups, "/api/v1/groups", `{"name":"No Id","providerType":"custom"}`},
+		{Groups, "/api/v1/groups", `{"id":"g9","name":"New Kind","providerType":"saml"}`},
+		{Users, "/api/v1/users", `{"id":"u9","status":"active"}`},
+		{Spaces, "/api/v1/spaces", `{"id":"s9","type":"managed"}`},
+		{Spaces, "/api/v1/spaces", `{"id":"s9","name":"No Type"}`},
+		{Automations, "/api/v1/automations", `{"id":"a9","state":"enabled"}`},
+		{AutomationConnections, "/api/v1/automation-connections", `{"id":"ac9","name":"No Connector","spaceId":"s1"}`},
+		{Glossaries, "/api/v1/glossaries", `{"id":"gl9"}`},
 		{Themes, "/api/v1/themes", `{"id":"th9"}`},
 	} {
 		t.Run(c.h.Kind()+"/"+c.item, func(t *testing.T) {
@@ -108,7 +108,7 @@ func TestReadHostileListItems(t *testing.T) {
 	f.lists["/api/v1/groups"] = `{"data":[{"name":"A","providerType":"custom"},{"name":"B","providerType":"custom"}]}`
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	docs, err := Groups{}.Read(context.Background(), f.tenant(t, srv.URL))
+	docs, err := Groups.Read(context.Background(), f.tenant(t, srv.URL))
 	if err == nil && len(docs) != 2 {
 		t.Errorf("BUG: two listed groups without ids read as %d document(s) %v: one was silently dropped", len(docs), keysOf(docs))
 	}
@@ -122,11 +122,11 @@ func TestWritesWithHostileIDsStayInTheirCollection(t *testing.T) {
 			h          Handler
 			want, have resource.Document
 		}{
-			{Groups{}, resource.New("Group", "G", id, map[string]any{"providerType": "custom", "roles": []any{"Developer"}}),
+			{Groups, resource.New("Group", "G", id, map[string]any{"providerType": "custom", "roles": []any{"Developer"}}),
 				resource.New("Group", "G", id, map[string]any{"providerType": "custom"})},
-			{Users{}, resource.New("User", "jane@example.com", id, map[string]any{"subject": "auth0|jane", "name": "New"}),
+			{Users, resource.New("User", "jane@example.com", id, map[string]any{"subject": "auth0|jane", "name": "New"}),
 				resource.New("User", "jane@example.com", id, map[string]any{"subject": "auth0|jane", "name": "Old"})},
-			{Spaces{}, resource.New("Space", "S", id, map[string]any{"type": "managed", "description": "new"}),
+			{Spaces, resource.New("Space", "S", id, map[string]any{"type": "managed", "description": "new"}),
 				resource.New("Space", "S", id, map[string]any{"type": "managed", "description": "old"})},
 		} {
 			f := newFakeAPI()

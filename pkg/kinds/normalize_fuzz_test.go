@@ -121,15 +121,15 @@ type readTarget struct {
 }
 
 var readTargets = []readTarget{
-	{Groups{}, "/api/v1/groups", nil},
-	{Users{}, "/api/v1/users", nil},
-	{Spaces{}, "/api/v1/spaces", nil},
-	{Spaces{}, "/api/v1/spaces/s1/assignments", nil},
-	{DataConnections{}, "/api/v1/data-connections", func(id string) string { return "/api/v1/data-connections/" + id }},
-	{Automations{}, "/api/v1/automations", func(id string) string { return "/api/v1/automations/" + id }},
-	{AutomationConnections{}, "/api/v1/automation-connections", func(id string) string { return "/api/v1/automation-connections/" + id }},
-	{Glossaries{}, "/api/v1/glossaries", nil},
-	{Glossaries{}, "/api/v1/glossaries/gl1/terms", nil},
+	{Groups, "/api/v1/groups", nil},
+	{Users, "/api/v1/users", nil},
+	{Spaces, "/api/v1/spaces", nil},
+	{Spaces, "/api/v1/spaces/s1/assignments", nil},
+	{DataConnections, "/api/v1/data-connections", func(id string) string { return "/api/v1/data-connections/" + id }},
+	{Automations, "/api/v1/automations", func(id string) string { return "/api/v1/automations/" + id }},
+	{AutomationConnections, "/api/v1/automation-connections", func(id string) string { return "/api/v1/automation-connections/" + id }},
+	{Glossaries, "/api/v1/glossaries", nil},
+	{Glossaries, "/api/v1/glossaries/gl1/terms", nil},
 	{Themes, "/api/v1/themes", nil},
 	{Extensions, "/api/v1/extensions", nil},
 }
@@ -212,7 +212,7 @@ func checkDocs(t *testing.T, h Handler, item []byte, docs []resource.Document) {
 }
 
 // writeTargets are the kinds whose documents become API payloads.
-var writeTargets = []Handler{Groups{}, Users{}, Spaces{}, DataConnections{}, Automations{}, AutomationConnections{}, Glossaries{}, Themes, Extensions}
+var writeTargets = []Handler{Groups, Users, Spaces, DataConnections, Automations, AutomationConnections, Glossaries, Themes, Extensions}
 
 // basePath is the collection every write of a kind must stay under.
 func basePath(h Handler) string { return "/api/v1/" + h.Folder() }
