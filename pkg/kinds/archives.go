@@ -25,10 +25,10 @@ type archiveKind struct {
 }
 
 // Themes are custom app themes.
-var Themes = archiveKind{Desc{KindName: "Theme", FolderName: "themes", ListPath: "/api/v1/themes", Unpaged: true}, "theme.yaml"}
+var Themes = archiveKind{Desc{KindName: "Theme", FolderName: "themes", ListPath: "/api/v1/themes", Unpaged: true, PerItem: []string{"file"}}, "theme.yaml"}
 
 // Extensions are visualization extensions and mashups.
-var Extensions = archiveKind{Desc{KindName: "Extension", FolderName: "extensions", ListPath: "/api/v1/extensions", Unpaged: true}, "extension.yaml"}
+var Extensions = archiveKind{Desc{KindName: "Extension", FolderName: "extensions", ListPath: "/api/v1/extensions", Unpaged: true, PerItem: []string{"file"}}, "extension.yaml"}
 
 // filesDir holds the unpacked archive inside a document's folder, apart
 // from the document itself.

@@ -2,6 +2,7 @@ package kinds
 
 import (
 	"net/url"
+	"strconv"
 
 	"github.com/qlikops/qlikops/pkg/qlik"
 	"github.com/qlikops/qlikops/pkg/resource"
@@ -25,11 +26,15 @@ type Desc struct {
 	// GetEach: the list lacks fields that only a GET of each item returns,
 	// so a read costs one request per item more.
 	GetEach bool
+	// PerItem names what a read fetches once per item below the item's
+	// path, e.g. "assignments" for a space's members: the request counts
+	// and the generated test tables follow from it.
+	PerItem []string
 
 	// IDField, NameField and SpaceField name an item's id, natural name and
-	// space id in the API's JSON (defaults "id" and "name"; SpaceField ""
-	// for kinds that do not live in spaces). The resolver and the generated
-	// test tables read items through them.
+	// space id in the API's JSON (defaults "id" and "name"). SpaceField is
+	// set for kinds whose identity includes their space (metadata.space).
+	// The resolver and the generated test tables read items through them.
 	IDField, NameField, SpaceField string
 
 	// DependsOn lists the kinds this kind's documents reference. Waves are
@@ -85,4 +90,23 @@ func limit100(extra ...string) url.Values {
 		q.Set(extra[i], extra[i+1])
 	}
 	return q
+}
+
+// MinReadCalls is the fewest requests a read of n items of the kind
+// takes: its list pages at the declared limit, plus one GET per item when
+// the list lacks fields, plus each per-item read.
+func (d Desc) MinReadCalls(n int) int {
+	pages := 1
+	if !d.Unpaged {
+		per := 100
+		if l, err := strconv.Atoi(d.Query.Get("limit")); err == nil && l > 0 {
+			per = l
+		}
+		pages = max(1, (n+per-1)/per)
+	}
+	perItem := len(d.PerItem)
+	if d.GetEach {
+		perItem++
+	}
+	return pages + n*perItem
 }

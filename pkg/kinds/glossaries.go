@@ -21,8 +21,8 @@ import (
 var Glossaries = glossaries{Desc{
 	KindName: "Glossary", FolderName: "glossaries",
 	ListPath: "/api/v1/glossaries", Query: limit100(),
-	SpaceField: "spaceId",
-	DependsOn:  []string{"User", "Space"},
+	PerItem:   []string{"categories", "terms"},
+	DependsOn: []string{"User", "Space"},
 }}
 
 type glossaries struct{ Desc }

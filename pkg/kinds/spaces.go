@@ -15,6 +15,7 @@ import (
 var Spaces = spaces{Desc{
 	KindName: "Space", FolderName: "spaces",
 	ListPath: "/api/v1/spaces", Query: limit100(),
+	PerItem:     []string{"assignments"},
 	DependsOn:   []string{"User", "Group"},
 	Policy:      resource.KindPolicy{Container: true},
 	ElementKeys: [][]string{{"group", "user"}},
