@@ -22,6 +22,10 @@ var DataConnections = dataConnections{Desc{
 	ListPath: "/api/v1/data-connections", Query: limit100("noDatafiles", "true"), GetEach: true,
 	IDField: "qID", NameField: "qName", SpaceField: "space",
 	DependsOn: []string{"Space"},
+	// Written when supplied; Read sets them only where the connector can
+	// hold them (see readDataConnection), so they are not placeholders for
+	// every connection.
+	Secrets: []SecretField{{"username", "qUsername"}, {"password", "qPassword"}, {"connectionSecret", "qConnectionSecret"}},
 }}
 
 type dataConnections struct{ Desc }
@@ -57,9 +61,6 @@ type apiDataConnection struct {
 func (dataConnections) Refs(d resource.Document) []resource.Ref {
 	return []resource.Ref{{Key: resource.Key{Kind: "Space", Name: d.Metadata.Space}, Field: "metadata.space"}}
 }
-
-// secretBase names the placeholders of one connection.
-func secretBase(space, name string) string { return secrets.Name("data-connections", space, name) }
 
 // hasCredentials guesses whether a connection holds a user name and
 // password of its own. The API never returns them, so the placeholders are
@@ -110,7 +111,7 @@ func readDataConnection(ctx context.Context, t *Tenant, c apiDataConnection) (re
 	if err := t.API.Do(ctx, http.MethodGet, "/api/v1/data-connections/"+url.PathEscape(c.ID), nil, &full); err != nil {
 		return resource.Document{}, false, fmt.Errorf("read data connection %s/%s: %w", space, c.Name, err)
 	}
-	base := secretBase(space, c.Name)
+	base := secrets.Name(DataConnections.FolderName, space, c.Name)
 	stmt, _ := secrets.RedactKeyValues(c.ConnectStatement, base+"/connectStatement")
 	spec := dataConnectionSpec{
 		Type:                c.Type,
@@ -160,30 +161,9 @@ func (dataConnections) Create(ctx context.Context, t *Tenant, want resource.Docu
 	if len(s.Tags) > 0 {
 		body["tags"] = s.Tags
 	}
-	res.NeedsReentry = append(res.NeedsReentry, putSecrets(t, body, s, func(string) bool { return true })...)
+	res.NeedsReentry = append(res.NeedsReentry, DataConnections.putSecrets(t, want, body, all)...)
 	sort.Strings(res.NeedsReentry)
 	return res, t.API.Do(ctx, http.MethodPost, "/api/v1/data-connections", body, nil)
-}
-
-// putSecrets adds the write-only secret fields that can be resolved and
-// that write selects, and returns the placeholders that could not be.
-func putSecrets(t *Tenant, body map[string]any, s dataConnectionSpec, write func(string) bool) []string {
-	var missing []string
-	for field, v := range map[string]string{"qUsername": s.Username, "qPassword": s.Password, "qConnectionSecret": s.ConnectionSecret} {
-		if v == "" {
-			continue
-		}
-		if name, ok := secrets.Only(v); ok && !write(name) {
-			continue
-		}
-		val, miss := t.Secrets.Expand(v)
-		if len(miss) > 0 {
-			missing = append(missing, miss...)
-			continue
-		}
-		body[field] = val
-	}
-	return missing
 }
 
 func (dataConnections) Update(ctx context.Context, t *Tenant, want, have resource.Document) (Result, error) {
@@ -234,7 +214,7 @@ func putDataConnection(ctx context.Context, t *Tenant, want, have resource.Docum
 	// tenant's current value. A connection secret that Git no longer has is
 	// cleared (Qlik reads "" as "remove it"), but only by a full update:
 	// writing chosen secrets touches nothing else.
-	_ = putSecrets(t, body, s, write)
+	_ = DataConnections.putSecrets(t, want, body, write)
 	if full && s.ConnectionSecret == "" {
 		if hs, err := specOf[dataConnectionSpec](have); err == nil && hs.ConnectionSecret != "" {
 			body["qConnectionSecret"] = ""

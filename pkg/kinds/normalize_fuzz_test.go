@@ -32,6 +32,7 @@ type fakeAPI struct {
 	lists  map[string]string // path -> whole response body
 	items  map[string]string // path -> single GET body
 	writes []recorded
+	gets   []string // paths of every GET, in order
 }
 
 type recorded struct {
@@ -69,6 +70,7 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := r.URL.Path
+	f.gets = append(f.gets, p)
 	if b, ok := f.lists[p]; ok {
 		fmt.Fprint(w, b)
 		return

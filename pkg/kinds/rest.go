@@ -9,7 +9,6 @@ import (
 	"sort"
 
 	"github.com/qlikops/qlikops/pkg/resource"
-	"github.com/qlikops/qlikops/pkg/secrets"
 )
 
 // REST is the generic handler of a kind that is a plain REST collection:
@@ -35,15 +34,6 @@ type REST[A, S any] struct {
 	Patch map[string]string
 	// RefsOf lists what a document references; nil means nothing.
 	RefsOf func(d resource.Document, s S) []resource.Ref
-}
-
-// SecretField is a spec field that holds a secret. Read writes the
-// placeholder secrets.Name(folder, [space,] name, Spec); writes fill it from
-// the secrets source, and leave it out (keeping the tenant's value) when
-// none was supplied. A create without it reports it as needs-re-entry.
-type SecretField struct {
-	Spec string // field of the spec, e.g. "secret"
-	API  string // field of the API body, e.g. "secret"
 }
 
 func (k REST[A, S]) itemPath(id string) string { return k.ListPath + "/" + url.PathEscape(id) }
@@ -103,47 +93,6 @@ func (k REST[A, S]) Read(ctx context.Context, t *Tenant) ([]resource.Document, e
 	return sorted(out)
 }
 
-// secretName is the placeholder name of one secret field of a document.
-func (k REST[A, S]) secretName(d resource.Document, field string) string {
-	parts := []string{k.FolderName}
-	if d.Metadata.Space != "" {
-		parts = append(parts, d.Metadata.Space)
-	}
-	return secrets.Name(append(parts, d.Metadata.Name, field)...)
-}
-
-func (k REST[A, S]) placeholders(d *resource.Document) {
-	for _, f := range k.Secrets {
-		if d.Spec == nil {
-			d.Spec = map[string]any{}
-		}
-		d.Spec[f.Spec] = secrets.Placeholder(k.secretName(*d, f.Spec))
-	}
-}
-
-// putSecrets adds the supplied secrets that write selects to body and
-// returns the placeholders that were not supplied.
-func (k REST[A, S]) putSecrets(t *Tenant, want resource.Document, body map[string]any, write func(string) bool) []string {
-	var missing []string
-	for _, f := range k.Secrets {
-		v, _ := want.Spec[f.Spec].(string)
-		if v == "" {
-			continue
-		}
-		if name, ok := secrets.Only(v); ok && !write(name) {
-			continue
-		}
-		val, miss := t.Secrets.Expand(v)
-		if len(miss) > 0 {
-			missing = append(missing, miss...)
-			continue
-		}
-		body[f.API] = val
-	}
-	sort.Strings(missing)
-	return missing
-}
-
 // Create implements Handler.
 func (k REST[A, S]) Create(ctx context.Context, t *Tenant, want resource.Document) (Result, error) {
 	s, err := specOf[S](want)
@@ -180,8 +129,6 @@ func (k REST[A, S]) WriteSecrets(ctx context.Context, t *Tenant, want, have reso
 	}
 	return k.write(ctx, t, want, have, func(n string) bool { return only[n] })
 }
-
-func all(string) bool { return true }
 
 // write sends an update. secretsOnly nil is a full update; otherwise only
 // the secrets it selects are written (a PATCH carries nothing else).
