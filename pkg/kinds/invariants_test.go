@@ -130,20 +130,47 @@ func (p places) problems(reg *kinds.Registry, h kinds.Handler) []string {
 	return out
 }
 
+// schemaProblem checks the parts every kind's schema shares, as the kind
+// declares them: its $id and kind, the envelope, a required name, and a
+// metadata.space exactly when the kind lives in spaces (Desc.SpaceField).
 func schemaProblem(d kinds.Desc) string {
-	b, err := os.ReadFile(filepath.Join(schemaDir, schemas.FileName(d.KindName)))
+	file := schemas.FileName(d.KindName)
+	b, err := os.ReadFile(filepath.Join(schemaDir, file))
 	if err != nil {
 		return fmt.Sprintf("no schema: %v", err)
 	}
+	type constant struct {
+		Const string `json:"const"`
+	}
 	var s struct {
+		ID         string   `json:"$id"`
+		Required   []string `json:"required"`
 		Properties struct {
-			Kind struct {
-				Const string `json:"const"`
-			} `json:"kind"`
+			APIVersion constant `json:"apiVersion"`
+			Kind       constant `json:"kind"`
+			Metadata   struct {
+				Required   []string                   `json:"required"`
+				Properties map[string]json.RawMessage `json:"properties"`
+			} `json:"metadata"`
 		} `json:"properties"`
 	}
-	if err := json.Unmarshal(b, &s); err != nil || s.Properties.Kind.Const != d.KindName {
-		return fmt.Sprintf("schema %s does not pin kind to %q (%v)", schemas.FileName(d.KindName), d.KindName, err)
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Sprintf("schema %s: %v", file, err)
+	}
+	_, hasSpace := s.Properties.Metadata.Properties["space"]
+	switch {
+	case s.Properties.Kind.Const != d.KindName:
+		return fmt.Sprintf("schema %s does not pin kind to %q", file, d.KindName)
+	case !strings.HasSuffix(s.ID, "/"+file):
+		return fmt.Sprintf("schema %s has $id %q", file, s.ID)
+	case s.Properties.APIVersion.Const != resource.APIVersion:
+		return fmt.Sprintf("schema %s does not pin apiVersion to %q", file, resource.APIVersion)
+	case strings.Join(s.Required, ",") != "apiVersion,kind,metadata,spec":
+		return fmt.Sprintf("schema %s requires %v, want apiVersion, kind, metadata, spec", file, s.Required)
+	case len(s.Properties.Metadata.Required) == 0 || s.Properties.Metadata.Required[0] != "name":
+		return fmt.Sprintf("schema %s does not require metadata.name", file)
+	case hasSpace != (d.SpaceField != ""):
+		return fmt.Sprintf("schema %s: metadata.space is allowed %v, but the kind lives in a space: %v", file, hasSpace, d.SpaceField != "")
 	}
 	return ""
 }
