@@ -191,8 +191,23 @@ func (e *executor) runStep(ctx context.Context, s plan.Step) Outcome {
 		o.Status, o.Reason = Skipped, res.Skipped
 	default:
 		o.Status = Done
+		learn(e.t, s, res)
 	}
 	return o
+}
+
+// learn keeps the tenant's resolver current with what a step did, so that
+// later waves resolve references against the tenant as it is now.
+func learn(t *kinds.Tenant, s plan.Step, res kinds.Result) {
+	if t == nil || t.Names == nil {
+		return
+	}
+	switch s.Action {
+	case plan.Create:
+		t.Names.Learn(s.Want.Key(), res.ID, false)
+	case plan.Delete:
+		t.Names.Learn(s.Have.Key(), s.Have.Metadata.ID, true)
+	}
 }
 
 // writeSecrets writes a step's chosen secrets through a handler that can

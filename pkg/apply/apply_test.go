@@ -33,7 +33,13 @@ func (l *callLog) add(s string) { l.mu.Lock(); l.calls = append(l.calls, s); l.m
 
 func (f fakeKind) Kind() string   { return f.kind }
 func (f fakeKind) Folder() string { return f.kind + "s" }
-func (f fakeKind) Wave() int      { return f.wave }
+func (f fakeKind) Declared() kinds.Desc {
+	d := kinds.Desc{KindName: f.kind, FolderName: f.Folder()}
+	if f.wave > 0 {
+		d.DependsOn = []string{"Group"} // waves follow from dependencies
+	}
+	return d
+}
 func (f fakeKind) Read(context.Context, *kinds.Tenant) ([]resource.Document, error) {
 	return nil, nil
 }

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
@@ -140,7 +142,7 @@ func walk(path string, a, b any, out *[]Field) {
 		if walkSideFileList(path, al, bl, out) {
 			return
 		}
-		if key := identityKey(al, bl); key != "" {
+		if key := identityKey(al, bl); key != nil {
 			walkKeyed(path, key, al, bl, out)
 			return
 		}
@@ -164,20 +166,42 @@ func unionKeys(a, b map[string]any) []string {
 }
 
 // identityFields name the element of a list of objects, in order of
-// preference. A list whose every element has one of them (members by user or
-// group, for instance) is compared element by element.
-var identityFields = []string{"user", "group", "name", "id"}
+// preference. Each entry is a set of alternatives: an element is identified
+// by whichever one of them it has, rendered as "field=value" (a member by
+// group or by user). A list whose every element has one (members, terms by
+// name) is compared element by element. Name and id are generic; kinds add
+// their own with IdentifyElementsBy, so this package names no kind's fields.
+var (
+	identityMu     sync.RWMutex
+	identityFields = [][]string{{"name"}, {"id"}}
+)
 
-func identityKey(lists ...[]any) string {
-	for _, f := range identityFields {
-		if allHaveOneOf(f, lists...) {
-			return f
+// IdentifyElementsBy declares a set of alternative fields that identify the
+// elements of a kind's lists, ahead of name and id. Declaring the same set
+// twice has no effect.
+func IdentifyElementsBy(fields ...string) {
+	identityMu.Lock()
+	defer identityMu.Unlock()
+	for _, set := range identityFields {
+		if slices.Equal(set, fields) {
+			return
 		}
 	}
-	return ""
+	identityFields = append([][]string{append([]string(nil), fields...)}, identityFields...)
 }
 
-func allHaveOneOf(field string, lists ...[]any) bool {
+func identityKey(lists ...[]any) []string {
+	identityMu.RLock()
+	defer identityMu.RUnlock()
+	for _, set := range identityFields {
+		if allHaveOneOf(set, lists...) {
+			return set
+		}
+	}
+	return nil
+}
+
+func allHaveOneOf(fields []string, lists ...[]any) bool {
 	n := 0
 	for _, l := range lists {
 		for _, e := range l {
@@ -185,7 +209,7 @@ func allHaveOneOf(field string, lists ...[]any) bool {
 			if !ok {
 				return false
 			}
-			if _, ok := elementID(m, field); !ok {
+			if _, ok := elementID(m, fields); !ok {
 				return false
 			}
 			n++
@@ -194,13 +218,9 @@ func allHaveOneOf(field string, lists ...[]any) bool {
 	return n > 0
 }
 
-// elementID is the identity of a list element: the preferred field, or for
-// members either user or group, rendered as "user=bob@example.com".
-func elementID(m map[string]any, preferred string) (string, bool) {
-	fields := []string{preferred}
-	if preferred == "user" || preferred == "group" {
-		fields = []string{"group", "user"}
-	}
+// elementID is the identity of a list element: the first of fields it has,
+// rendered as "user=bob@example.com".
+func elementID(m map[string]any, fields []string) (string, bool) {
 	for _, f := range fields {
 		if v, ok := m[f].(string); ok && v != "" {
 			return f + "=" + v, true
@@ -209,7 +229,7 @@ func elementID(m map[string]any, preferred string) (string, bool) {
 	return "", false
 }
 
-func walkKeyed(path, key string, a, b []any, out *[]Field) {
+func walkKeyed(path string, key []string, a, b []any, out *[]Field) {
 	am := map[string]any{}
 	bm := map[string]any{}
 	for _, e := range a {

@@ -14,6 +14,9 @@ func space(name, id string, spec map[string]any) resource.Document {
 	return resource.New("Space", name, id, spec)
 }
 
+// Members are identified by group or user, as the Space kind declares.
+func init() { IdentifyElementsBy("group", "user") }
+
 func members(ms ...map[string]any) []any {
 	out := make([]any, len(ms))
 	for i, m := range ms {

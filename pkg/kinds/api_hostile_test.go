@@ -28,31 +28,20 @@ func TestReadHostileListResponses(t *testing.T) {
 		// Not a shape Qlik sends; an empty list is spelled [].
 		"data-null": `{"data":null}`,
 	}
-	targets := []struct {
-		h         Handler
-		list      string
-		wrongType string // one item with a field of the wrong type
-	}{
-		{Groups{}, "/api/v1/groups", `{"id":"x","name":42,"providerType":"custom"}`},
-		{Users{}, "/api/v1/users", `{"id":"x","subject":"s","email":42}`},
-		{Spaces{}, "/api/v1/spaces", `{"id":"x","name":42,"type":"shared"}`},
-		{Spaces{}, "/api/v1/spaces/s1/assignments", `{"id":"x","type":"user","assigneeId":"u1","roles":"consumer"}`},
-		{DataConnections{}, "/api/v1/data-connections", `{"qID":"x","qName":42,"space":"s1"}`},
-		{Automations{}, "/api/v1/automations", `{"id":"x","name":42}`},
-		{AutomationConnections{}, "/api/v1/automation-connections", `{"id":"x","name":42}`},
-		{Glossaries{}, "/api/v1/glossaries", `{"id":"x","name":42}`},
-		{Themes, "/api/v1/themes", `{"id":"x","name":42}`},
-		{Extensions, "/api/v1/extensions", `{"id":"x","name":42}`},
-	}
-	for _, tg := range targets {
-		bodies["wrong-type"] = `{"data":[` + tg.wrongType + `]}`
+	for _, tg := range readTargets() {
+		// One item with its name of the wrong type (and roles, for lists
+		// of assignments that have no name).
+		bodies["wrong-type"] = `{"data":[{"` + tg.h.Declared().idField() + `":"x","` + tg.h.Declared().nameField() + `":42,"roles":"consumer"}]}`
 		for name, body := range bodies {
-			if name == "links-garbage" && (tg.h.Kind() == "Theme" || tg.h.Kind() == "Extension") {
+			if name == "links-garbage" && tg.h.Declared().Unpaged {
 				continue // these lists are not paged: links are not read
 			}
 			t.Run(tg.h.Kind()+tg.list[len("/api/v1"):]+"/"+name, func(t *testing.T) {
 				f := newFakeAPI()
 				f.lists[tg.list] = body
+				if tg.parent != "" {
+					f.lists[tg.parent] = `{"data":[` + parentItem + `]}`
+				}
 				srv := httptest.NewServer(f)
 				defer srv.Close()
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -77,25 +66,19 @@ func TestReadHostileListItems(t *testing.T) {
 		h          Handler
 		list, item string
 	}{
-		{Groups{}, "/api/v1/groups", `{"id":"g9","providerType":"custom"}`},
-		{Groups{}, "/api/v1/groups", `{"name":"No Id","providerType":"custom"}`},
-		{Groups{}, "/api/v1/groups", `{"id":"g9","name":"New Kind","providerType":"saml"}`},
-		{Users{}, "/api/v1/users", `{"id":"u9","status":"active"}`},
-		{Spaces{}, "/api/v1/spaces", `{"id":"s9","type":"managed"}`},
-		{Spaces{}, "/api/v1/spaces", `{"id":"s9","name":"No Type"}`},
-		{Automations{}, "/api/v1/automations", `{"id":"a9","state":"enabled"}`},
-		{AutomationConnections{}, "/api/v1/automation-connections", `{"id":"ac9","name":"No Connector","spaceId":"s1"}`},
-		{Glossaries{}, "/api/v1/glossaries", `{"id":"gl9"}`},
+		{Groups, "/api/v1/groups", `{"id":"g9","providerType":"custom"}`},
+		{Groups, "/api/v1/groups", `{"name":"No Id","providerType":"custom"}`},
+		{Groups, "/api/v1/groups", `{"id":"g9","name":"New Kind","providerType":"saml"}`},
+		{Users, "/api/v1/users", `{"id":"u9","status":"active"}`},
+		{Spaces, "/api/v1/spaces", `{"id":"s9","type":"managed"}`},
+		{Spaces, "/api/v1/spaces", `{"id":"s9","name":"No Type"}`},
+		{Automations, "/api/v1/automations", `{"id":"a9","state":"enabled"}`},
+		{AutomationConnections, "/api/v1/automation-connections", `{"id":"ac9","name":"No Connector","spaceId":"s1"}`},
+		{Glossaries, "/api/v1/glossaries", `{"id":"gl9"}`},
 		{Themes, "/api/v1/themes", `{"id":"th9"}`},
 	} {
 		t.Run(c.h.Kind()+"/"+c.item, func(t *testing.T) {
-			target := readTarget{h: c.h, list: c.list}
-			if c.h.Kind() == "Automation" {
-				target.itemPath = func(id string) string { return "/api/v1/automations/" + id }
-			}
-			if c.h.Kind() == "AutomationConnection" {
-				target.itemPath = func(id string) string { return "/api/v1/automation-connections/" + id }
-			}
+			target := readTargetFor(c.list)
 			docs, err := readWith(t, target, []byte(c.item))
 			if err != nil {
 				return
@@ -108,7 +91,7 @@ func TestReadHostileListItems(t *testing.T) {
 	f.lists["/api/v1/groups"] = `{"data":[{"name":"A","providerType":"custom"},{"name":"B","providerType":"custom"}]}`
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	docs, err := Groups{}.Read(context.Background(), f.tenant(t, srv.URL))
+	docs, err := Groups.Read(context.Background(), f.tenant(t, srv.URL))
 	if err == nil && len(docs) != 2 {
 		t.Errorf("BUG: two listed groups without ids read as %d document(s) %v: one was silently dropped", len(docs), keysOf(docs))
 	}
@@ -122,11 +105,11 @@ func TestWritesWithHostileIDsStayInTheirCollection(t *testing.T) {
 			h          Handler
 			want, have resource.Document
 		}{
-			{Groups{}, resource.New("Group", "G", id, map[string]any{"providerType": "custom", "roles": []any{"Developer"}}),
+			{Groups, resource.New("Group", "G", id, map[string]any{"providerType": "custom", "roles": []any{"Developer"}}),
 				resource.New("Group", "G", id, map[string]any{"providerType": "custom"})},
-			{Users{}, resource.New("User", "jane@example.com", id, map[string]any{"subject": "auth0|jane", "name": "New"}),
+			{Users, resource.New("User", "jane@example.com", id, map[string]any{"subject": "auth0|jane", "name": "New"}),
 				resource.New("User", "jane@example.com", id, map[string]any{"subject": "auth0|jane", "name": "Old"})},
-			{Spaces{}, resource.New("Space", "S", id, map[string]any{"type": "managed", "description": "new"}),
+			{Spaces, resource.New("Space", "S", id, map[string]any{"type": "managed", "description": "new"}),
 				resource.New("Space", "S", id, map[string]any{"type": "managed", "description": "old"})},
 		} {
 			f := newFakeAPI()

@@ -20,14 +20,15 @@ import (
 // under <slug>/files/ so that git diff shows the CSS and JSON that changed,
 // and packed again deterministically on apply.
 type archiveKind struct {
-	kind, folder, path, docFile string
+	Desc
+	docFile string
 }
 
 // Themes are custom app themes.
-var Themes = archiveKind{kind: "Theme", folder: "themes", path: "/api/v1/themes", docFile: "theme.yaml"}
+var Themes = archiveKind{Desc{KindName: "Theme", FolderName: "themes", ListPath: "/api/v1/themes", Unpaged: true, PerItem: []string{"file"}}, "theme.yaml"}
 
 // Extensions are visualization extensions and mashups.
-var Extensions = archiveKind{kind: "Extension", folder: "extensions", path: "/api/v1/extensions", docFile: "extension.yaml"}
+var Extensions = archiveKind{Desc{KindName: "Extension", FolderName: "extensions", ListPath: "/api/v1/extensions", Unpaged: true, PerItem: []string{"file"}}, "extension.yaml"}
 
 // filesDir holds the unpacked archive inside a document's folder, apart
 // from the document itself.
@@ -45,27 +46,19 @@ type apiArchive struct {
 	Type         string `json:"type"`
 }
 
-func (a archiveKind) Kind() string                          { return a.kind }
-func (a archiveKind) Folder() string                        { return a.folder }
-func (a archiveKind) Wave() int                             { return 0 }
 func (a archiveKind) Refs(resource.Document) []resource.Ref { return nil }
 func (a archiveKind) FileLayout() resource.FileLayout {
 	return resource.FileLayout{Bundle: a.docFile}
 }
 
 func (a archiveKind) Read(ctx context.Context, t *Tenant) ([]resource.Document, error) {
-	var list struct {
-		Data []apiArchive `json:"data"`
+	list, err := listed[apiArchive](ctx, t, a.KindName)
+	if err != nil {
+		return nil, err
 	}
-	if err := t.API.Do(ctx, http.MethodGet, a.path, nil, &list); err != nil {
-		return nil, fmt.Errorf("read %s: %w", a.folder, err)
-	}
-	if list.Data == nil {
-		return nil, fmt.Errorf("GET %s: the response has no data list", a.path)
-	}
-	docs := make([]resource.Document, len(list.Data))
-	err := forEach(ctx, len(list.Data), func(ctx context.Context, i int) error {
-		d, err := a.readOne(ctx, t, list.Data[i])
+	docs := make([]resource.Document, len(list))
+	err = forEach(ctx, len(list), func(ctx context.Context, i int) error {
+		d, err := a.readOne(ctx, t, list[i])
 		docs[i] = d
 		return err
 	})
@@ -84,11 +77,11 @@ func (a archiveKind) readOne(ctx context.Context, t *Tenant, m apiArchive) (reso
 		files, err = archive.Unpack(b, archive.DefaultLimits)
 		return err
 	}
-	req := qlik.Request{Method: http.MethodGet, Path: a.path + "/" + url.PathEscape(m.ID) + "/file", Check: unpack}
+	req := qlik.Request{Method: http.MethodGet, Path: a.ListPath + "/" + url.PathEscape(m.ID) + "/file", Check: unpack}
 	if _, err := t.API.Send(ctx, req, &zip); err != nil {
-		return resource.Document{}, fmt.Errorf("download %s %q: %w", strings.ToLower(a.kind), m.Name, err)
+		return resource.Document{}, fmt.Errorf("download %s %q: %w", strings.ToLower(a.KindName), m.Name, err)
 	}
-	d, err := toDoc(a.kind, m.Name, m.ID, archiveSpec{QextFilename: m.QextFilename, Type: m.Type})
+	d, err := toDoc(a.KindName, m.Name, m.ID, archiveSpec{QextFilename: m.QextFilename, Type: m.Type})
 	d.Files = map[string][]byte{}
 	for name, b := range files {
 		d.Files[filesDir+name] = b
@@ -147,16 +140,16 @@ func (a archiveKind) upload(ctx context.Context, t *Tenant, method, path string,
 }
 
 func (a archiveKind) Create(ctx context.Context, t *Tenant, want resource.Document) (Result, error) {
-	return Result{}, a.upload(ctx, t, http.MethodPost, a.path, want)
+	return Result{}, a.upload(ctx, t, http.MethodPost, a.ListPath, want)
 }
 
 func (a archiveKind) Update(ctx context.Context, t *Tenant, want, have resource.Document) (Result, error) {
 	if unchanged(want, have) {
 		return Result{}, nil
 	}
-	return Result{}, a.upload(ctx, t, http.MethodPatch, a.path+"/"+url.PathEscape(have.Metadata.ID), want)
+	return Result{}, a.upload(ctx, t, http.MethodPatch, a.ListPath+"/"+url.PathEscape(have.Metadata.ID), want)
 }
 
 func (a archiveKind) Delete(ctx context.Context, t *Tenant, have resource.Document) (Result, error) {
-	return Result{}, t.API.Do(ctx, http.MethodDelete, a.path+"/"+url.PathEscape(have.Metadata.ID), nil, nil)
+	return Result{}, t.API.Do(ctx, http.MethodDelete, a.ListPath+"/"+url.PathEscape(have.Metadata.ID), nil, nil)
 }

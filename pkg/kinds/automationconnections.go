@@ -16,7 +16,19 @@ import (
 // parameter value is a placeholder, because connectors keep API keys and
 // passwords there. OAuth-based connections need an interactive sign-in
 // after a restore, which no API can do.
-type AutomationConnections struct{}
+var AutomationConnections = automationConnections{Desc{
+	KindName: "AutomationConnection", FolderName: "automation-connections",
+	ListPath: "/api/v1/automation-connections", Query: limit100("listAll", "true"), GetEach: true,
+	SpaceField: "spaceId",
+	DependsOn:  []string{"User", "Space"},
+	// After the other kinds of wave 3: restores have always written
+	// automation connections after data connections and glossaries, and
+	// export summaries, the Qlikops-Kinds trailer and saved plans show
+	// that order.
+	After: []string{"DataConnection", "Glossary"},
+}}
+
+type automationConnections struct{ Desc }
 
 type automationConnectionSpec struct {
 	Connector string       `json:"connector"`
@@ -42,11 +54,7 @@ type apiAutomationConnection struct {
 	} `json:"params"`
 }
 
-func (AutomationConnections) Kind() string   { return "AutomationConnection" }
-func (AutomationConnections) Folder() string { return "automation-connections" }
-func (AutomationConnections) Wave() int      { return 4 }
-
-func (AutomationConnections) Refs(d resource.Document) []resource.Ref {
+func (automationConnections) Refs(d resource.Document) []resource.Ref {
 	s, err := specOf[automationConnectionSpec](d)
 	if err != nil {
 		return nil
@@ -61,7 +69,7 @@ func paramSecret(space, name, param string) string {
 	return secrets.Name("automation-connections", space, name, param)
 }
 
-func (AutomationConnections) Read(ctx context.Context, t *Tenant) ([]resource.Document, error) {
+func (automationConnections) Read(ctx context.Context, t *Tenant) ([]resource.Document, error) {
 	var list []apiAutomationConnection
 	q := url.Values{"limit": {"100"}, "listAll": {"true"}}
 	if err := t.API.ListAll(ctx, "/api/v1/automation-connections", q, decodeInto(&list)); err != nil {
@@ -84,12 +92,12 @@ func (AutomationConnections) Read(ctx context.Context, t *Tenant) ([]resource.Do
 }
 
 func normalizeAutomationConnection(ctx context.Context, t *Tenant, c apiAutomationConnection) (resource.Document, error) {
-	space, _, err := t.SpaceName(ctx, c.SpaceID)
+	space, _, err := t.Names.KeyOf(ctx, "Space", c.SpaceID)
 	if err != nil {
 		return resource.Document{}, err
 	}
 	spec := automationConnectionSpec{Connector: c.ConnectorID}
-	if owner, ok, err := t.UserRef(ctx, c.OwnerID); err != nil {
+	if owner, ok, err := t.Names.KeyOf(ctx, "User", c.OwnerID); err != nil {
 		return resource.Document{}, err
 	} else if ok {
 		spec.Owner = resource.UserRef(owner)
@@ -120,7 +128,7 @@ func resolvedParams(t *Tenant, params []namedValue) (map[string]string, []string
 	return values, missing
 }
 
-func (AutomationConnections) Create(ctx context.Context, t *Tenant, want resource.Document) (Result, error) {
+func (automationConnections) Create(ctx context.Context, t *Tenant, want resource.Document) (Result, error) {
 	s, err := specOf[automationConnectionSpec](want)
 	if err != nil {
 		return Result{}, err
@@ -134,7 +142,7 @@ func (AutomationConnections) Create(ctx context.Context, t *Tenant, want resourc
 	}
 	body := map[string]any{"connectorId": s.Connector, "name": want.Metadata.Name, "params": params}
 	if want.Metadata.Space != "" {
-		id, ok, err := t.SpaceID(ctx, want.Metadata.Space)
+		id, ok, err := t.Names.Resolve(ctx, resource.Key{Kind: "Space", Name: want.Metadata.Space})
 		if err != nil {
 			return Result{}, err
 		}
@@ -153,7 +161,7 @@ func (AutomationConnections) Create(ctx context.Context, t *Tenant, want resourc
 	return res, err
 }
 
-func (AutomationConnections) Update(ctx context.Context, t *Tenant, want, have resource.Document) (Result, error) {
+func (automationConnections) Update(ctx context.Context, t *Tenant, want, have resource.Document) (Result, error) {
 	if unchanged(want, have) {
 		return Result{}, nil
 	}
@@ -191,7 +199,7 @@ func (AutomationConnections) Update(ctx context.Context, t *Tenant, want, have r
 
 // WriteSecrets sends exactly the named parameter values; every other
 // parameter, the name and the owner stay as they are.
-func (AutomationConnections) WriteSecrets(ctx context.Context, t *Tenant, want, have resource.Document, names []string) (Result, error) {
+func (automationConnections) WriteSecrets(ctx context.Context, t *Tenant, want, have resource.Document, names []string) (Result, error) {
 	s, err := specOf[automationConnectionSpec](want)
 	if err != nil {
 		return Result{}, err
@@ -233,7 +241,7 @@ func changeConnectionOwner(ctx context.Context, t *Tenant, c apiAutomationConnec
 	if !ok {
 		return nil, nil
 	}
-	userID, found, err := t.UserID(ctx, ref)
+	userID, found, err := t.Names.Resolve(ctx, resource.Key{Kind: "User", Name: ref})
 	if err != nil || userID == c.OwnerID {
 		return nil, err
 	}
@@ -244,7 +252,7 @@ func changeConnectionOwner(ctx context.Context, t *Tenant, c apiAutomationConnec
 	return nil, t.API.Do(ctx, http.MethodPost, path, map[string]any{"userId": userID}, nil)
 }
 
-func (AutomationConnections) Delete(ctx context.Context, t *Tenant, have resource.Document) (Result, error) {
+func (automationConnections) Delete(ctx context.Context, t *Tenant, have resource.Document) (Result, error) {
 	// Not forced: Qlik refuses while automations still use the connection,
 	// and that refusal is the right outcome for a prune.
 	path := "/api/v1/automation-connections/" + url.PathEscape(have.Metadata.ID) + "?forced=false"

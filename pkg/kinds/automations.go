@@ -18,7 +18,13 @@ import (
 // shows an automation's definition only to its owner; one the exporting
 // user may not see is exported without it, marked, and named in the
 // manifest.
-type Automations struct{}
+var Automations = automations{Desc{
+	KindName: "Automation", FolderName: "automations",
+	ListPath: "/api/v1/automations", Query: url.Values{"limit": {"200"}, "listAll": {"true"}}, GetEach: true,
+	DependsOn: []string{"User", "Space", "AutomationConnection"},
+}}
+
+type automations struct{ Desc }
 
 const workspaceFile = "workspace.json"
 
@@ -56,15 +62,11 @@ type apiAutomation struct {
 	Workspace         json.RawMessage `json:"workspace"`
 }
 
-func (Automations) Kind() string   { return "Automation" }
-func (Automations) Folder() string { return "automations" }
-func (Automations) Wave() int      { return 5 }
-
-func (Automations) FileLayout() resource.FileLayout {
+func (automations) FileLayout() resource.FileLayout {
 	return resource.FileLayout{SideFiles: []string{workspaceFile}}
 }
 
-func (Automations) Refs(d resource.Document) []resource.Ref {
+func (automations) Refs(d resource.Document) []resource.Ref {
 	s, err := specOf[automationSpec](d)
 	if err != nil {
 		return nil
@@ -83,7 +85,7 @@ func ownerAndSpaceRefs(owner, space string) []resource.Ref {
 	return refs
 }
 
-func (Automations) Read(ctx context.Context, t *Tenant) ([]resource.Document, error) {
+func (automations) Read(ctx context.Context, t *Tenant) ([]resource.Document, error) {
 	var list []apiAutomation
 	q := url.Values{"limit": {"200"}, "listAll": {"true"}}
 	if err := t.API.ListAll(ctx, "/api/v1/automations", q, decodeInto(&list)); err != nil {
@@ -111,11 +113,11 @@ func readAutomation(ctx context.Context, t *Tenant, a apiAutomation) (resource.D
 	case err != nil:
 		return resource.Document{}, fmt.Errorf("read automation %q: %w", a.Name, err)
 	}
-	owner, _, err := t.UserRef(ctx, full.OwnerID)
+	owner, _, err := t.Names.KeyOf(ctx, "User", full.OwnerID)
 	if err != nil {
 		return resource.Document{}, err
 	}
-	space, _, err := t.SpaceName(ctx, full.SpaceID)
+	space, _, err := t.Names.KeyOf(ctx, "Space", full.SpaceID)
 	if err != nil {
 		return resource.Document{}, err
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/qlikops/qlikops/pkg/resource"
 )
 
-func (Automations) Create(ctx context.Context, t *Tenant, want resource.Document) (Result, error) {
+func (automations) Create(ctx context.Context, t *Tenant, want resource.Document) (Result, error) {
 	s, err := specOf[automationSpec](want)
 	if err != nil {
 		return Result{}, err
@@ -27,7 +27,7 @@ func (Automations) Create(ctx context.Context, t *Tenant, want resource.Document
 		body["maxConcurrentRuns"] = s.MaxConcurrentRuns
 	}
 	if s.Space != "" {
-		id, ok, err := t.SpaceID(ctx, s.Space)
+		id, ok, err := t.Names.Resolve(ctx, resource.Key{Kind: "Space", Name: s.Space})
 		if err != nil {
 			return Result{}, err
 		}
@@ -40,7 +40,7 @@ func (Automations) Create(ctx context.Context, t *Tenant, want resource.Document
 		return Result{}, err
 	}
 	have := automationSpec{Space: s.Space, State: automationState(created.State)}
-	if ref, ok, _ := t.UserRef(ctx, created.OwnerID); ok {
+	if ref, ok, _ := t.Names.KeyOf(ctx, "User", created.OwnerID); ok {
 		have.Owner = resource.UserRef(ref)
 	}
 	return automationActions(ctx, t, created.ID, s, have)
@@ -52,7 +52,7 @@ const errNoDefinition = "its definition is visible only to its owner and was exp
 
 // CannotRecreate tells plan about automations exported without their
 // definition, so that they are reported once instead of planned forever.
-func (Automations) CannotRecreate(d resource.Document) string {
+func (automations) CannotRecreate(d resource.Document) string {
 	s, err := specOf[automationSpec](d)
 	if err != nil || visibleDefinition(s) {
 		return ""
@@ -60,7 +60,7 @@ func (Automations) CannotRecreate(d resource.Document) string {
 	return errNoDefinition
 }
 
-func (Automations) Update(ctx context.Context, t *Tenant, want, have resource.Document) (Result, error) {
+func (automations) Update(ctx context.Context, t *Tenant, want, have resource.Document) (Result, error) {
 	if unchanged(want, have) {
 		return Result{}, nil
 	}
@@ -101,7 +101,7 @@ func automationActions(ctx context.Context, t *Tenant, id string, want, have aut
 	var res Result
 	base := "/api/v1/automations/" + url.PathEscape(id) + "/actions/"
 	if want.Space != have.Space && want.Space != "" {
-		spaceID, ok, err := t.SpaceID(ctx, want.Space)
+		spaceID, ok, err := t.Names.Resolve(ctx, resource.Key{Kind: "Space", Name: want.Space})
 		if err != nil {
 			return res, err
 		}
@@ -122,7 +122,7 @@ func automationActions(ctx context.Context, t *Tenant, id string, want, have aut
 	}
 	if want.Owner != "" && want.Owner != have.Owner {
 		ref, _ := resource.ParseUserRef(want.Owner)
-		userID, ok, err := t.UserID(ctx, ref)
+		userID, ok, err := t.Names.Resolve(ctx, resource.Key{Kind: "User", Name: ref})
 		if err != nil {
 			return res, err
 		}
@@ -135,7 +135,7 @@ func automationActions(ctx context.Context, t *Tenant, id string, want, have aut
 	return res, nil
 }
 
-func (Automations) Delete(ctx context.Context, t *Tenant, have resource.Document) (Result, error) {
+func (automations) Delete(ctx context.Context, t *Tenant, have resource.Document) (Result, error) {
 	return Result{}, t.API.Do(ctx, http.MethodDelete, "/api/v1/automations/"+url.PathEscape(have.Metadata.ID), nil, nil)
 }
 

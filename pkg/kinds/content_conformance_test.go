@@ -182,7 +182,7 @@ var automationConnectionsFixture = kindtest.Fixture{
 		},
 	}), "Sales Analytics")),
 	FailPaths: []string{"/api/v1/automation-connections", "/api/v1/automation-connections/*",
-		"/api/v1/spaces", "/api/v1/users", "/api/v1/groups"},
+		"/api/v1/spaces", "/api/v1/users"},
 	Secrets: append([]string{acTokenSentinel, acHostValue}, demoACSecrets...),
 	SecretStore: secrets.NewStore(map[string]string{
 		secrets.Name("automation-connections", acSpace, acName, "apiToken"): acTokenSentinel,
@@ -239,7 +239,7 @@ var automationsFixture = kindtest.Fixture{
 		},
 		"variables": list{spec{"name": "attempts", "type": "number"}},
 	})}),
-	FailPaths: []string{"/api/v1/automations", "/api/v1/automations/*", "/api/v1/spaces", "/api/v1/users", "/api/v1/groups"},
+	FailPaths: []string{"/api/v1/automations", "/api/v1/automations/*", "/api/v1/spaces", "/api/v1/users"},
 }
 
 // Schedules with a recurrence rule (RRULE) instead of an interval, which

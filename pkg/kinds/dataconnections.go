@@ -17,7 +17,18 @@ import (
 // spaces. Their identity is space + name. No secret ever leaves the tenant:
 // passwords, user names, connection secrets and key=value credentials inside
 // connect statements become placeholders, filled from --secrets on apply.
-type DataConnections struct{}
+var DataConnections = dataConnections{Desc{
+	KindName: "DataConnection", FolderName: "data-connections",
+	ListPath: "/api/v1/data-connections", Query: limit100("noDatafiles", "true"), GetEach: true,
+	IDField: "qID", NameField: "qName", SpaceField: "space",
+	DependsOn: []string{"Space"},
+	// Written when supplied; Read sets them only where the connector can
+	// hold them (see readDataConnection), so they are not placeholders for
+	// every connection.
+	Secrets: []SecretField{{"username", "qUsername"}, {"password", "qPassword"}, {"connectionSecret", "qConnectionSecret"}},
+}}
+
+type dataConnections struct{ Desc }
 
 type dataConnectionSpec struct {
 	Type                string   `json:"type"`
@@ -47,16 +58,9 @@ type apiDataConnection struct {
 	User                string   `json:"user"`
 }
 
-func (DataConnections) Kind() string   { return "DataConnection" }
-func (DataConnections) Folder() string { return "data-connections" }
-func (DataConnections) Wave() int      { return 3 }
-
-func (DataConnections) Refs(d resource.Document) []resource.Ref {
+func (dataConnections) Refs(d resource.Document) []resource.Ref {
 	return []resource.Ref{{Key: resource.Key{Kind: "Space", Name: d.Metadata.Space}, Field: "metadata.space"}}
 }
-
-// secretBase names the placeholders of one connection.
-func secretBase(space, name string) string { return secrets.Name("data-connections", space, name) }
 
 // hasCredentials guesses whether a connection holds a user name and
 // password of its own. The API never returns them, so the placeholders are
@@ -66,7 +70,7 @@ func hasCredentials(c apiDataConnection) bool {
 	return !c.SeparateCredentials && !strings.Contains(t, "folder") && !strings.Contains(t, "datafiles")
 }
 
-func (DataConnections) Read(ctx context.Context, t *Tenant) ([]resource.Document, error) {
+func (dataConnections) Read(ctx context.Context, t *Tenant) ([]resource.Document, error) {
 	var conns []apiDataConnection
 	q := url.Values{"limit": {"100"}, "noDatafiles": {"true"}}
 	if err := t.API.ListAll(ctx, "/api/v1/data-connections", q, decodeInto(&conns)); err != nil {
@@ -95,7 +99,7 @@ func (DataConnections) Read(ctx context.Context, t *Tenant) ([]resource.Document
 // qConnectionSecret, so each connection is read once more on its own to
 // know whether it has one.
 func readDataConnection(ctx context.Context, t *Tenant, c apiDataConnection) (resource.Document, bool, error) {
-	space, ok, err := t.SpaceName(ctx, c.Space)
+	space, ok, err := t.Names.KeyOf(ctx, "Space", c.Space)
 	if err != nil {
 		return resource.Document{}, false, err
 	}
@@ -107,7 +111,7 @@ func readDataConnection(ctx context.Context, t *Tenant, c apiDataConnection) (re
 	if err := t.API.Do(ctx, http.MethodGet, "/api/v1/data-connections/"+url.PathEscape(c.ID), nil, &full); err != nil {
 		return resource.Document{}, false, fmt.Errorf("read data connection %s/%s: %w", space, c.Name, err)
 	}
-	base := secretBase(space, c.Name)
+	base := secrets.Name(DataConnections.FolderName, space, c.Name)
 	stmt, _ := secrets.RedactKeyValues(c.ConnectStatement, base+"/connectStatement")
 	spec := dataConnectionSpec{
 		Type:                c.Type,
@@ -130,12 +134,12 @@ func readDataConnection(ctx context.Context, t *Tenant, c apiDataConnection) (re
 	return d, true, err
 }
 
-func (DataConnections) Create(ctx context.Context, t *Tenant, want resource.Document) (Result, error) {
+func (dataConnections) Create(ctx context.Context, t *Tenant, want resource.Document) (Result, error) {
 	s, err := specOf[dataConnectionSpec](want)
 	if err != nil {
 		return Result{}, err
 	}
-	spaceID, ok, err := t.SpaceID(ctx, want.Metadata.Space)
+	spaceID, ok, err := t.Names.Resolve(ctx, resource.Key{Kind: "Space", Name: want.Metadata.Space})
 	if err != nil {
 		return Result{}, err
 	}
@@ -157,33 +161,12 @@ func (DataConnections) Create(ctx context.Context, t *Tenant, want resource.Docu
 	if len(s.Tags) > 0 {
 		body["tags"] = s.Tags
 	}
-	res.NeedsReentry = append(res.NeedsReentry, putSecrets(t, body, s, func(string) bool { return true })...)
+	res.NeedsReentry = append(res.NeedsReentry, DataConnections.putSecrets(t, want, body, all)...)
 	sort.Strings(res.NeedsReentry)
 	return res, t.API.Do(ctx, http.MethodPost, "/api/v1/data-connections", body, nil)
 }
 
-// putSecrets adds the write-only secret fields that can be resolved and
-// that write selects, and returns the placeholders that could not be.
-func putSecrets(t *Tenant, body map[string]any, s dataConnectionSpec, write func(string) bool) []string {
-	var missing []string
-	for field, v := range map[string]string{"qUsername": s.Username, "qPassword": s.Password, "qConnectionSecret": s.ConnectionSecret} {
-		if v == "" {
-			continue
-		}
-		if name, ok := secrets.Only(v); ok && !write(name) {
-			continue
-		}
-		val, miss := t.Secrets.Expand(v)
-		if len(miss) > 0 {
-			missing = append(missing, miss...)
-			continue
-		}
-		body[field] = val
-	}
-	return missing
-}
-
-func (DataConnections) Update(ctx context.Context, t *Tenant, want, have resource.Document) (Result, error) {
+func (dataConnections) Update(ctx context.Context, t *Tenant, want, have resource.Document) (Result, error) {
 	if unchanged(want, have) {
 		return Result{}, nil
 	}
@@ -192,7 +175,7 @@ func (DataConnections) Update(ctx context.Context, t *Tenant, want, have resourc
 
 // WriteSecrets writes exactly the named secrets of a connection that is
 // otherwise as Git wants it: the other secrets keep the tenant's values.
-func (DataConnections) WriteSecrets(ctx context.Context, t *Tenant, want, have resource.Document, names []string) (Result, error) {
+func (dataConnections) WriteSecrets(ctx context.Context, t *Tenant, want, have resource.Document, names []string) (Result, error) {
 	only := map[string]bool{}
 	for _, n := range names {
 		only[n] = true
@@ -212,7 +195,7 @@ func putDataConnection(ctx context.Context, t *Tenant, want, have resource.Docum
 	if err != nil {
 		return Result{}, err
 	}
-	spaceID, ok, err := t.SpaceID(ctx, want.Metadata.Space)
+	spaceID, ok, err := t.Names.Resolve(ctx, resource.Key{Kind: "Space", Name: want.Metadata.Space})
 	if err != nil || !ok {
 		return Result{}, fmt.Errorf("%s: space %q is not in the tenant (%v)", want.Key(), want.Metadata.Space, err)
 	}
@@ -231,7 +214,7 @@ func putDataConnection(ctx context.Context, t *Tenant, want, have resource.Docum
 	// tenant's current value. A connection secret that Git no longer has is
 	// cleared (Qlik reads "" as "remove it"), but only by a full update:
 	// writing chosen secrets touches nothing else.
-	_ = putSecrets(t, body, s, write)
+	_ = DataConnections.putSecrets(t, want, body, write)
 	if full && s.ConnectionSecret == "" {
 		if hs, err := specOf[dataConnectionSpec](have); err == nil && hs.ConnectionSecret != "" {
 			body["qConnectionSecret"] = ""
@@ -268,6 +251,6 @@ func statementForUpdate(ctx context.Context, t *Tenant, id, template string, wri
 	return stmt, nil
 }
 
-func (DataConnections) Delete(ctx context.Context, t *Tenant, have resource.Document) (Result, error) {
+func (dataConnections) Delete(ctx context.Context, t *Tenant, have resource.Document) (Result, error) {
 	return Result{}, t.API.Do(ctx, http.MethodDelete, "/api/v1/data-connections/"+url.PathEscape(have.Metadata.ID), nil, nil)
 }

@@ -18,7 +18,14 @@ import (
 // information, so export/import would not round-trip. Links from terms to
 // apps and datasets carry tenant ids and are left out until those kinds are
 // managed.
-type Glossaries struct{}
+var Glossaries = glossaries{Desc{
+	KindName: "Glossary", FolderName: "glossaries",
+	ListPath: "/api/v1/glossaries", Query: limit100(),
+	PerItem:   []string{"categories", "terms"},
+	DependsOn: []string{"User", "Space"},
+}}
+
+type glossaries struct{ Desc }
 
 type glossarySpec struct {
 	Space        string         `json:"space,omitempty"`
@@ -89,11 +96,7 @@ type apiTerm struct {
 	} `json:"relatesTo"`
 }
 
-func (Glossaries) Kind() string   { return "Glossary" }
-func (Glossaries) Folder() string { return "glossaries" }
-func (Glossaries) Wave() int      { return 3 }
-
-func (Glossaries) Refs(d resource.Document) []resource.Ref {
+func (glossaries) Refs(d resource.Document) []resource.Ref {
 	s, err := specOf[glossarySpec](d)
 	if err != nil {
 		return nil
@@ -116,7 +119,7 @@ func stewardRefs(emails []string, field string) []resource.Ref {
 	return refs
 }
 
-func (Glossaries) Read(ctx context.Context, t *Tenant) ([]resource.Document, error) {
+func (glossaries) Read(ctx context.Context, t *Tenant) ([]resource.Document, error) {
 	var list []apiGlossary
 	if err := t.API.ListAll(ctx, "/api/v1/glossaries", url.Values{"limit": {"100"}}, decodeInto(&list)); err != nil {
 		return nil, fmt.Errorf("read glossaries: %w", err)
@@ -143,7 +146,7 @@ func readGlossary(ctx context.Context, t *Tenant, g apiGlossary) (resource.Docum
 	if err := t.API.ListAll(ctx, base+"/terms", url.Values{"limit": {"100"}}, decodeInto(&terms)); err != nil {
 		return resource.Document{}, fmt.Errorf("read terms of glossary %q: %w", g.Name, err)
 	}
-	space, _, err := t.SpaceName(ctx, g.SpaceID)
+	space, _, err := t.Names.KeyOf(ctx, "Space", g.SpaceID)
 	if err != nil {
 		return resource.Document{}, err
 	}
@@ -245,7 +248,7 @@ func leafName(p string) string {
 func stewardEmails(ctx context.Context, t *Tenant, ids []string) ([]string, error) {
 	var out []string
 	for _, id := range ids {
-		ref, ok, err := t.UserRef(ctx, id)
+		ref, ok, err := t.Names.KeyOf(ctx, "User", id)
 		if err != nil {
 			return nil, err
 		}

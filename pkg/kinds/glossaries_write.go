@@ -19,7 +19,7 @@ type glossaryWriter struct {
 	res  Result
 }
 
-func (Glossaries) Create(ctx context.Context, t *Tenant, want resource.Document) (Result, error) {
+func (glossaries) Create(ctx context.Context, t *Tenant, want resource.Document) (Result, error) {
 	s, err := specOf[glossarySpec](want)
 	if err != nil {
 		return Result{}, err
@@ -37,7 +37,7 @@ func (Glossaries) Create(ctx context.Context, t *Tenant, want resource.Document)
 	return w.res, err
 }
 
-func (Glossaries) Update(ctx context.Context, t *Tenant, want, have resource.Document) (Result, error) {
+func (glossaries) Update(ctx context.Context, t *Tenant, want, have resource.Document) (Result, error) {
 	if unchanged(want, have) {
 		return Result{}, nil
 	}
@@ -72,7 +72,7 @@ func (Glossaries) Update(ctx context.Context, t *Tenant, want, have resource.Doc
 	return w.res, err
 }
 
-func (Glossaries) Delete(ctx context.Context, t *Tenant, have resource.Document) (Result, error) {
+func (glossaries) Delete(ctx context.Context, t *Tenant, have resource.Document) (Result, error) {
 	return Result{}, t.API.Do(ctx, http.MethodDelete, "/api/v1/glossaries/"+url.PathEscape(have.Metadata.ID), nil, nil)
 }
 
@@ -85,7 +85,7 @@ func glossaryBody(ctx context.Context, t *Tenant, name string, s glossarySpec) (
 		body["termTemplate"] = s.TermTemplate
 	}
 	if s.Space != "" {
-		id, ok, err := t.SpaceID(ctx, s.Space)
+		id, ok, err := t.Names.Resolve(ctx, resource.Key{Kind: "Space", Name: s.Space})
 		if err != nil {
 			return nil, err
 		}
@@ -160,7 +160,7 @@ func depth(path string) int { return strings.Count(path, "/") - strings.Count(pa
 func (w *glossaryWriter) userIDs(ctx context.Context, emails []string) []string {
 	var out []string
 	for _, e := range emails {
-		id, ok, err := w.t.UserID(ctx, e)
+		id, ok, err := w.t.Names.Resolve(ctx, resource.Key{Kind: "User", Name: e})
 		if err != nil || !ok {
 			w.res.Unresolved = append(w.res.Unresolved, "user:"+e+" (steward)")
 			continue

@@ -12,8 +12,49 @@ import (
 
 // Groups handles Qlik groups. Custom groups are fully managed. Groups of the
 // identity provider are exported so that their roles are restored, but they
-// are never created or deleted here: the identity provider owns them.
-type Groups struct{}
+// are never created or deleted here: the identity provider owns them. The
+// built-in Everyone group is in every tenant without being listed.
+var Groups = groups{REST[apiGroup, groupSpec]{
+	Desc: Desc{
+		KindName: "Group", FolderName: "groups",
+		ListPath: "/api/v1/groups", Query: limit100(),
+		Policy: resource.KindPolicy{Directory: true, Builtin: map[string]string{everyoneGroupName: everyoneGroupID}},
+	},
+	FromAPI: func(_ context.Context, _ *Tenant, g apiGroup) (resource.Document, bool, error) {
+		d, err := toDoc("Group", g.Name, g.ID, groupSpec{
+			ProviderType: g.ProviderType,
+			Description:  g.Description,
+			Status:       g.Status,
+			Roles:        roleNames(g.AssignedRoles),
+		})
+		return d, true, err
+	},
+}}
+
+// groups overrides writes: identity-provider groups are never created or
+// deleted, and only custom groups let their description change.
+type groups struct{ REST[apiGroup, groupSpec] }
+
+// everyoneGroupID is the fixed id Qlik gives the built-in Everyone group in
+// every tenant; it is not listed with the other groups.
+const (
+	everyoneGroupID   = "000000000000000000000001"
+	everyoneGroupName = "Everyone"
+)
+
+type apiRoleRef struct {
+	ID   string `json:"id,omitempty"`
+	Name string `json:"name,omitempty"`
+}
+
+type apiGroup struct {
+	ID            string       `json:"id"`
+	Name          string       `json:"name"`
+	Description   string       `json:"description"`
+	ProviderType  string       `json:"providerType"`
+	Status        string       `json:"status"`
+	AssignedRoles []apiRoleRef `json:"assignedRoles"`
+}
 
 type groupSpec struct {
 	ProviderType string   `json:"providerType"`
@@ -22,33 +63,7 @@ type groupSpec struct {
 	Roles        []string `json:"roles,omitempty"`
 }
 
-func (Groups) Kind() string                          { return "Group" }
-func (Groups) Folder() string                        { return "groups" }
-func (Groups) Wave() int                             { return 0 }
-func (Groups) Refs(resource.Document) []resource.Ref { return nil }
-
-func (Groups) Read(ctx context.Context, t *Tenant) ([]resource.Document, error) {
-	groups, err := t.allGroups(ctx)
-	if err != nil {
-		return nil, err
-	}
-	docs := make([]resource.Document, 0, len(groups))
-	for _, g := range groups {
-		d, err := toDoc("Group", g.Name, g.ID, groupSpec{
-			ProviderType: g.ProviderType,
-			Description:  g.Description,
-			Status:       g.Status,
-			Roles:        roleNames(g.AssignedRoles),
-		})
-		if err != nil {
-			return nil, err
-		}
-		docs = append(docs, d)
-	}
-	return sorted(docs)
-}
-
-func (Groups) Create(ctx context.Context, t *Tenant, want resource.Document) (Result, error) {
+func (groups) Create(ctx context.Context, t *Tenant, want resource.Document) (Result, error) {
 	s, err := specOf[groupSpec](want)
 	if err != nil {
 		return Result{}, err
@@ -69,11 +84,10 @@ func (Groups) Create(ctx context.Context, t *Tenant, want resource.Document) (Re
 	if err := t.API.Do(ctx, http.MethodPost, "/api/v1/groups", body, &created); err != nil {
 		return Result{}, err
 	}
-	t.rememberGroup(created, false)
-	return Result{}, nil
+	return Result{ID: created.ID}, nil
 }
 
-func (Groups) Update(ctx context.Context, t *Tenant, want, have resource.Document) (Result, error) {
+func (groups) Update(ctx context.Context, t *Tenant, want, have resource.Document) (Result, error) {
 	ws, err := specOf[groupSpec](want)
 	if err != nil {
 		return Result{}, err
@@ -105,7 +119,7 @@ func (Groups) Update(ctx context.Context, t *Tenant, want, have resource.Documen
 	return res, t.API.Do(ctx, http.MethodPatch, "/api/v1/groups/"+url.PathEscape(have.Metadata.ID), ops, nil)
 }
 
-func (Groups) Delete(ctx context.Context, t *Tenant, have resource.Document) (Result, error) {
+func (groups) Delete(ctx context.Context, t *Tenant, have resource.Document) (Result, error) {
 	s, err := specOf[groupSpec](have)
 	if err != nil {
 		return Result{}, err
@@ -116,7 +130,6 @@ func (Groups) Delete(ctx context.Context, t *Tenant, have resource.Document) (Re
 	if err := t.API.Do(ctx, http.MethodDelete, "/api/v1/groups/"+url.PathEscape(have.Metadata.ID), nil, nil); err != nil {
 		return Result{}, err
 	}
-	t.rememberGroup(apiGroup{ID: have.Metadata.ID}, true)
 	return Result{}, nil
 }
 

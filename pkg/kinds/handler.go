@@ -2,10 +2,6 @@ package kinds
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/qlikops/qlikops/pkg/resource"
 )
@@ -16,8 +12,9 @@ type Handler interface {
 	Kind() string
 	// Folder is the repo folder and the name used by --kinds, e.g. "spaces".
 	Folder() string
-	// Wave orders apply: lower waves are created first and deleted last.
-	Wave() int
+	// Declared is the kind's descriptor: what it depends on (from which the
+	// registry computes waves), its collection and its policy flags.
+	Declared() Desc
 	// Read lists the kind in the tenant as documents. A failed read is an
 	// error, never an empty list.
 	Read(ctx context.Context, t *Tenant) ([]resource.Document, error)
@@ -42,154 +39,9 @@ type Result struct {
 	// NeedsReentry names secrets (placeholder names) that were not supplied
 	// for a resource that had to be created without them.
 	NeedsReentry []string
-}
-
-// Registry is the explicit, ordered list of handlers. Tests build their own.
-type Registry struct {
-	handlers []Handler
-}
-
-// NewRegistry builds a registry; the order given does not matter.
-func NewRegistry(hs ...Handler) *Registry {
-	r := &Registry{handlers: append([]Handler(nil), hs...)}
-	sort.SliceStable(r.handlers, func(i, j int) bool {
-		a, b := r.handlers[i], r.handlers[j]
-		if a.Wave() != b.Wave() {
-			return a.Wave() < b.Wave()
-		}
-		return a.Kind() < b.Kind()
-	})
-	return r
-}
-
-// Default is every kind qlikops manages.
-func Default() *Registry {
-	return NewRegistry(
-		Groups{},
-		Users{},
-		Spaces{},
-		DataConnections{},
-		AutomationConnections{},
-		Automations{},
-		Glossaries{},
-		Themes,
-		Extensions,
-	)
-}
-
-// All returns the handlers in wave order.
-func (r *Registry) All() []Handler { return r.handlers }
-
-// Get finds a handler by kind or folder, singular or plural, in any case:
-// "Space", "space", "spaces", "Spaces", "data-connection", "DataConnections".
-func (r *Registry) Get(name string) (Handler, bool) {
-	want := kindName(name)
-	for _, h := range r.handlers {
-		if h.Kind() == name || kindName(h.Kind()) == want || kindName(h.Folder()) == want {
-			return h, true
-		}
-	}
-	return nil, false
-}
-
-// kindName folds the spellings of a kind name that --kinds accepts: case,
-// hyphens and underscores do not matter. Kind names are singular and
-// folders plural, so comparing with both accepts either form without
-// guessing English plurals (glossary, glossaries).
-func kindName(s string) string {
-	return strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(s))
-}
-
-// Folder implements snapshot.Layout.
-func (r *Registry) Folder(kind string) string {
-	if h, ok := r.Get(kind); ok && h.Kind() == kind {
-		return h.Folder()
-	}
-	return ""
-}
-
-// Files implements snapshot.Layout: kinds with side files say how they are
-// laid out by implementing FileLayouter.
-func (r *Registry) Files(kind string) resource.FileLayout {
-	if h, ok := r.Get(kind); ok {
-		if fl, ok := h.(FileLayouter); ok {
-			return fl.FileLayout()
-		}
-	}
-	return resource.FileLayout{}
-}
-
-// FileLayouter is implemented by kinds whose documents carry side files.
-type FileLayouter interface {
-	FileLayout() resource.FileLayout
-}
-
-// Wave of a kind, for plans.
-func (r *Registry) Wave(kind string) int {
-	if h, ok := r.Get(kind); ok {
-		return h.Wave()
-	}
-	return 0
-}
-
-// Select applies --kinds and --exclude-kinds, the same way in every command.
-// Empty include means all. Unknown names are an error listing the known ones,
-// and so is a selection that leaves no kind.
-func (r *Registry) Select(include, exclude []string) ([]Handler, error) {
-	pick := map[string]bool{}
-	for _, name := range include {
-		h, ok := r.Get(name)
-		if !ok {
-			return nil, r.unknown(name)
-		}
-		pick[h.Kind()] = true
-	}
-	drop := map[string]bool{}
-	for _, name := range exclude {
-		h, ok := r.Get(name)
-		if !ok {
-			return nil, r.unknown(name)
-		}
-		drop[h.Kind()] = true
-	}
-	var out []Handler
-	for _, h := range r.handlers {
-		if (len(include) == 0 || pick[h.Kind()]) && !drop[h.Kind()] {
-			out = append(out, h)
-		}
-	}
-	if len(out) == 0 {
-		return nil, noKindSelected(include, exclude)
-	}
-	return out, nil
-}
-
-// ErrNoKindSelected is a selection that leaves nothing: a command that
-// checked no kind must never look like a clean result.
-var ErrNoKindSelected = errors.New("no kind selected")
-
-func noKindSelected(include, exclude []string) error {
-	if len(include) == 0 {
-		return fmt.Errorf("%w: --exclude-kinds %s excludes every kind", ErrNoKindSelected, strings.Join(exclude, ","))
-	}
-	return fmt.Errorf("%w: every kind of %s is excluded by --exclude-kinds %s", ErrNoKindSelected, strings.Join(include, ","), strings.Join(exclude, ","))
-}
-
-func (r *Registry) unknown(name string) error {
-	var known []string
-	for _, h := range r.handlers {
-		known = append(known, h.Folder())
-	}
-	return fmt.Errorf("unknown kind %q (known: %s)", name, strings.Join(known, ", "))
-}
-
-// Kinds lists the kind names of handlers.
-func Kinds(hs []Handler) []string {
-	out := make([]string, len(hs))
-	for i, h := range hs {
-		out[i] = h.Kind()
-	}
-	return out
+	// ID is the id the tenant gave a created resource, so that apply can
+	// teach the resolver about it for the steps of later waves.
+	ID string
 }
 
 // Problem is a field of a document that breaks a rule of the API that the
@@ -223,9 +75,32 @@ func (r *Registry) Refs(d resource.Document) []resource.Ref {
 	return nil
 }
 
-// Builtin reports resources that exist in every tenant without being listed.
+// Builtin reports resources that exist in every tenant without being
+// listed, as their kind declares them.
 func (r *Registry) Builtin(k resource.Key) bool {
-	return k.Kind == "Group" && k.Name == everyoneGroupName
+	_, ok := r.Policy(k.Kind).Builtin[k.Name]
+	return ok
+}
+
+// Policy is the declared policy of a kind; the zero policy for a kind the
+// registry does not hold.
+func (r *Registry) Policy(kind string) resource.KindPolicy {
+	if h, ok := r.Get(kind); ok && h.Kind() == kind {
+		return h.Declared().Policy
+	}
+	return resource.KindPolicy{}
+}
+
+// Directories are the kinds references resolve against, which every plan
+// reads from the tenant whatever --kinds selects.
+func (r *Registry) Directories() []Handler {
+	var out []Handler
+	for _, h := range r.handlers {
+		if h.Declared().Policy.Directory {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // Recreator is a handler that knows documents the snapshot cannot recreate.

@@ -14,9 +14,9 @@ import (
 // mutation_test.go: each breaks one thing the suite must notice.
 
 func contentMutants() map[string]mutantCase {
-	dc := kinds.DataConnections{}
-	ac := kinds.AutomationConnections{}
-	au := kinds.Automations{}
+	dc := kinds.DataConnections
+	ac := kinds.AutomationConnections
+	au := kinds.Automations
 	return map[string]mutantCase{
 		// A binary side file does not survive the read.
 		"theme-read-drops-binary": {mutant{Handler: kinds.Themes, read: mapRead(kinds.Themes, func(docs []resource.Document) []resource.Document {

@@ -102,8 +102,8 @@ type mutantCase struct {
 }
 
 func mutants() map[string]mutantCase {
-	g := kinds.Groups{}
-	u := kinds.Users{}
+	g := kinds.Groups
+	u := kinds.Users
 	return map[string]mutantCase{
 		"read-unsorted": {mutant{Handler: g, read: mapRead(g, func(d []resource.Document) []resource.Document {
 			slices.Reverse(d)
@@ -128,7 +128,7 @@ func mutants() map[string]mutantCase {
 		"read-id-in-spec": {mutant{Handler: g, read: mapRead(g, eachSpec(func(d *resource.Document) {
 			d.Spec["ownerId"] = d.Metadata.ID
 		}))}, customGroupsFixture, []string{"read", "round-trip"}},
-		"read-id-nested-in-spec": {mutant{Handler: kinds.Spaces{}, read: mapRead(kinds.Spaces{}, eachSpec(func(d *resource.Document) {
+		"read-id-nested-in-spec": {mutant{Handler: kinds.Spaces, read: mapRead(kinds.Spaces, eachSpec(func(d *resource.Document) {
 			d.Spec["links"] = []any{map[string]any{"self": "/api/v1/spaces/" + d.Metadata.ID}}
 		}))}, spacesFixture, []string{"read", "round-trip"}},
 		"read-ignores-errors": {mutant{Handler: g, read: func(ctx context.Context, t *kinds.Tenant) ([]resource.Document, error) {
@@ -172,9 +172,9 @@ func mutants() map[string]mutantCase {
 				}
 				return r, err
 			}}, customGroupsFixture, []string{"not-found/update", "not-found/delete"}},
-		"not-found-flattened": {mutant{Handler: kinds.Spaces{},
+		"not-found-flattened": {mutant{Handler: kinds.Spaces,
 			update: func(ctx context.Context, t *kinds.Tenant, want, have resource.Document) (kinds.Result, error) {
-				r, err := kinds.Spaces{}.Update(ctx, t, want, have)
+				r, err := kinds.Spaces.Update(ctx, t, want, have)
 				if err != nil {
 					err = fmt.Errorf("%v", err) // loses the *qlik.Error
 				}

@@ -32,6 +32,7 @@ type fakeAPI struct {
 	lists  map[string]string // path -> whole response body
 	items  map[string]string // path -> single GET body
 	writes []recorded
+	gets   []string // paths of every GET, in order
 }
 
 type recorded struct {
@@ -69,6 +70,7 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := r.URL.Path
+	f.gets = append(f.gets, p)
 	if b, ok := f.lists[p]; ok {
 		fmt.Fprint(w, b)
 		return
@@ -81,7 +83,7 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasSuffix(p, "/file"):
 		w.Header().Set("Content-Type", "application/zip")
 		w.Write(fakeZip)
-	case strings.HasSuffix(p, "/assignments"), strings.HasSuffix(p, "/categories"), strings.HasSuffix(p, "/terms"):
+	case isSubList(p):
 		fmt.Fprint(w, `{"data":[]}`)
 	case strings.Count(p, "/") >= 4:
 		// A single resource nobody set: answer an empty object.
@@ -112,37 +114,76 @@ func (f *fakeAPI) tenant(t testing.TB, url string) *Tenant {
 	return tn
 }
 
-// readTarget is one handler and the list endpoint that feeds it. item says
-// whether the same item also answers the per-item GET the handler makes.
+// isSubList reports a list some kind reads per item (a space's
+// assignments), as the registry declares them.
+func isSubList(p string) bool {
+	for _, h := range Default().All() {
+		for _, sub := range h.Declared().PerItem {
+			if sub != "file" && strings.HasPrefix(p, h.Declared().ListPath+"/") && strings.HasSuffix(p, "/"+sub) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// readTarget is one handler and a list endpoint that feeds it: its
+// collection, or a list it reads per item of its parent collection.
+// itemPath is set when the same item also answers the per-item GET the
+// handler makes.
 type readTarget struct {
 	h        Handler
 	list     string
+	parent   string // the collection a sub-list hangs under; "" for the collection
 	itemPath func(id string) string
 }
 
-var readTargets = []readTarget{
-	{Groups{}, "/api/v1/groups", nil},
-	{Users{}, "/api/v1/users", nil},
-	{Spaces{}, "/api/v1/spaces", nil},
-	{Spaces{}, "/api/v1/spaces/s1/assignments", nil},
-	{DataConnections{}, "/api/v1/data-connections", func(id string) string { return "/api/v1/data-connections/" + id }},
-	{Automations{}, "/api/v1/automations", func(id string) string { return "/api/v1/automations/" + id }},
-	{AutomationConnections{}, "/api/v1/automation-connections", func(id string) string { return "/api/v1/automation-connections/" + id }},
-	{Glossaries{}, "/api/v1/glossaries", nil},
-	{Glossaries{}, "/api/v1/glossaries/gl1/terms", nil},
-	{Themes, "/api/v1/themes", nil},
-	{Extensions, "/api/v1/extensions", nil},
+// parentItem is the one item of a parent collection, for targets that are
+// sub-lists: it has every field some kind needs to get to its sub-lists.
+const parentItem = `{"id":"p1","name":"P","type":"shared","spaceId":"s1"}`
+
+// readTargets follow from the registry: each kind's collection, and each
+// list it reads per item under the parent item p1.
+func readTargets() []readTarget {
+	var out []readTarget
+	for _, h := range Default().All() {
+		d := h.Declared()
+		rt := readTarget{h: h, list: d.ListPath}
+		if d.GetEach {
+			rt.itemPath = func(id string) string { return d.ListPath + "/" + id }
+		}
+		out = append(out, rt)
+		for _, sub := range d.PerItem {
+			if sub != "file" {
+				out = append(out, readTarget{h: h, list: d.ListPath + "/p1/" + sub, parent: d.ListPath})
+			}
+		}
+	}
+	return out
+}
+
+// readTargetFor picks the target a fuzz input names by its list path, and
+// any other string deterministically, so the fuzzer reaches every target.
+func readTargetFor(list string) readTarget {
+	ts := readTargets()
+	for _, t := range ts {
+		if t.list == list {
+			return t
+		}
+	}
+	n := 0
+	for _, c := range list {
+		n += int(c)
+	}
+	return ts[n%len(ts)]
 }
 
 // readWith serves item as the only element of target's list and runs Read.
 func readWith(t *testing.T, target readTarget, item []byte) ([]resource.Document, error) {
 	f := newFakeAPI()
 	f.lists[target.list] = `{"data":[` + string(item) + `]}`
-	if strings.HasPrefix(target.list, "/api/v1/glossaries/gl1/") {
-		f.lists["/api/v1/glossaries"] = `{"data":[{"id":"gl1","name":"G","spaceId":"s1"}]}`
-	}
-	if target.list == "/api/v1/spaces/s1/assignments" {
-		f.lists["/api/v1/spaces"] = fakeSpaces
+	if target.parent != "" {
+		f.lists[target.parent] = `{"data":[` + parentItem + `]}`
 	}
 	if target.itemPath != nil {
 		var probe struct {
@@ -211,38 +252,32 @@ func checkDocs(t *testing.T, h Handler, item []byte, docs []resource.Document) {
 	}
 }
 
-// writeTargets are the kinds whose documents become API payloads.
-var writeTargets = []Handler{Groups{}, Users{}, Spaces{}, DataConnections{}, Automations{}, AutomationConnections{}, Glossaries{}, Themes, Extensions}
-
 // basePath is the collection every write of a kind must stay under.
-func basePath(h Handler) string { return "/api/v1/" + h.Folder() }
+func basePath(h Handler) string { return h.Declared().ListPath }
+
+// fuzzExtraSeeds are hostile inputs on top of the demo tenant's items, by
+// target list.
+var fuzzExtraSeeds = []struct{ list, item, name, id string }{
+	{"/api/v1/groups", `{"name":42}`, "../x", "../../users/u1"},
+	{"/api/v1/data-connections", `{"connectStatement":"PWD=${secret:data-connections/Finance/x/password}","type":"x","password":"${secret:nope}"}`, "x", "dc1"},
+	{"/api/v1/spaces", `{"type":"managed","members":[{"group":"Custom","roles":["consumer"]},{"user":"jane@example.com","roles":null}]}`, "CON", "s1"},
+	{"/api/v1/glossaries", `{"categories":[{"name":"a/b"},{"name":"a"}],"terms":[{"name":"t","relatesTo":[{"term":"t","type":"isA"}]}]}`, "G", "gl1"},
+}
 
 func FuzzNormalize(f *testing.F) {
-	// Read direction: (target, item JSON). Write direction: the same bytes
-	// as a spec, with a name and id.
-	for i, item := range []string{
-		`{"id":"g9","name":"Data Engineers","providerType":"custom","status":"active","assignedRoles":[{"id":"r1","name":"Developer"}]}`,
-		`{"id":"u9","subject":"auth0|bob","email":"bob@example.com","name":"Bob","status":"active","assignedRoles":[],"assignedGroups":[{"id":"g1","name":"Custom","providerType":"custom"}]}`,
-		`{"id":"s9","name":"Sales","type":"shared","description":"x","ownerId":"u1"}`,
-		`{"id":"a1","type":"group","assigneeId":"g1","roles":["consumer","facilitator"]}`,
-		`{"qID":"dc1","qName":"Snow","qType":"snowflake","qConnectStatement":"CUSTOM CONNECT TO \"UID=svc;PWD={p}}w};\"","space":"s1","tags":["b","a"],"qConnectionSecret":"x"}`,
-		`{"id":"au1","name":"Nightly","state":"running","ownerId":"u1","spaceId":"s1","schedules":[{"interval":86400}],"workspace":{"blocks":[{"id":"B1"}]}}`,
-		`{"id":"ac1","name":"Mail","connectorId":"c1","spaceId":"s1","ownerId":"u1","params":[{"name":"password","value":"secret"}]}`,
-		`{"id":"gl2","name":"Terms","spaceId":"s1","tags":["t"],"termTemplate":{"on":"yes"}}`,
-		`{"id":"t1","name":"x","status":{"type":"verified"},"relatesTo":[{"termId":"t2","type":"isA"}]}`,
-		`{"id":"th1","name":"Corporate Blue","qextFilename":"corp","type":"theme"}`,
-		`{"id":"ext1","name":"Map","qextFilename":"map","type":"visualization"}`,
-	} {
-		f.Add(uint8(i), []byte(item), "Name", "id1")
+	// Read direction: (target list, item JSON). Write direction: the same
+	// bytes as a spec, with a name and id. Every target is seeded with the
+	// first item the demo tenant lists there, so a new kind is fuzzed from
+	// its first sample without a line here.
+	for list, item := range demoItems(f) {
+		f.Add(list, item, "Name", "id1")
 	}
-	f.Add(uint8(0), []byte(`{"name":42}`), "../x", "../../users/u1")
-	f.Add(uint8(4), []byte(`{"connectStatement":"PWD=${secret:data-connections/Finance/x/password}","type":"x","password":"${secret:nope}"}`), "x", "dc1")
-	f.Add(uint8(2), []byte(`{"type":"managed","members":[{"group":"Custom","roles":["consumer"]},{"user":"jane@example.com","roles":null}]}`), "CON", "s1")
-	f.Add(uint8(7), []byte(`{"categories":[{"name":"a/b"},{"name":"a"}],"terms":[{"name":"t","relatesTo":[{"term":"t","type":"isA"}]}]}`), "G", "gl1")
-
-	f.Fuzz(func(t *testing.T, which uint8, data []byte, name, id string) {
+	for _, s := range fuzzExtraSeeds {
+		f.Add(s.list, []byte(s.item), s.name, s.id)
+	}
+	f.Fuzz(func(t *testing.T, list string, data []byte, name, id string) {
 		// Read: the bytes are one listed item.
-		rt := readTargets[int(which)%len(readTargets)]
+		rt := readTargetFor(list)
 		docs, err := readWith(t, rt, data)
 		if err != nil {
 			if err.Error() == "" {
@@ -257,7 +292,7 @@ func FuzzNormalize(f *testing.F) {
 		if json.Unmarshal(data, &spec) != nil || spec == nil {
 			return
 		}
-		h := writeTargets[int(which)%len(writeTargets)]
+		h := rt.h
 		want := resource.New(h.Kind(), name, id, spec)
 		// The live side differs in a few fields only, so Update gets past
 		// its immutability checks and builds a payload.
@@ -269,13 +304,17 @@ func FuzzNormalize(f *testing.F) {
 		delete(haveSpec, "members")
 		haveSpec["description"] = "live"
 		have := resource.New(h.Kind(), name, id, haveSpec)
-		switch h.Kind() {
-		case "DataConnection", "AutomationConnection":
+		if h.Declared().SpaceField != "" {
 			want.Metadata.Space, have.Metadata.Space = "Finance", "Finance"
-		case "Automation":
-			want.Files = map[string][]byte{workspaceFile: data}
-		case "Theme", "Extension":
-			want.Files = map[string][]byte{"files/a.json": data}
+		}
+		if fl, ok := h.(FileLayouter); ok {
+			want.Files = map[string][]byte{}
+			for _, side := range fl.FileLayout().SideFiles {
+				want.Files[side] = data
+			}
+			if fl.FileLayout().Bundle != "" {
+				want.Files[filesDir+"a.json"] = data
+			}
 		}
 		fa := newFakeAPI()
 		srv := httptest.NewServer(fa)

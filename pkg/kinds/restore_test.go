@@ -98,7 +98,7 @@ func TestRestoreIntoAnotherTenant(t *testing.T) {
 // identityKinds are the kinds this test restores handler by handler; the
 // CLI script restore_all_kinds covers every kind through plan and apply.
 func identityKinds() []kinds.Handler {
-	return kinds.NewRegistry(kinds.Groups{}, kinds.Users{}, kinds.Spaces{}).All()
+	return kinds.NewRegistry(kinds.Groups, kinds.Users, kinds.Spaces).All()
 }
 
 func find(docs []resource.Document, name string) (resource.Document, bool) {
@@ -118,7 +118,7 @@ func TestReadPagesThroughEverything(t *testing.T) {
 	e := kindtest.NewEnv(t, kindtest.Fixture{Seed: demoSeed}, false, nil)
 	ctx := testCtx(t)
 	finance := ""
-	spaces, err := kinds.Spaces{}.Read(ctx, e.Tenant())
+	spaces, err := kinds.Spaces.Read(ctx, e.Tenant())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,16 @@ import (
 // Spaces handles shared, managed and data spaces together with their members
 // (the space's role assignments). The owner has no assignment row in Qlik; it
 // is written as spec.owner.
-type Spaces struct{}
+var Spaces = spaces{Desc{
+	KindName: "Space", FolderName: "spaces",
+	ListPath: "/api/v1/spaces", Query: limit100(),
+	PerItem:     []string{"assignments"},
+	DependsOn:   []string{"User", "Group"},
+	Policy:      resource.KindPolicy{Container: true},
+	ElementKeys: [][]string{{"group", "user"}},
+}}
+
+type spaces struct{ Desc }
 
 type spaceSpec struct {
 	Type        string   `json:"type"`
@@ -50,11 +59,7 @@ type apiAssignment struct {
 	Roles      []string `json:"roles"`
 }
 
-func (Spaces) Kind() string   { return "Space" }
-func (Spaces) Folder() string { return "spaces" }
-func (Spaces) Wave() int      { return 2 }
-
-func (Spaces) Refs(d resource.Document) []resource.Ref {
+func (spaces) Refs(d resource.Document) []resource.Ref {
 	s, err := specOf[spaceSpec](d)
 	if err != nil {
 		return nil
@@ -73,8 +78,8 @@ func (Spaces) Refs(d resource.Document) []resource.Ref {
 	return refs
 }
 
-func (Spaces) Read(ctx context.Context, t *Tenant) ([]resource.Document, error) {
-	spaces, err := t.allSpaces(ctx)
+func (spaces) Read(ctx context.Context, t *Tenant) ([]resource.Document, error) {
+	spaces, err := listed[apiSpace](ctx, t, "Space")
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +102,7 @@ func readSpace(ctx context.Context, t *Tenant, sp apiSpace) (resource.Document, 
 	}
 	spec := spaceSpec{Type: sp.Type, Description: sp.Description}
 	if sp.OwnerID != "" {
-		owner, ok, err := t.UserRef(ctx, sp.OwnerID)
+		owner, ok, err := t.Names.KeyOf(ctx, "User", sp.OwnerID)
 		if err != nil {
 			return resource.Document{}, err
 		}
@@ -126,10 +131,10 @@ func memberOf(ctx context.Context, t *Tenant, a apiAssignment) (member, bool, er
 	roles := sortedCopy(a.Roles)
 	switch a.Type {
 	case "user":
-		ref, ok, err := t.UserRef(ctx, a.AssigneeID)
+		ref, ok, err := t.Names.KeyOf(ctx, "User", a.AssigneeID)
 		return member{User: ref, Roles: roles}, ok, err
 	case "group":
-		name, ok, err := t.GroupName(ctx, a.AssigneeID)
+		name, ok, err := t.Names.KeyOf(ctx, "Group", a.AssigneeID)
 		return member{Group: name, Roles: roles}, ok, err
 	default:
 		return member{}, false, nil

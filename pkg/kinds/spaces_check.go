@@ -12,7 +12,7 @@ import (
 //     assignment for them with 400;
 //   - a user or group listed twice: Qlik keeps one assignment per assignee
 //     and answers a second with 409.
-func (Spaces) Check(d resource.Document) []Problem {
+func (spaces) Check(d resource.Document) []Problem {
 	s, err := specOf[spaceSpec](d)
 	if err != nil {
 		return []Problem{{Field: "spec", Msg: err.Error()}}

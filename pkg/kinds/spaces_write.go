@@ -9,7 +9,7 @@ import (
 	"github.com/qlikops/qlikops/pkg/resource"
 )
 
-func (Spaces) Create(ctx context.Context, t *Tenant, want resource.Document) (Result, error) {
+func (spaces) Create(ctx context.Context, t *Tenant, want resource.Document) (Result, error) {
 	s, err := specOf[spaceSpec](want)
 	if err != nil {
 		return Result{}, err
@@ -22,22 +22,23 @@ func (Spaces) Create(ctx context.Context, t *Tenant, want resource.Document) (Re
 	if err := t.API.Do(ctx, http.MethodPost, "/api/v1/spaces", body, &created); err != nil {
 		return Result{}, err
 	}
-	t.rememberSpace(created.ID, want.Metadata.Name, false)
 	have := spaceSpec{Type: s.Type, Description: s.Description, Owner: ownerAfterCreate(ctx, t, created)}
-	return reconcileSpace(ctx, t, created.ID, want.Metadata.Name, s, have, nil)
+	res, err := reconcileSpace(ctx, t, created.ID, want.Metadata.Name, s, have, nil)
+	res.ID = created.ID
+	return res, err
 }
 
 // ownerAfterCreate names the owner Qlik gave the new space (the caller), so
 // that reconcile only patches the owner when Git wants someone else.
 func ownerAfterCreate(ctx context.Context, t *Tenant, sp apiSpace) string {
-	ref, ok, err := t.UserRef(ctx, sp.OwnerID)
+	ref, ok, err := t.Names.KeyOf(ctx, "User", sp.OwnerID)
 	if err != nil || !ok {
 		return ""
 	}
 	return resource.UserRef(ref)
 }
 
-func (Spaces) Update(ctx context.Context, t *Tenant, want, have resource.Document) (Result, error) {
+func (spaces) Update(ctx context.Context, t *Tenant, want, have resource.Document) (Result, error) {
 	ws, err := specOf[spaceSpec](want)
 	if err != nil {
 		return Result{}, err
@@ -68,7 +69,7 @@ func reconcileSpace(ctx context.Context, t *Tenant, id, name string, want, have 
 	}
 	if want.Owner != "" && want.Owner != have.Owner {
 		ref, _ := resource.ParseUserRef(want.Owner)
-		ownerID, ok, err := t.UserID(ctx, ref)
+		ownerID, ok, err := t.Names.Resolve(ctx, resource.Key{Kind: "User", Name: ref})
 		if err != nil {
 			return res, err
 		}
@@ -136,17 +137,16 @@ func reconcileMembers(ctx context.Context, t *Tenant, spaceID string, want []mem
 
 func resolveMember(ctx context.Context, t *Tenant, m member) (assignee, bool, error) {
 	if m.Group != "" {
-		g, ok, err := t.GroupByName(ctx, m.Group)
-		return assignee{"group", g.ID}, ok, err
+		id, ok, err := t.Names.Resolve(ctx, resource.Key{Kind: "Group", Name: m.Group})
+		return assignee{"group", id}, ok, err
 	}
-	id, ok, err := t.UserID(ctx, m.User)
+	id, ok, err := t.Names.Resolve(ctx, resource.Key{Kind: "User", Name: m.User})
 	return assignee{"user", id}, ok, err
 }
 
-func (Spaces) Delete(ctx context.Context, t *Tenant, have resource.Document) (Result, error) {
+func (spaces) Delete(ctx context.Context, t *Tenant, have resource.Document) (Result, error) {
 	if err := t.API.Do(ctx, http.MethodDelete, "/api/v1/spaces/"+url.PathEscape(have.Metadata.ID), nil, nil); err != nil {
 		return Result{}, err
 	}
-	t.rememberSpace(have.Metadata.ID, have.Metadata.Name, true)
 	return Result{}, nil
 }

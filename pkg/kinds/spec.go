@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/qlikops/qlikops/pkg/diff"
 	"github.com/qlikops/qlikops/pkg/resource"
@@ -78,6 +79,8 @@ type patchOp struct {
 	Path  string `json:"path"`
 	Value any    `json:"value"`
 }
+
+func lower(s string) string { return strings.ToLower(s) }
 
 func sameStrings(a, b []string) bool {
 	if len(a) != len(b) {

@@ -2,6 +2,7 @@ package kinds
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,7 +13,70 @@ import (
 // Users handles Qlik users. The identity provider owns users: apply never
 // creates or deletes one. It restores what the tenant itself decides for a
 // user that exists: name, status, roles and custom-group membership.
-type Users struct{}
+var Users = users{REST[apiUser, userSpec]{
+	Desc: Desc{
+		KindName: "User", FolderName: "users",
+		ListPath: "/api/v1/users", Query: limit100(),
+		DependsOn: []string{"Group"},
+		Policy:    resource.KindPolicy{IdPOwned: true, Directory: true},
+	},
+	FromAPI: func(_ context.Context, _ *Tenant, u apiUser) (resource.Document, bool, error) {
+		d, err := toDoc("User", u.ref(), u.ID, userSpec{
+			Subject: u.Subject,
+			Email:   u.Email,
+			Name:    u.Name,
+			Status:  u.Status,
+			Roles:   roleNames(u.AssignedRoles),
+			Groups:  customGroupNames(u.AssignedGroups),
+		})
+		return d, true, err
+	},
+	RefsOf: func(_ resource.Document, s userSpec) []resource.Ref {
+		var refs []resource.Ref
+		for i, g := range s.Groups {
+			refs = append(refs, resource.Ref{Key: resource.Key{Kind: "Group", Name: g}, Field: fmt.Sprintf("spec.groups[%d]", i)})
+		}
+		return refs
+	},
+}}
+
+// users never creates or deletes, and patches what the tenant decides.
+type users struct{ REST[apiUser, userSpec] }
+
+type apiGroupRef struct {
+	ID           string `json:"id,omitempty"`
+	Name         string `json:"name,omitempty"`
+	ProviderType string `json:"providerType,omitempty"`
+}
+
+type apiUser struct {
+	ID             string        `json:"id"`
+	Subject        string        `json:"subject"`
+	Name           string        `json:"name"`
+	Email          string        `json:"email"`
+	Status         string        `json:"status"`
+	AssignedRoles  []apiRoleRef  `json:"assignedRoles"`
+	AssignedGroups []apiGroupRef `json:"assignedGroups"`
+}
+
+// ref is how documents name this user.
+func (u apiUser) ref() string {
+	if u.Email != "" {
+		return u.Email
+	}
+	return u.Subject
+}
+
+// Index implements Indexer: documents name a user by email (subject when
+// there is none); a reference resolves by subject first, then by email
+// case-insensitively, as mail systems compare them.
+func (users) Index(raw json.RawMessage) (Entry, error) {
+	var u apiUser
+	if err := json.Unmarshal(raw, &u); err != nil {
+		return Entry{}, fmt.Errorf("unexpected item in list: %w", err)
+	}
+	return Entry{ID: u.ID, Name: u.ref(), Also: []string{u.Subject}, Fold: []string{u.Email}}, nil
+}
 
 type userSpec struct {
 	Subject string   `json:"subject"`
@@ -25,45 +89,6 @@ type userSpec struct {
 	Groups []string `json:"groups,omitempty"`
 }
 
-func (Users) Kind() string   { return "User" }
-func (Users) Folder() string { return "users" }
-func (Users) Wave() int      { return 1 }
-
-func (Users) Refs(d resource.Document) []resource.Ref {
-	s, err := specOf[userSpec](d)
-	if err != nil {
-		return nil
-	}
-	var refs []resource.Ref
-	for i, g := range s.Groups {
-		refs = append(refs, resource.Ref{Key: resource.Key{Kind: "Group", Name: g}, Field: fmt.Sprintf("spec.groups[%d]", i)})
-	}
-	return refs
-}
-
-func (Users) Read(ctx context.Context, t *Tenant) ([]resource.Document, error) {
-	users, err := t.allUsers(ctx)
-	if err != nil {
-		return nil, err
-	}
-	docs := make([]resource.Document, 0, len(users))
-	for _, u := range users {
-		d, err := toDoc("User", u.ref(), u.ID, userSpec{
-			Subject: u.Subject,
-			Email:   u.Email,
-			Name:    u.Name,
-			Status:  u.Status,
-			Roles:   roleNames(u.AssignedRoles),
-			Groups:  customGroupNames(u.AssignedGroups),
-		})
-		if err != nil {
-			return nil, err
-		}
-		docs = append(docs, d)
-	}
-	return sorted(docs)
-}
-
 func customGroupNames(gs []apiGroupRef) []string {
 	var out []string
 	for _, g := range gs {
@@ -74,15 +99,15 @@ func customGroupNames(gs []apiGroupRef) []string {
 	return sortedCopy(out)
 }
 
-func (Users) Create(_ context.Context, _ *Tenant, want resource.Document) (Result, error) {
+func (users) Create(_ context.Context, _ *Tenant, want resource.Document) (Result, error) {
 	return Result{Skipped: "user " + want.Metadata.Name + " is not in this tenant; users are created by the identity provider at first login"}, nil
 }
 
-func (Users) Delete(context.Context, *Tenant, resource.Document) (Result, error) {
+func (users) Delete(context.Context, *Tenant, resource.Document) (Result, error) {
 	return Result{Skipped: "users are never deleted by qlikops; remove them in the identity provider"}, nil
 }
 
-func (Users) Update(ctx context.Context, t *Tenant, want, have resource.Document) (Result, error) {
+func (users) Update(ctx context.Context, t *Tenant, want, have resource.Document) (Result, error) {
 	ws, err := specOf[userSpec](want)
 	if err != nil {
 		return Result{}, err
@@ -126,12 +151,12 @@ func (Users) Update(ctx context.Context, t *Tenant, want, have resource.Document
 // groups plus the identity-provider groups the user has now, which a replace
 // must not drop.
 func userGroupRefs(ctx context.Context, t *Tenant, userID string, custom []string) ([]apiGroupRef, []string, error) {
-	users, err := t.allUsers(ctx)
+	all, err := listed[apiUser](ctx, t, "User")
 	if err != nil {
 		return nil, nil, err
 	}
 	var out []apiGroupRef
-	for _, u := range users {
+	for _, u := range all {
 		if u.ID != userID {
 			continue
 		}
@@ -143,7 +168,7 @@ func userGroupRefs(ctx context.Context, t *Tenant, userID string, custom []strin
 	}
 	var unresolved []string
 	for _, name := range custom {
-		g, ok, err := t.GroupByName(ctx, name)
+		id, ok, err := t.Names.Resolve(ctx, resource.Key{Kind: "Group", Name: name})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -151,7 +176,7 @@ func userGroupRefs(ctx context.Context, t *Tenant, userID string, custom []strin
 			unresolved = append(unresolved, "group:"+name)
 			continue
 		}
-		out = append(out, apiGroupRef{ID: g.ID})
+		out = append(out, apiGroupRef{ID: id})
 	}
 	return out, unresolved, nil
 }

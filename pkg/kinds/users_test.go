@@ -13,7 +13,7 @@ import (
 
 func readUser(t *testing.T, e *kindtest.Env, name string) resource.Document {
 	t.Helper()
-	docs, err := kinds.Users{}.Read(testCtx(t), e.Tenant())
+	docs, err := kinds.Users.Read(testCtx(t), e.Tenant())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func TestUserUpdateKeepsIdPGroups(t *testing.T) {
 		want.Spec[k] = v
 	}
 	want.Spec["groups"] = []any{"Data Engineers"}
-	if _, err := (kinds.Users{}).Update(testCtx(t), e.Tenant(), want, have); err != nil {
+	if _, err := (kinds.Users).Update(testCtx(t), e.Tenant(), want, have); err != nil {
 		t.Fatal(err)
 	}
 	var u struct {
@@ -76,7 +76,7 @@ func TestUserUpdateInvitedStatus(t *testing.T) {
 	want.Spec["roles"] = []any{"Steward"} // and a change that must still go through
 
 	before := e.Writes()
-	res, err := kinds.Users{}.Update(testCtx(t), e.Tenant(), want, have)
+	res, err := kinds.Users.Update(testCtx(t), e.Tenant(), want, have)
 	if err != nil {
 		t.Fatalf("Users.Update must not send status %q, which Qlik refuses: %v", "invited", err)
 	}

@@ -51,15 +51,18 @@ func (bt benchTenant) seed(tb testing.TB) string {
 	return dir
 }
 
-// minCalls is the fewest requests a full export of the tenant needs: every
-// list at 100 a page (automations at 200), one member list per space, and
-// one GET per data connection (the list lacks qConnectionSecret) and per
-// automation (the list lacks the workspace).
+// minCalls is the fewest requests a full export of the tenant needs, as
+// each kind declares its reads (list pages at its limit, a GET per item
+// where the list lacks fields, per-item lists such as space members): the
+// seed's counts by folder, every other kind one empty list.
 func (bt benchTenant) minCalls() int {
-	pages := func(n, per int) int { return max(1, (n+per-1)/per) }
-	return pages(bt.users+2, 100) + pages(bt.groups, 100) + pages(bt.spaces, 100) + bt.spaces +
-		pages(bt.connections, 100) + bt.connections + pages(bt.automations, 200) + bt.automations +
-		1 + 1 + 1 + 1 // automation connections, glossaries, themes, extensions: one empty list each
+	n := map[string]int{"users": bt.users + 2, "groups": bt.groups, "spaces": bt.spaces,
+		"data-connections": bt.connections, "automations": bt.automations}
+	calls := 0
+	for _, h := range kinds.Default().All() {
+		calls += h.Declared().MinReadCalls(n[h.Folder()])
+	}
+	return calls
 }
 
 // benchSim serves a generated tenant with 2 ms of latency per request. The

@@ -13,6 +13,7 @@ import (
 
 	"github.com/qlikops/qlikops/pkg/apply"
 	"github.com/qlikops/qlikops/pkg/diff"
+	"github.com/qlikops/qlikops/pkg/kinds"
 	"github.com/qlikops/qlikops/pkg/ops"
 	"github.com/qlikops/qlikops/pkg/qlik"
 	"github.com/qlikops/qlikops/pkg/secrets"
@@ -133,15 +134,47 @@ func field(names ...string) func(map[string]any) string {
 	}
 }
 
-var tenantLists = []tenantList{
-	{"/api/v1/spaces", qlik.PageLinks, field("name")},
-	{"/api/v1/groups", qlik.PageLinks, field("name")},
-	{"/api/v1/data-connections", qlik.PageParam, field("qName", "space")},
-	{"/api/v1/automation-connections", qlik.PageCursorParam, field("name", "spaceId")},
-	{"/api/v1/automations", qlik.PageCursorParam, field("name")},
-	{"/api/v1/glossaries", qlik.PageLinks, field("name")},
-	{"/api/v1/themes", nil, field("name")},
-	{"/api/v1/extensions", nil, field("name")},
+// tenantLists follow from the registry: every kind apply restores (users
+// belong to the identity provider), keyed by its name and, for kinds that
+// live in a space, the space.
+var tenantLists = func() []tenantList {
+	var out []tenantList
+	for _, h := range kinds.Default().All() {
+		d := h.Declared()
+		if d.Policy.IdPOwned {
+			continue
+		}
+		l := tenantList{path: d.ListPath, pager: d.Pager, key: field(nameField(d))}
+		if d.Pager == nil {
+			l.pager = qlik.PageLinks
+		}
+		if d.Unpaged {
+			l.pager = nil
+		}
+		if d.SpaceField != "" {
+			l.key = field(nameField(d), d.SpaceField)
+		}
+		out = append(out, l)
+	}
+	return out
+}()
+
+func nameField(d kinds.Desc) string {
+	if d.NameField != "" {
+		return d.NameField
+	}
+	return "name"
+}
+
+// containerList is the list of the kind others live in (spaces), whose ids
+// names() replaces by names so that tenants compare.
+func containerList() tenantList {
+	for _, h := range kinds.Default().All() {
+		if h.Declared().Policy.Container {
+			return tenantList{h.Declared().ListPath, qlik.PageLinks, field("name")}
+		}
+	}
+	panic("no container kind")
 }
 
 func listAll(t *testing.T, c *qlik.Client, l tenantList) []map[string]any {
@@ -177,7 +210,7 @@ func listAll(t *testing.T, c *qlik.Client, l tenantList) []map[string]any {
 func names(t *testing.T, c *qlik.Client, l tenantList) []string {
 	t.Helper()
 	spaces := map[string]string{}
-	for _, sp := range listAll(t, c, tenantLists[0]) {
+	for _, sp := range listAll(t, c, containerList()) {
 		spaces[fmt.Sprint(sp["id"])] = fmt.Sprint(sp["name"])
 	}
 	var out []string
@@ -209,30 +242,25 @@ func assertNoDuplicates(t *testing.T, c *qlik.Client, when string) {
 			}
 		}
 	}
-	for _, sp := range listAll(t, c, tenantLists[0]) {
-		id := fmt.Sprint(sp["id"])
-		seen := map[string]int{}
-		for _, a := range listAll(t, c, tenantList{"/api/v1/spaces/" + id + "/assignments", qlik.PageLinks, nil}) {
-			seen[fmt.Sprint(a["type"], "/", a["assigneeId"])]++
-		}
-		for k, n := range seen {
-			if n > 1 {
-				t.Errorf("%s: space %s assigns %s %d times", when, sp["name"], k, n)
+	// Per-item lists (space members, glossary terms and categories), as
+	// the kinds declare them.
+	for _, h := range kinds.Default().All() {
+		d := h.Declared()
+		for _, sub := range d.PerItem {
+			if sub == "file" {
+				continue
 			}
-		}
-	}
-	for _, g := range listAll(t, c, tenantLists[5]) {
-		id := fmt.Sprint(g["id"])
-		seen := map[string]int{}
-		for _, term := range listAll(t, c, tenantList{"/api/v1/glossaries/" + id + "/terms", qlik.PageLinks, nil}) {
-			seen[fmt.Sprint(term["name"])]++
-		}
-		for _, cat := range listAll(t, c, tenantList{"/api/v1/glossaries/" + id + "/categories", qlik.PageLinks, nil}) {
-			seen["category:"+fmt.Sprint(cat["name"])]++
-		}
-		for k, n := range seen {
-			if n > 1 {
-				t.Errorf("%s: glossary %s holds %s %d times", when, g["name"], k, n)
+			for _, item := range listAll(t, c, tenantList{d.ListPath, qlik.PageLinks, nil}) {
+				seen := map[string]int{}
+				path := d.ListPath + "/" + fmt.Sprint(item["id"]) + "/" + sub
+				for _, e := range listAll(t, c, tenantList{path, qlik.PageLinks, nil}) {
+					seen[fmt.Sprint(e["name"], "/", e["type"], "/", e["assigneeId"])]++
+				}
+				for k, n := range seen {
+					if n > 1 {
+						t.Errorf("%s: %s %s: %s holds %s %d times", when, d.KindName, item["name"], sub, k, n)
+					}
+				}
 			}
 		}
 	}

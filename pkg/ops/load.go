@@ -211,20 +211,14 @@ func scope(env Env, snap Snapshot) ([]kinds.Handler, error) {
 	return out, nil
 }
 
-// liveKinds are the kinds readLive reads: those in scope plus users and
-// groups.
+// liveKinds are the kinds readLive reads: those in scope plus the kinds
+// references resolve against (users and groups), as the registry declares.
 func liveKinds(env Env, hs []kinds.Handler) []string {
-	out := kinds.Kinds(hs)
-	for _, name := range []string{"Group", "User"} {
-		if h, ok := env.Registry.Get(name); ok {
-			out = append(out, h.Kind())
-		}
-	}
-	return out
+	return append(kinds.Kinds(hs), kinds.Kinds(env.Registry.Directories())...)
 }
 
-// readLive reads the kinds in scope from the tenant, plus users and groups,
-// which every reference resolves against. Any failed read fails the whole
+// readLive reads the kinds in scope from the tenant, plus the directory
+// kinds, which every reference resolves against. Any failed read fails the whole
 // command: a kind that could not be read is never treated as empty.
 func readLive(ctx context.Context, env Env, t *kinds.Tenant, hs []kinds.Handler) ([]resource.Document, error) {
 	need := map[string]bool{}

@@ -79,6 +79,8 @@ type Kinds interface {
 	// Builtin reports resources every tenant has without listing them, such
 	// as Qlik's Everyone group.
 	Builtin(k resource.Key) bool
+	// Policy is what a kind declares about references to it.
+	Policy(kind string) resource.KindPolicy
 }
 
 // Input is everything a plan depends on.

@@ -32,6 +32,12 @@ func (fakeKinds) Builtin(k resource.Key) bool {
 	return k == resource.Key{Kind: "Group", Name: "Everyone"}
 }
 
+// Policy declares users owned by the identity provider and spaces as
+// containers, as the real kinds do.
+func (fakeKinds) Policy(kind string) resource.KindPolicy {
+	return map[string]resource.KindPolicy{"User": {IdPOwned: true}, "Space": {Container: true}}[kind]
+}
+
 func doc(kind, name string, spec map[string]any) resource.Document {
 	return resource.New(kind, name, "", spec)
 }

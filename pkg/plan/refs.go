@@ -50,8 +50,10 @@ var errSkipHint = errors.New("fix the references, or pass --allow-unresolved to 
 // in the repo's own tenant, where it means a typo or a resource deleted by
 // hand: applying would silently drop the member. In another tenant (a
 // restore), or with AllowUnresolved, a user or group the tenant lacks is
-// listed in p.Unresolved and the handler skips it. A space is never
-// skipped: the resource that lives in it cannot be written anywhere else.
+// listed in p.Unresolved and the handler skips it. A container (a space) is
+// never skipped: the resource that lives in it cannot be written anywhere
+// else. Which kinds are containers or owned by the identity provider is
+// the kinds' own declaration (resource.KindPolicy).
 func checkRefs(k Kinds, in Input, want, live []resource.Document, p *Plan) error {
 	inLive := keys(live)
 	inRun := keys(want)
@@ -66,30 +68,31 @@ func checkRefs(k Kinds, in Input, want, live []resource.Document, p *Plan) error
 	hint := false
 	for _, d := range want {
 		for _, r := range k.Refs(d) {
+			pol := k.Policy(r.Key.Kind)
 			switch {
 			case inLive[r.Key], k.Builtin(r.Key):
 				continue
-			case r.Key.Kind != "User" && inRun[r.Key]:
+			case !pol.IdPOwned && inRun[r.Key]:
 				// Created earlier in this apply, or reported by its own step.
 				continue
 			case !read[r.Key.Kind] && inGit[r.Key]:
 				// Not read from the tenant, so not known to be missing.
 				continue
-			case skippable && r.Key.Kind != "Space":
+			case skippable && !pol.Container:
 				unresolved[fmt.Sprintf("%s: %s: %s %s is not in the target tenant", d.Key(), r.Field, strings.ToLower(r.Key.Kind), r.Key.Name)] = true
 				continue
 			}
 			e := &RefError{From: d.Key(), Field: r.Field, To: r.Key}
 			switch {
-			case r.Key.Kind == "User":
-				e.Why = "users come from the identity provider; apply never creates them"
+			case pol.IdPOwned:
+				e.Why = strings.ToLower(r.Key.Kind) + "s come from the identity provider; apply never creates them"
 			case inGit[r.Key]:
 				e.Why = "the snapshot has it, but this run does not apply " + r.Key.Kind + " documents; add it to --kinds"
 			}
 			if in.Locate != nil {
 				e.File, e.Line = in.Locate(d.Key(), r.Field)
 			}
-			hint = hint || r.Key.Kind != "Space"
+			hint = hint || !pol.Container
 			errs = append(errs, e)
 		}
 	}

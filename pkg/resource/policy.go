@@ -1,0 +1,21 @@
+package resource
+
+// KindPolicy is what the generic layers (plan, ops, diff) may know about a
+// kind. They read these flags instead of naming kinds, so a new kind brings
+// its own rules and nothing outside its file changes.
+type KindPolicy struct {
+	// IdPOwned: the identity provider creates and deletes these (users).
+	// Apply never creates one, so a reference to a missing one is never
+	// satisfied by the run's own creates.
+	IdPOwned bool
+	// Container: other resources live in it (spaces). A reference to a
+	// missing container is never skipped: what lives in it cannot be
+	// written anywhere else.
+	Container bool
+	// Directory: references resolve against this kind (users, groups), so
+	// every plan reads it from the tenant whatever --kinds selects.
+	Directory bool
+	// Builtin maps the names of resources every tenant has without listing
+	// them to their fixed ids, such as Qlik's Everyone group.
+	Builtin map[string]string
+}
