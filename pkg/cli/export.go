@@ -14,6 +14,7 @@ type exportOptions struct {
 	allowOtherTenant bool
 	branch           string
 	author           string
+	push             pushFlags
 }
 
 func newExportCmd(g *globals) *cobra.Command {
@@ -41,6 +42,7 @@ names the unapplied commits, and still exits 0.`,
 	cmd.Flags().BoolVar(&o.allowOtherTenant, "allow-other-tenant", false, "export a tenant other than the one this repo belongs to (qlikops.yaml keeps naming the repo's own)")
 	cmd.Flags().StringVar(&o.branch, "branch", "", "commit to this branch (default: the checked-out one)")
 	cmd.Flags().StringVar(&o.author, "author", "", `commit author, "Name <email>" (default: git config user.name/user.email)`)
+	o.push.add(cmd)
 	return cmd
 }
 
@@ -77,6 +79,9 @@ func (o *exportOptions) run(cmd *cobra.Command, _ []string) error {
 		}
 	} else {
 		o.printExport(res)
+	}
+	if err := o.push.run(cmd.Context(), o.globals, env, res.Manifest.Branch); err != nil {
+		return err
 	}
 	if res.Partial() {
 		return exitCode(ExitPartial)

@@ -1,0 +1,294 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"sort"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// ConflictError means a rebase would have to merge: the remote changed a
+// file the local commits change too (or one with uncommitted local work).
+// Nothing was moved.
+type ConflictError struct {
+	Ref   string
+	Onto  string
+	Paths []string
+	Why   string
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("cannot rebase %s onto %.12s: %s: %v", e.Ref, e.Onto, e.Why, e.Paths)
+}
+
+// maxRebaseCommits bounds the local commits a rebase replays.
+const maxRebaseCommits = 1000
+
+// RebaseBranch re-creates the commits branch has and onto lacks on top of
+// onto, as `git rebase` would, when none of them touches a file that onto
+// changed since they forked: then no merge is needed and the result is
+// exactly both sides' changes. Otherwise it returns a *ConflictError and
+// moves nothing. Authors and messages are kept. When branch is checked out,
+// the working tree and the index get onto's changes; a file among them with
+// uncommitted local changes is a conflict too. It returns the new tip.
+func (r *Repo) RebaseBranch(branch, onto string) (string, error) {
+	r.freshen()
+	name := plumbing.NewBranchReferenceName(branch)
+	tip, err := r.RefTip(name.String())
+	if err != nil || tip == "" {
+		return "", fmt.Errorf("rebase %s in %s: branch not found (%v)", branch, r.dir, err)
+	}
+	local, base, err := r.forkedCommits(tip, onto, name.String())
+	if err != nil || local == nil && base == nil {
+		return tip, err // onto is already contained
+	}
+	ontoC, err := r.repo.CommitObject(plumbing.NewHash(onto))
+	if err != nil {
+		return "", fmt.Errorf("rebase %s: %w", branch, err)
+	}
+	remote, err := r.treeChanges(base, ontoC)
+	if err != nil {
+		return "", err
+	}
+	var replays [][]staged
+	var clash []string
+	for _, c := range local {
+		parent, err := c.Parent(0)
+		if err != nil {
+			return "", fmt.Errorf("rebase %s: %w", branch, err)
+		}
+		items, err := r.treeChanges(parent, c)
+		if err != nil {
+			return "", err
+		}
+		for _, s := range items {
+			if _, ok := findStaged(remote, s.path); ok {
+				clash = append(clash, s.path)
+			}
+		}
+		replays = append(replays, items)
+	}
+	if len(clash) > 0 {
+		return "", &ConflictError{Ref: branch, Onto: onto, Paths: dedupeSorted(clash), Why: "the remote changed the same files"}
+	}
+	_, headTip, err := r.headTarget()
+	checkedOut := err == nil && headTip.String() == tip
+	if head, _, herr := r.headTarget(); herr != nil || head != name {
+		checkedOut = false
+	}
+	if checkedOut {
+		if dirty := r.dirtyAgainst(base, remote); len(dirty) > 0 {
+			return "", &ConflictError{Ref: branch, Onto: onto, Paths: dirty, Why: "uncommitted local changes to files the remote changed"}
+		}
+	}
+	newTip := ontoC.Hash
+	treeHash := ontoC.TreeHash
+	for i, c := range local {
+		if treeHash, _, err = r.editTree(treeHash, buildEdit(replays[i])); err != nil {
+			return "", fmt.Errorf("rebase %s: %w", branch, err)
+		}
+		opts := CommitOptions{Name: c.Author.Name, Email: c.Author.Email, When: c.Author.When}
+		if newTip, err = r.writeCommit(treeHash, []plumbing.Hash{newTip}, c.Message, opts); err != nil {
+			return "", fmt.Errorf("rebase %s: %w", branch, err)
+		}
+	}
+	if err := r.moveRef(name, plumbing.NewHash(tip), newTip); err != nil {
+		return "", err
+	}
+	if checkedOut {
+		if err := r.checkoutPaths(remote); err != nil {
+			return newTip.String(), fmt.Errorf("rebase %s: %s moved to %.12s but the working tree is behind: %w (git checkout -- . fixes it)", branch, branch, newTip, err)
+		}
+	}
+	return newTip.String(), nil
+}
+
+// ReplayRuns puts the run records this repo has and onto (the remote's runs
+// ref) lacks on top of onto, oldest first, so the runs ref stays one line of
+// records that contains both sides'. Records never conflict: each commit
+// holds one whole manifest.
+func (r *Repo) ReplayRuns(onto string) (string, error) {
+	r.freshen()
+	tip, err := r.RefTip(RunsRef.String())
+	if err != nil {
+		return "", err
+	}
+	if tip == "" {
+		return onto, r.moveRef(RunsRef, plumbing.ZeroHash, plumbing.NewHash(onto))
+	}
+	local, base, err := r.forkedCommits(tip, onto, RunsRef.String())
+	if err != nil || local == nil && base == nil {
+		return tip, err
+	}
+	newTip := plumbing.NewHash(onto)
+	for _, c := range local {
+		opts := CommitOptions{Name: c.Author.Name, Email: c.Author.Email, When: c.Author.When}
+		if newTip, err = r.writeCommit(c.TreeHash, []plumbing.Hash{newTip}, c.Message, opts); err != nil {
+			return "", fmt.Errorf("replay %s: %w", RunsRef, err)
+		}
+	}
+	return newTip.String(), r.moveRef(RunsRef, plumbing.NewHash(tip), newTip)
+}
+
+// forkedCommits lists the first-parent commits from the merge base of tip
+// and onto (exclusive) to tip, oldest first, and the merge base. Both are
+// nil when tip already contains onto; local is empty (base set) when tip is
+// behind onto, so a replay is a fast-forward.
+func (r *Repo) forkedCommits(tip, onto, what string) ([]*object.Commit, *object.Commit, error) {
+	if tip == onto {
+		return nil, nil, nil
+	}
+	tipC, err := r.repo.CommitObject(plumbing.NewHash(tip))
+	if err != nil {
+		return nil, nil, fmt.Errorf("read %s: %w", what, err)
+	}
+	ontoC, err := r.repo.CommitObject(plumbing.NewHash(onto))
+	if err != nil {
+		return nil, nil, fmt.Errorf("read the remote's %s: %w", what, err)
+	}
+	bases, err := tipC.MergeBase(ontoC)
+	if err != nil {
+		return nil, nil, fmt.Errorf("merge base of %s: %w", what, err)
+	}
+	if len(bases) == 0 {
+		return nil, nil, &ConflictError{Ref: what, Onto: onto, Why: "no common history with the remote"}
+	}
+	base := bases[0]
+	if base.Hash == ontoC.Hash {
+		return nil, nil, nil
+	}
+	var local []*object.Commit
+	for c := tipC; c.Hash != base.Hash; {
+		if len(c.ParentHashes) != 1 || len(local) == maxRebaseCommits {
+			return nil, nil, &ConflictError{Ref: what, Onto: onto, Why: fmt.Sprintf("commit %.12s is a merge or the history is too long; rebase by hand", c.Hash)}
+		}
+		local = append(local, c)
+		if c, err = c.Parent(0); err != nil {
+			return nil, nil, fmt.Errorf("read %s: %w", what, err)
+		}
+	}
+	for i, j := 0, len(local)-1; i < j; i, j = i+1, j-1 {
+		local[i], local[j] = local[j], local[i]
+	}
+	return local, base, nil
+}
+
+// treeChanges lists what changed from a to b as edits editTree can apply.
+func (r *Repo) treeChanges(a, b *object.Commit) ([]staged, error) {
+	at, err := a.Tree()
+	if err != nil {
+		return nil, err
+	}
+	bt, err := b.Tree()
+	if err != nil {
+		return nil, err
+	}
+	changes, err := object.DiffTree(at, bt)
+	if err != nil {
+		return nil, fmt.Errorf("diff %.12s %.12s: %w", a.Hash, b.Hash, err)
+	}
+	var out []staged
+	for _, ch := range changes {
+		switch {
+		case ch.To.Name == "":
+			out = append(out, staged{path: ch.From.Name, op: opDelete})
+		default:
+			if ch.From.Name != "" && ch.From.Name != ch.To.Name {
+				out = append(out, staged{path: ch.From.Name, op: opDelete})
+			}
+			out = append(out, staged{path: ch.To.Name, op: opPut, hash: ch.To.TreeEntry.Hash, mode: ch.To.TreeEntry.Mode})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
+	return out, nil
+}
+
+func findStaged(items []staged, p string) (staged, bool) {
+	i := sort.Search(len(items), func(i int) bool { return items[i].path >= p })
+	if i < len(items) && items[i].path == p {
+		return items[i], true
+	}
+	return staged{}, false
+}
+
+// dirtyAgainst lists the paths among changes whose working-tree content is
+// not base's: checking them out would destroy local work.
+func (r *Repo) dirtyAgainst(base *object.Commit, changes []staged) []string {
+	bt, err := base.Tree()
+	if err != nil {
+		return []string{"(base tree unreadable)"}
+	}
+	var dirty []string
+	for _, s := range changes {
+		disk, derr := os.ReadFile(r.abs(s.path))
+		f, ferr := bt.File(s.path)
+		switch {
+		case missing(derr) && errors.Is(ferr, object.ErrFileNotFound):
+		case derr != nil || ferr != nil:
+			dirty = append(dirty, s.path)
+		default:
+			want, err := f.Contents()
+			if err != nil || !bytes.Equal([]byte(want), disk) {
+				dirty = append(dirty, s.path)
+			}
+		}
+	}
+	return dirty
+}
+
+// checkoutPaths writes changes into the working tree and the index.
+func (r *Repo) checkoutPaths(changes []staged) error {
+	var paths []string
+	for _, s := range changes {
+		paths = append(paths, s.path)
+		if s.op == opDelete {
+			if err := os.Remove(r.abs(s.path)); err != nil && !missing(err) {
+				return err
+			}
+			continue
+		}
+		data, err := r.readBlob(s.hash)
+		if err != nil {
+			return err
+		}
+		if err := r.mkdirs(path.Dir(s.path)); err != nil {
+			return err
+		}
+		if err := r.writeAtomic(s.path, data); err != nil {
+			return err
+		}
+		if s.mode == filemode.Executable {
+			if err := os.Chmod(r.abs(s.path), 0o755); err != nil {
+				return err
+			}
+		}
+	}
+	idx, err := r.loadIndex()
+	if err != nil {
+		return err
+	}
+	items, err := r.stage(paths)
+	if err != nil {
+		return err
+	}
+	return r.syncIndex(idx, items)
+}
+
+func dedupeSorted(in []string) []string {
+	sort.Strings(in)
+	out := in[:0]
+	for i, s := range in {
+		if i == 0 || s != in[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func sortStrings(s []string) { sort.Strings(s) }
