@@ -144,21 +144,23 @@ func rebaseOnRemote(ctx context.Context, repo *store.Repo, remote, branchRef, br
 		return err
 	}
 	defer repo.DropFetched(remote, names)
+	var replaced map[string]string
 	if tip, err := repo.Fetched(remote, branchRef); err != nil {
 		return err
 	} else if tip != "" && !strings.HasPrefix(branch, "qlikops/") {
-		if _, err := repo.RebaseBranch(branch, tip); err != nil {
+		if _, replaced, err = repo.RebaseBranch(branch, tip); err != nil {
 			return fmt.Errorf("the remote's %s moved and cannot be rebased onto: %w", branch, err)
 		}
 	}
-	if tip, err := repo.Fetched(remote, store.RunsRef.String()); err != nil {
+	// The run records name the snapshot commits: they must name the rebased
+	// ones, or the next export would take its own commit for a change
+	// nobody applied.
+	tip, err := repo.Fetched(remote, store.RunsRef.String())
+	if err != nil {
 		return err
-	} else if tip != "" {
-		if _, err := repo.ReplayRuns(tip); err != nil {
-			return err
-		}
 	}
-	return nil
+	_, err = repo.ReplayRuns(tip, replaced)
+	return err
 }
 
 // secretScrubber removes the token from error text, in case a server or a

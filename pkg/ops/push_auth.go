@@ -14,9 +14,9 @@ import (
 // They are handed to go-git in memory: never written to .git/config, a log,
 // a commit or a run record.
 const (
-	EnvGitToken      = "QLIKOPS_GIT_TOKEN"       // HTTPS: sent as the basic-auth password
-	EnvGitUser       = "QLIKOPS_GIT_USER"        // HTTPS: the basic-auth user; default x-access-token
-	EnvGitSSHKey     = "QLIKOPS_GIT_SSH_KEY"     // SSH: path of the private key
+	EnvGitToken      = "QLIKOPS_GIT_TOKEN"   // HTTPS: sent as the basic-auth password
+	EnvGitUser       = "QLIKOPS_GIT_USER"    // HTTPS: the basic-auth user; default x-access-token
+	EnvGitSSHKey     = "QLIKOPS_GIT_SSH_KEY" // SSH: path of the private key
 	EnvGitSSHPass    = "QLIKOPS_GIT_SSH_KEY_PASSPHRASE"
 	EnvGitKnownHosts = "QLIKOPS_GIT_KNOWN_HOSTS" // SSH: known_hosts path; default ~/.ssh/known_hosts, /etc/ssh/ssh_known_hosts
 )

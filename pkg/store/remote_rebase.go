@@ -36,36 +36,37 @@ const maxRebaseCommits = 1000
 // exactly both sides' changes. Otherwise it returns a *ConflictError and
 // moves nothing. Authors and messages are kept. When branch is checked out,
 // the working tree and the index get onto's changes; a file among them with
-// uncommitted local changes is a conflict too. It returns the new tip.
-func (r *Repo) RebaseBranch(branch, onto string) (string, error) {
+// uncommitted local changes is a conflict too. It returns the new tip and
+// which new commit replaced which old one, for the run records.
+func (r *Repo) RebaseBranch(branch, onto string) (string, map[string]string, error) {
 	r.freshen()
 	name := plumbing.NewBranchReferenceName(branch)
 	tip, err := r.RefTip(name.String())
 	if err != nil || tip == "" {
-		return "", fmt.Errorf("rebase %s in %s: branch not found (%v)", branch, r.dir, err)
+		return "", nil, fmt.Errorf("rebase %s in %s: branch not found (%v)", branch, r.dir, err)
 	}
 	local, base, err := r.forkedCommits(tip, onto, name.String())
 	if err != nil || local == nil && base == nil {
-		return tip, err // onto is already contained
+		return tip, nil, err // onto is already contained
 	}
 	ontoC, err := r.repo.CommitObject(plumbing.NewHash(onto))
 	if err != nil {
-		return "", fmt.Errorf("rebase %s: %w", branch, err)
+		return "", nil, fmt.Errorf("rebase %s: %w", branch, err)
 	}
 	remote, err := r.treeChanges(base, ontoC)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	var replays [][]staged
 	var clash []string
 	for _, c := range local {
 		parent, err := c.Parent(0)
 		if err != nil {
-			return "", fmt.Errorf("rebase %s: %w", branch, err)
+			return "", nil, fmt.Errorf("rebase %s: %w", branch, err)
 		}
 		items, err := r.treeChanges(parent, c)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		for _, s := range items {
 			if _, ok := findStaged(remote, s.path); ok {
@@ -75,7 +76,7 @@ func (r *Repo) RebaseBranch(branch, onto string) (string, error) {
 		replays = append(replays, items)
 	}
 	if len(clash) > 0 {
-		return "", &ConflictError{Ref: branch, Onto: onto, Paths: dedupeSorted(clash), Why: "the remote changed the same files"}
+		return "", nil, &ConflictError{Ref: branch, Onto: onto, Paths: dedupeSorted(clash), Why: "the remote changed the same files"}
 	}
 	_, headTip, err := r.headTarget()
 	checkedOut := err == nil && headTip.String() == tip
@@ -84,56 +85,136 @@ func (r *Repo) RebaseBranch(branch, onto string) (string, error) {
 	}
 	if checkedOut {
 		if dirty := r.dirtyAgainst(base, remote); len(dirty) > 0 {
-			return "", &ConflictError{Ref: branch, Onto: onto, Paths: dirty, Why: "uncommitted local changes to files the remote changed"}
+			return "", nil, &ConflictError{Ref: branch, Onto: onto, Paths: dirty, Why: "uncommitted local changes to files the remote changed"}
 		}
 	}
 	newTip := ontoC.Hash
 	treeHash := ontoC.TreeHash
+	replaced := map[string]string{}
 	for i, c := range local {
 		if treeHash, _, err = r.editTree(treeHash, buildEdit(replays[i])); err != nil {
-			return "", fmt.Errorf("rebase %s: %w", branch, err)
+			return "", nil, fmt.Errorf("rebase %s: %w", branch, err)
 		}
 		opts := CommitOptions{Name: c.Author.Name, Email: c.Author.Email, When: c.Author.When}
 		if newTip, err = r.writeCommit(treeHash, []plumbing.Hash{newTip}, c.Message, opts); err != nil {
-			return "", fmt.Errorf("rebase %s: %w", branch, err)
+			return "", nil, fmt.Errorf("rebase %s: %w", branch, err)
 		}
+		replaced[c.Hash.String()] = newTip.String()
 	}
 	if err := r.moveRef(name, plumbing.NewHash(tip), newTip); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if checkedOut {
 		if err := r.checkoutPaths(remote); err != nil {
-			return newTip.String(), fmt.Errorf("rebase %s: %s moved to %.12s but the working tree is behind: %w (git checkout -- . fixes it)", branch, branch, newTip, err)
+			return newTip.String(), replaced, fmt.Errorf("rebase %s: %s moved to %.12s but the working tree is behind: %w (git checkout -- . fixes it)", branch, branch, newTip, err)
 		}
 	}
-	return newTip.String(), nil
+	return newTip.String(), replaced, nil
 }
 
 // ReplayRuns puts the run records this repo has and onto (the remote's runs
-// ref) lacks on top of onto, oldest first, so the runs ref stays one line of
-// records that contains both sides'. Records never conflict: each commit
-// holds one whole manifest.
-func (r *Repo) ReplayRuns(onto string) (string, error) {
+// ref; "" when it has none) lacks on top of onto, oldest first, so the runs
+// ref stays one line of records that contains both sides'. Records never
+// conflict: each commit holds one whole manifest. A replayed record that
+// names a commit in replaced names its replacement instead, so a rebased
+// snapshot commit stays known as exported.
+func (r *Repo) ReplayRuns(onto string, replaced map[string]string) (string, error) {
 	r.freshen()
 	tip, err := r.RefTip(RunsRef.String())
-	if err != nil {
-		return "", err
+	if err != nil || tip == "" {
+		if err == nil && onto != "" {
+			err = r.moveRef(RunsRef, plumbing.ZeroHash, plumbing.NewHash(onto))
+		}
+		return onto, err
 	}
-	if tip == "" {
-		return onto, r.moveRef(RunsRef, plumbing.ZeroHash, plumbing.NewHash(onto))
-	}
-	local, base, err := r.forkedCommits(tip, onto, RunsRef.String())
-	if err != nil || local == nil && base == nil {
-		return tip, err
-	}
-	newTip := plumbing.NewHash(onto)
-	for _, c := range local {
-		opts := CommitOptions{Name: c.Author.Name, Email: c.Author.Email, When: c.Author.When}
-		if newTip, err = r.writeCommit(c.TreeHash, []plumbing.Hash{newTip}, c.Message, opts); err != nil {
-			return "", fmt.Errorf("replay %s: %w", RunsRef, err)
+	var local []*object.Commit
+	if onto == "" {
+		local, err = r.firstParents(tip)
+	} else {
+		local, _, err = r.forkedCommits(tip, onto, RunsRef.String())
+		if err == nil && local == nil && len(replaced) > 0 && tip != onto {
+			// The remote's records are all here already: only ours after
+			// them need rewriting.
+			local, err = r.commitsSince(tip, onto)
 		}
 	}
+	if err != nil || (local == nil && onto != "" && tip == onto) {
+		return tip, err
+	}
+	var parents []plumbing.Hash
+	if onto != "" {
+		parents = []plumbing.Hash{plumbing.NewHash(onto)}
+	}
+	newTip := plumbing.ZeroHash
+	for _, c := range local {
+		tree, err := r.rewriteRecord(c, replaced)
+		if err != nil {
+			return "", err
+		}
+		opts := CommitOptions{Name: c.Author.Name, Email: c.Author.Email, When: c.Author.When}
+		if newTip, err = r.writeCommit(tree, parents, c.Message, opts); err != nil {
+			return "", fmt.Errorf("replay %s: %w", RunsRef, err)
+		}
+		parents = []plumbing.Hash{newTip}
+	}
+	if newTip.IsZero() {
+		return tip, nil
+	}
 	return newTip.String(), r.moveRef(RunsRef, plumbing.NewHash(tip), newTip)
+}
+
+// rewriteRecord returns the tree of a run record whose manifest names the
+// replacements of the commits in replaced.
+func (r *Repo) rewriteRecord(c *object.Commit, replaced map[string]string) (plumbing.Hash, error) {
+	if len(replaced) == 0 {
+		return c.TreeHash, nil
+	}
+	b, err := r.runManifest(c)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	out := b
+	for old, repl := range replaced {
+		out = bytes.ReplaceAll(out, []byte(old), []byte(repl))
+	}
+	if bytes.Equal(out, b) {
+		return c.TreeHash, nil
+	}
+	blob, err := r.putObject(plumbing.BlobObject, out)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return r.writeTree(map[string]object.TreeEntry{runFile: {Name: runFile, Mode: filemode.Regular, Hash: blob}}, plumbing.ZeroHash)
+}
+
+// firstParents lists tip's first-parent history, oldest first.
+func (r *Repo) firstParents(tip string) ([]*object.Commit, error) {
+	return r.commitsSince(tip, "")
+}
+
+// commitsSince lists the first-parent commits after stop up to tip, oldest
+// first; stop "" means the whole history.
+func (r *Repo) commitsSince(tip, stop string) ([]*object.Commit, error) {
+	var out []*object.Commit
+	h := plumbing.NewHash(tip)
+	for h.String() != stop {
+		if len(out) == maxRebaseCommits {
+			return nil, &ConflictError{Ref: RunsRef.String(), Onto: stop, Why: "too many records to replay; push them by hand"}
+		}
+		c, err := r.repo.CommitObject(h)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", RunsRef, err)
+		}
+		out = append(out, c)
+		if len(c.ParentHashes) == 0 {
+			break
+		}
+		h = c.ParentHashes[0]
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, nil
 }
 
 // forkedCommits lists the first-parent commits from the merge base of tip
