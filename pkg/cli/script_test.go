@@ -68,6 +68,11 @@ func TestScripts(t *testing.T) {
 
 			"simstart-faults": cmdSimStartFaults,
 			"simfaults":       cmdSimFaults,
+
+			"gitserve":   cmdGitServe,
+			"gitdaemon":  cmdGitDaemon,
+			"closedport": cmdClosedPort,
+			"expand":     cmdExpand,
 		},
 	})
 }

@@ -25,8 +25,10 @@ type Tenant struct {
 	APIKeyEnv       string
 	ClientIDEnv     string
 	ClientSecretEnv string
-	// Line is where the entry starts in the file, for errors.
-	Line int
+	// Line is where the entry starts in the file, and Source "FILE:LINE",
+	// for errors.
+	Line   int
+	Source string
 }
 
 // credential names the budget a tenant draws on: tenants reached with the
@@ -63,6 +65,9 @@ func Load(path string) (*Fleet, error) {
 		return nil, fmt.Errorf("%s:%w", path, err)
 	}
 	f.Path = path
+	for i := range f.Tenants {
+		f.Tenants[i].Source = fmt.Sprintf("%s:%d", path, f.Tenants[i].Line)
+	}
 	return f, nil
 }
 

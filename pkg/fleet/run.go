@@ -151,7 +151,7 @@ func tenantEnv(t Tenant, o Options, sched *qlik.Scheduler) (ops.Env, ops.Config,
 			continue
 		}
 		if *v.dst = strings.TrimSpace(o.Getenv(v.name)); *v.dst == "" {
-			return ops.Env{}, ops.Config{}, fmt.Errorf("%s is not set (fleet.yaml line %d names it for this tenant)", v.name, t.Line)
+			return ops.Env{}, ops.Config{}, fmt.Errorf("%s is not set (%s names it for this tenant)", v.name, t.Source)
 		}
 	}
 	return ops.NewEnv(ops.EnvOptions{RepoDir: t.Repo, Registry: o.Registry, Include: o.Include, Exclude: o.Exclude, Version: o.Version,

@@ -46,8 +46,9 @@ type PushError struct {
 }
 
 func (e *PushError) Error() string {
-	return fmt.Sprintf("push to %s failed: %v; the local commit %.12s stays on %s (nothing is lost: the next export --push, or git push, sends it)",
-		e.Remote, e.Err, e.Local, e.Branch)
+	why := strings.TrimPrefix(e.Err.Error(), "push to "+e.Remote+": ")
+	return fmt.Sprintf("push to %s failed: %s; the local commit %.12s stays on %s (nothing is lost: the next export --push, or git push, sends it)",
+		e.Remote, why, e.Local, e.Branch)
 }
 
 func (e *PushError) Unwrap() error { return e.Err }

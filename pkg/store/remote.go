@@ -157,11 +157,11 @@ func refSpecs(specs []string) ([]config.RefSpec, error) {
 func remoteError(err error) error {
 	switch {
 	case errors.Is(err, transport.ErrAuthenticationRequired):
-		return fmt.Errorf("%w: the remote refused the credentials (check QLIKOPS_GIT_TOKEN or QLIKOPS_GIT_SSH_KEY)", err)
+		return fmt.Errorf("%w: the remote refused the credentials (check QLIKOPS_GIT_TOKEN or QLIKOPS_GIT_SSH_KEY)", transport.ErrAuthenticationRequired)
 	case errors.Is(err, transport.ErrAuthorizationFailed):
-		return fmt.Errorf("%w: the credentials may not write to this repo", err)
+		return fmt.Errorf("%w: the credentials may not write to this repo", transport.ErrAuthorizationFailed)
 	case errors.Is(err, transport.ErrRepositoryNotFound):
-		return fmt.Errorf("%w (or the credentials may not see it)", err)
+		return fmt.Errorf("%w (or the credentials may not see it)", transport.ErrRepositoryNotFound)
 	}
-	return err
+	return errors.New(strings.Join(strings.Fields(err.Error()), " "))
 }
