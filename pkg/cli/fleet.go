@@ -97,3 +97,40 @@ func (o *fleetOptions) run(cmd *cobra.Command) error {
 	}
 	return nil
 }
+
+// newFleetCmd is `qlikops fleet list`: the tenants of a fleet.yaml, for CI
+// matrices (one job per tenant) and generators.
+func newFleetCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "fleet",
+		Short: "Work with a fleet.yaml (export, drift and status take --fleet to run across it)",
+		Args:  cobra.NoArgs,
+	}
+	var file string
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the tenants of a fleet.yaml; -o json gives a CI matrix",
+		Long: `List validates the fleet file and prints its tenants: name, URL, repo
+(relative to the current folder) and the names of the variables holding
+each tenant's credentials (never their values). With -o json the list is
+a JSON array, ready for a GitHub Actions matrix (fromJSON).`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			f, err := fleet.Load(file)
+			if err != nil {
+				return err
+			}
+			rows := fleet.List(f)
+			if g.output == "json" {
+				return writeJSON(g.stdout, rows)
+			}
+			for _, r := range rows {
+				fmt.Fprintf(g.stdout, "%s\t%s\t%s\t%s\n", r.Name, r.URL, r.Repo, r.CredentialEnv())
+			}
+			return nil
+		},
+	}
+	list.Flags().StringVar(&file, "fleet", "fleet.yaml", "the fleet file")
+	cmd.AddCommand(list)
+	return cmd
+}

@@ -189,3 +189,36 @@ func yamlProblem(err error) string {
 	}
 	return "1: " + msg
 }
+
+// Entry is a tenant as `qlikops fleet list` shows it.
+type Entry struct {
+	Name            string `json:"name"`
+	URL             string `json:"url"`
+	Repo            string `json:"repo"`
+	APIKeyEnv       string `json:"apiKeyEnv,omitempty"`
+	ClientIDEnv     string `json:"clientIdEnv,omitempty"`
+	ClientSecretEnv string `json:"clientSecretEnv,omitempty"`
+}
+
+// CredentialEnv names the variables, e.g. "ACME_KEY" or "ID_VAR+SECRET_VAR".
+func (e Entry) CredentialEnv() string {
+	if e.APIKeyEnv != "" {
+		return e.APIKeyEnv
+	}
+	return e.ClientIDEnv + "+" + e.ClientSecretEnv
+}
+
+// List gives the tenants with repos relative to the current folder when
+// they are below it, as a CI job that checked out the fleet's repo sees them.
+func List(f *Fleet) []Entry {
+	wd, _ := os.Getwd()
+	out := make([]Entry, 0, len(f.Tenants))
+	for _, t := range f.Tenants {
+		repo := t.Repo
+		if rel, err := filepath.Rel(wd, repo); err == nil && !strings.HasPrefix(rel, "..") {
+			repo = filepath.ToSlash(rel)
+		}
+		out = append(out, Entry{Name: t.Name, URL: t.URL, Repo: repo, APIKeyEnv: t.APIKeyEnv, ClientIDEnv: t.ClientIDEnv, ClientSecretEnv: t.ClientSecretEnv})
+	}
+	return out
+}
