@@ -57,49 +57,23 @@ func (r *Repo) RebaseBranch(branch, onto string) (string, map[string]string, err
 	if err != nil {
 		return "", nil, err
 	}
-	var replays [][]staged
-	var clash []string
-	for _, c := range local {
-		parent, err := c.Parent(0)
-		if err != nil {
-			return "", nil, fmt.Errorf("rebase %s: %w", branch, err)
-		}
-		items, err := r.treeChanges(parent, c)
-		if err != nil {
-			return "", nil, err
-		}
-		for _, s := range items {
-			if _, ok := findStaged(remote, s.path); ok {
-				clash = append(clash, s.path)
-			}
-		}
-		replays = append(replays, items)
+	replays, clash, err := r.localEdits(local, remote)
+	if err != nil {
+		return "", nil, fmt.Errorf("rebase %s: %w", branch, err)
 	}
 	if len(clash) > 0 {
-		return "", nil, &ConflictError{Ref: branch, Onto: onto, Paths: dedupeSorted(clash), Why: "the remote changed the same files"}
+		return "", nil, &ConflictError{Ref: branch, Onto: onto, Paths: clash, Why: "the remote changed the same files"}
 	}
-	_, headTip, err := r.headTarget()
-	checkedOut := err == nil && headTip.String() == tip
-	if head, _, herr := r.headTarget(); herr != nil || head != name {
-		checkedOut = false
-	}
+	head, _, herr := r.headTarget()
+	checkedOut := herr == nil && head == name
 	if checkedOut {
 		if dirty := r.dirtyAgainst(base, remote); len(dirty) > 0 {
 			return "", nil, &ConflictError{Ref: branch, Onto: onto, Paths: dirty, Why: "uncommitted local changes to files the remote changed"}
 		}
 	}
-	newTip := ontoC.Hash
-	treeHash := ontoC.TreeHash
-	replaced := map[string]string{}
-	for i, c := range local {
-		if treeHash, _, err = r.editTree(treeHash, buildEdit(replays[i])); err != nil {
-			return "", nil, fmt.Errorf("rebase %s: %w", branch, err)
-		}
-		opts := CommitOptions{Name: c.Author.Name, Email: c.Author.Email, When: c.Author.When}
-		if newTip, err = r.writeCommit(treeHash, []plumbing.Hash{newTip}, c.Message, opts); err != nil {
-			return "", nil, fmt.Errorf("rebase %s: %w", branch, err)
-		}
-		replaced[c.Hash.String()] = newTip.String()
+	newTip, replaced, err := r.replayOnto(ontoC, local, replays)
+	if err != nil {
+		return "", nil, fmt.Errorf("rebase %s: %w", branch, err)
 	}
 	if err := r.moveRef(name, plumbing.NewHash(tip), newTip); err != nil {
 		return "", nil, err
@@ -110,6 +84,53 @@ func (r *Repo) RebaseBranch(branch, onto string) (string, map[string]string, err
 		}
 	}
 	return newTip.String(), replaced, nil
+}
+
+// localEdits lists each local commit's edits and the paths among them that
+// remote (the other side's edits since the fork) changed too.
+func (r *Repo) localEdits(local []*object.Commit, remote []staged) ([][]staged, []string, error) {
+	var replays [][]staged
+	var clash []string
+	for _, c := range local {
+		parent, err := c.Parent(0)
+		if err != nil {
+			return nil, nil, err
+		}
+		items, err := r.treeChanges(parent, c)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, s := range items {
+			if _, ok := findStaged(remote, s.path); ok {
+				clash = append(clash, s.path)
+			}
+		}
+		replays = append(replays, items)
+	}
+	if len(clash) > 0 {
+		clash = dedupeSorted(clash)
+	}
+	return replays, clash, nil
+}
+
+// replayOnto writes each local commit again on top of onto with its edits,
+// keeping author, date and message, and says which new commit replaced
+// which old one. No ref moves.
+func (r *Repo) replayOnto(onto *object.Commit, local []*object.Commit, replays [][]staged) (plumbing.Hash, map[string]string, error) {
+	newTip, treeHash := onto.Hash, onto.TreeHash
+	replaced := map[string]string{}
+	for i, c := range local {
+		var err error
+		if treeHash, _, err = r.editTree(treeHash, buildEdit(replays[i])); err != nil {
+			return plumbing.ZeroHash, nil, err
+		}
+		opts := CommitOptions{Name: c.Author.Name, Email: c.Author.Email, When: c.Author.When}
+		if newTip, err = r.writeCommit(treeHash, []plumbing.Hash{newTip}, c.Message, opts); err != nil {
+			return plumbing.ZeroHash, nil, err
+		}
+		replaced[c.Hash.String()] = newTip.String()
+	}
+	return newTip, replaced, nil
 }
 
 // ReplayRuns puts the run records this repo has and onto (the remote's runs
