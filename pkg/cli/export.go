@@ -15,6 +15,7 @@ type exportOptions struct {
 	branch           string
 	author           string
 	force            bool
+	push             pushFlags
 }
 
 func newExportCmd(g *globals) *cobra.Command {
@@ -50,6 +51,7 @@ refuses a detached HEAD.`,
 	cmd.Flags().StringVar(&o.branch, "branch", "", "commit to this branch (default: the checked-out one)")
 	cmd.Flags().StringVar(&o.author, "author", "", `commit author, "Name <email>" (default: git config user.name/user.email)`)
 	cmd.Flags().BoolVar(&o.force, "force", false, "write over local work in kind folders, after saving it to refs/qlikops/saved/<time>")
+	o.push.add(cmd)
 	return withNotify(g, "export", cmd)
 }
 
@@ -87,6 +89,9 @@ func (o *exportOptions) run(cmd *cobra.Command, _ []string) error {
 		}
 	} else {
 		o.printExport(res)
+	}
+	if err := o.push.run(cmd.Context(), o.globals, env, res.Manifest.Branch); err != nil {
+		return err
 	}
 	if res.Partial() {
 		return exitCode(ExitPartial)

@@ -104,7 +104,9 @@ func newRoot(g *globals) *cobra.Command {
 		newApplyCmd(g),
 		newUnlockCmd(g),
 		newStatusCmd(g),
+		newFleetCmd(g),
 	)
+	addFleetFlags(g, root)
 	decorateHelp(root)
 	return root
 }
@@ -115,34 +117,27 @@ func (g *globals) env(withTenant bool) (ops.Env, error) {
 	if g.output != "text" && g.output != "json" {
 		return ops.Env{}, fmt.Errorf("--output must be text or json, not %q", g.output)
 	}
-	repoCfg, err := ops.LoadConfig(g.repo)
-	if err != nil {
-		return ops.Env{}, err
-	}
-	env := ops.Env{RepoDir: g.repo, Registry: g.registry, Include: g.include, Exclude: g.exclude, Version: Version,
+	o := ops.EnvOptions{RepoDir: g.repo, Registry: g.registry, Include: g.include, Exclude: g.exclude, Version: Version, CheckConfig: g.checkKinds,
 		Warn: func(msg string) { fmt.Fprintln(g.stderr, "qlikops: warning: "+msg) }}
-	if len(env.Include) == 0 {
-		env.Include = repoCfg.Kinds
-	}
-	if err := g.checkKinds(repoCfg); err != nil {
+	if !withTenant {
+		env, _, err := ops.NewEnv(o)
 		return env, err
 	}
-	if !withTenant {
-		return env, nil
-	}
-	g.recorded = repoCfg.Recorded()
 	cfg := qlik.ConfigFromEnv()
-	cfg.TenantURL = g.tenantURL(cfg.TenantURL, repoCfg.Tenant)
-	cfg.UserAgent = "qlikops/" + Version
+	o.Qlik = &cfg
+	o.CheckConfig = func(repoCfg ops.Config) error {
+		if err := g.checkKinds(repoCfg); err != nil {
+			return err
+		}
+		g.recorded = repoCfg.Recorded()
+		cfg.TenantURL = g.tenantURL(cfg.TenantURL, repoCfg.Tenant)
+		return nil
+	}
 	if g.verbose {
 		cfg.Logf = func(format string, args ...any) { fmt.Fprintf(g.stderr, "debug: "+format+"\n", args...) }
 	}
-	c, err := qlik.New(cfg)
-	if err != nil {
-		return env, err
-	}
-	env.Client = c
-	return env, nil
+	env, _, err := ops.NewEnv(o)
+	return env, err
 }
 
 // tenantURL picks the tenant URL: --tenant, then QLIK_TENANT_URL, then

@@ -72,6 +72,10 @@ func TestScripts(t *testing.T) {
 
 			"validate-runs": cmdValidateRuns,
 			"receiver":      cmdReceiver,
+			"gitserve":      cmdGitServe,
+			"gitdaemon":     cmdGitDaemon,
+			"closedport":    cmdClosedPort,
+			"expand":        cmdExpand,
 		},
 	})
 }

@@ -87,6 +87,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.tiers[tier1] = &tierState{bucket: newBucket(perMinOrDefault(cfg.Tier1PerMin, defaultTier1PerMin), c.now)}
 	c.tiers[tier2] = &tierState{bucket: newBucket(perMinOrDefault(cfg.Tier2PerMin, defaultTier2PerMin), c.now)}
+	if cfg.Scheduler != nil {
+		c.tiers[tier1].bucket, c.tiers[tier2].bucket = cfg.Scheduler.buckets[tier1], cfg.Scheduler.buckets[tier2]
+	}
 	switch {
 	case cfg.APIKey != "":
 		c.secrets.add(cfg.APIKey)

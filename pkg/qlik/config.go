@@ -39,6 +39,7 @@ type Config struct {
 	IdleTimeout  time.Duration                    // a response body that sends nothing for this long is abandoned; 0 = 1m
 	UserAgent    string                           // "" = "qlikops/<Version>"
 	Logf         func(format string, args ...any) // optional debug log; secrets are scrubbed before it
+	Scheduler    *Scheduler                       // nil = a budget of this client's own; shared: see NewScheduler (Tier*PerMin are then ignored)
 }
 
 // ConfigFromEnv reads QLIK_TENANT_URL, QLIK_API_KEY, QLIK_CLIENT_ID and QLIK_CLIENT_SECRET.
