@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qlikops/qlikops/internal/recipetest"
+	"github.com/qlikops/qlikops/pkg/testkit/recipetest"
 )
 
 func workflow(t *testing.T, name string) (map[string]any, string, int) {

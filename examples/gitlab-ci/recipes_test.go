@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/qlikops/qlikops/internal/recipetest"
+	"github.com/qlikops/qlikops/pkg/testkit/recipetest"
 )
 
 func TestPipeline(t *testing.T) {

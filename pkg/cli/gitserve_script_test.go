@@ -8,7 +8,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/qlikops/qlikops/internal/gitserve"
+	"github.com/qlikops/qlikops/pkg/testkit/gitserve"
 )
 
 // cmdGitServe serves the bare repos in a folder with git http-backend over

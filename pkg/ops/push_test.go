@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qlikops/qlikops/internal/gitserve"
+	"github.com/qlikops/qlikops/pkg/testkit/gitserve"
 	"github.com/qlikops/qlikops/pkg/ops"
 	"github.com/qlikops/qlikops/pkg/sim"
 	"github.com/qlikops/qlikops/pkg/sim/simctl"

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qlikops/qlikops/internal/recipetest"
+	"github.com/qlikops/qlikops/pkg/testkit/recipetest"
 )
 
 var update = flag.Bool("update", false, "rewrite ../cronjobs.yaml")
