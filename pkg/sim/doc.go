@@ -15,6 +15,8 @@
 //   - automations: automations and automation connections
 //   - glossaries: glossaries with their categories, terms and links
 //   - qext: themes and extensions
+//   - brands: brands and their files (logo, favicon, styles)
+//   - oauthclients: OAuth clients and their client secrets
 //
 // Adding a service is a package plus one registry line: the package exports
 // a core.Service (path prefixes with their error style, routes, seed file,

@@ -53,13 +53,15 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		return strings.Join(k, ",")
 	}
 	allowed := map[errStyle]string{
-		styleSpaces:      "code,title,detail,meta",
-		styleIdentity:    "code,title,detail,meta,source,status",
-		styleRoles:       "code,title,detail,meta,source",
-		styleDataConns:   "code,title,detail,status",
-		styleAutomations: "code,title,detail",
-		styleGlossaries:  "code,title,detail",
-		styleGeneric:     "code,title,detail,source",
+		styleSpaces:       "code,title,detail,meta",
+		styleIdentity:     "code,title,detail,meta,source,status",
+		styleRoles:        "code,title,detail,meta,source",
+		styleDataConns:    "code,title,detail,status",
+		styleAutomations:  "code,title,detail",
+		styleGlossaries:   "code,title,detail",
+		styleBrands:       "code,title,detail",
+		styleOAuthClients: "code,title,detail",
+		styleGeneric:      "code,title,detail,source",
 	}[style]
 	for k := range e {
 		if !strings.Contains(","+allowed+",", ","+k+",") {
@@ -73,8 +75,9 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		}
 	}
 	top := map[errStyle]string{
-		styleSpaces:    "code,title,detail,meta,source,errors,traceId",
-		styleDataConns: "errors",
+		styleSpaces:       "code,title,detail,meta,source,errors,traceId",
+		styleDataConns:    "errors",
+		styleOAuthClients: "errors",
 	}[style]
 	if top == "" {
 		top = "errors,traceId"
@@ -84,10 +87,11 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 			t.Errorf("%s: top level has %q (allowed: %s; keys %s)", path, k, top, keys(m))
 		}
 	}
-	if style == styleDataConns && m["traceId"] != nil {
-		t.Errorf("%s: data-connections errors carry no traceId: %s", path, r.Raw)
+	noTraceID := style == styleDataConns || style == styleOAuthClients
+	if noTraceID && m["traceId"] != nil {
+		t.Errorf("%s: data-connections and oauth-clients errors carry no traceId: %s", path, r.Raw)
 	}
-	if style != styleDataConns && status != http.StatusTooManyRequests && simtest.Str(m["traceId"]) == "" {
+	if !noTraceID && status != http.StatusTooManyRequests && simtest.Str(m["traceId"]) == "" {
 		t.Errorf("%s: no traceId: %s", path, r.Raw)
 	}
 }
@@ -181,7 +185,7 @@ func TestUnknownRoutesPerService(t *testing.T) {
 	for _, base := range []string{"/api/v1/spaces", "/api/v1/users", "/api/v1/groups", "/api/v1/roles",
 		"/api/v1/data-connections", "/api/v1/automations", "/api/workflows/automations",
 		"/api/v1/automation-connections", "/api/workflows/automation-connections", "/api/v1/glossaries",
-		"/api/v1/themes", "/api/v1/extensions", "/api/v1/nothing-here"} {
+		"/api/v1/themes", "/api/v1/extensions", "/api/v1/brands", "/api/v1/oauth-clients", "/api/v1/nothing-here"} {
 		path := base + "/a/b/c/d/e/f"
 		r := e.Do("GET", path, nil)
 		assertErrShape(t, path, r, http.StatusNotFound)
@@ -208,14 +212,16 @@ func TestUnknownRoutesPerService(t *testing.T) {
 type errStyle int
 
 const (
-	styleGeneric     errStyle = iota // no Qlik service: errors[{code,title,detail,source}], traceId
-	styleSpaces                      // spaces + assignments: meta.source and deprecated top-level copies
-	styleIdentity                    // users, groups: numeric status per error
-	styleRoles                       // roles: source, no status
-	styleDataConns                   // data-connections: errors[{code,title,detail,status}], no traceId (dcError)
-	styleAutomations                 // automations, automation-connections: errors[{code,title,detail}], traceId (autoError)
-	styleGlossaries                  // glossaries, categories, terms, links: errors[{code,title,detail}], traceId (glError)
-	styleQext                        // themes, extensions: one object {code,title,status,traceId,meta} (qxError)
+	styleGeneric      errStyle = iota // no Qlik service: errors[{code,title,detail,source}], traceId
+	styleSpaces                       // spaces + assignments: meta.source and deprecated top-level copies
+	styleIdentity                     // users, groups: numeric status per error
+	styleRoles                        // roles: source, no status
+	styleDataConns                    // data-connections: errors[{code,title,detail,status}], no traceId (dcError)
+	styleAutomations                  // automations, automation-connections: errors[{code,title,detail}], traceId (autoError)
+	styleGlossaries                   // glossaries, categories, terms, links: errors[{code,title,detail}], traceId (glError)
+	styleQext                         // themes, extensions: one object {code,title,status,traceId,meta} (qxError)
+	styleBrands                       // brands: errors[{code,title,detail}], traceId (spec ErrorResponse4xx)
+	styleOAuthClients                 // oauth-clients: errors[{code,title,detail}], no traceId (spec ErrorResponse)
 )
 
 func styleFor(path string) (errStyle, string) {
@@ -240,6 +246,10 @@ func styleFor(path string) (errStyle, string) {
 		return styleQext, "THEMES"
 	case core.Under(path, "/api/v1/extensions"):
 		return styleQext, "EXTENSIONS"
+	case core.Under(path, "/api/v1/brands"):
+		return styleBrands, "HTTP"
+	case core.Under(path, "/api/v1/oauth-clients"):
+		return styleOAuthClients, "OAUTH-CLIENTS"
 	}
 	return styleGeneric, "HTTP"
 }

@@ -3,9 +3,11 @@ package sim
 import (
 	"github.com/qlikops/qlikops/pkg/sim/core"
 	"github.com/qlikops/qlikops/pkg/sim/services/automations"
+	"github.com/qlikops/qlikops/pkg/sim/services/brands"
 	"github.com/qlikops/qlikops/pkg/sim/services/dataconnections"
 	"github.com/qlikops/qlikops/pkg/sim/services/glossaries"
 	"github.com/qlikops/qlikops/pkg/sim/services/identity"
+	"github.com/qlikops/qlikops/pkg/sim/services/oauthclients"
 	"github.com/qlikops/qlikops/pkg/sim/services/qext"
 	"github.com/qlikops/qlikops/pkg/sim/services/spaces"
 )
@@ -20,6 +22,8 @@ var services = []core.Service{
 	automations.Service,     // automations, automation connections
 	glossaries.Service,      // glossaries, categories, terms, links
 	qext.Service,            // themes, extensions
+	brands.Service,          // brands and their files
+	oauthclients.Service,    // OAuth clients and their secrets
 }
 
 // New returns a simulator holding an empty tenant: the default roles, the
