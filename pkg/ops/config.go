@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -28,6 +29,11 @@ type Config struct {
 	TenantID string `yaml:"tenantId"`
 	// Kinds is the selection when --kinds is not given.
 	Kinds []string `yaml:"kinds"`
+
+	// Retention, when set, makes export tag each successful run as the
+	// newest of its day, week and month, and tells qlikops prune what to keep
+	// (see pkg/retention). Without it there are no tags and prune refuses.
+	Retention *RetentionSetting `yaml:"retention"`
 }
 
 // LoadConfig reads qlikops.yaml from the repo's working tree. A missing file
@@ -49,6 +55,19 @@ func LoadConfig(repoDir string) (Config, error) {
 	return c, nil
 }
 
+// knownSettings lists qlikops.yaml's top-level keys, read from Config's
+// tags so a new setting cannot be left out of the error message.
+func knownSettings() []string {
+	t := reflect.TypeOf(Config{})
+	out := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); name != "" && name != "-" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
 // configProblem turns yaml.v3's multi-line type error into one line:
 // "line 2: unknown setting colour (known: tenant, tenantId, kinds)".
 func configProblem(err error) string {
@@ -59,7 +78,7 @@ func configProblem(err error) string {
 	msg := te.Errors[0]
 	if line, field, ok := strings.Cut(msg, ": field "); ok {
 		name, _, _ := strings.Cut(field, " not found")
-		return fmt.Sprintf("%s: unknown setting %q (known: tenant, tenantId, kinds)", line, name)
+		return fmt.Sprintf("%s: unknown setting %q (known: %s)", line, name, strings.Join(knownSettings(), ", "))
 	}
 	return msg
 }
