@@ -102,6 +102,7 @@ func newRoot(g *globals) *cobra.Command {
 		newApplyCmd(g),
 		newUnlockCmd(g),
 		newStatusCmd(g),
+		newPruneCmd(g),
 	)
 	return root
 }

@@ -135,7 +135,7 @@ func (n *nightly) prune(now time.Time, dryRun bool) ops.PruneResult {
 // the artifacts store against the calendar.
 func TestRetentionAcross400Nights(t *testing.T) {
 	for _, tc := range []struct {
-		policy                  string
+		policy                 string
 		daily, weekly, monthly int
 	}{
 		{"{daily: 14, weekly: 8, monthly: 24}", 14, 8, 24},
