@@ -34,7 +34,13 @@ it does not exist); the working tree changes only if it is checked out.
 When the branch's tip is a commit no export made and no apply applied (a
 merged pull request not applied yet), export does not commit on top of it,
 which would revert it: it commits the live state to the branch qlikops/drift,
-names the unapplied commits, and still exits 0.`,
+names the unapplied commits, and still exits 0.
+
+With a retention block in qlikops.yaml (retention: {daily: 14, weekly: 8,
+monthly: 24}), a successful run also tags its snapshot commit as the newest
+of its day, ISO week and month: qlikops/daily/2026-12-07,
+qlikops/weekly/2026-W50, qlikops/monthly/2026-12. qlikops prune deletes the
+tags the policy no longer names.`,
 		Args: cobra.NoArgs,
 		RunE: o.run,
 	}

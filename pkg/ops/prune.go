@@ -215,23 +215,18 @@ func (p *prunePlan) planArtifacts(ctx context.Context, repo *store.Repo, records
 		p.keptArts = stored
 		return nil
 	}
-	referenced := map[string]bool{}
 	for h := range commits {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		files, err := repo.ReadRev(h)
-		if err != nil {
-			return fmt.Errorf("read snapshot %.12s to see which artifacts it needs (nothing was pruned): %w", h, err)
-		}
-		for path, b := range files {
-			if retention.IsDocument(path) {
-				for _, a := range retention.References(b) {
-					referenced[a] = true
-				}
-			}
-		}
 		p.protected = append(p.protected, h)
+	}
+	referenced := map[string]bool{}
+	err = repo.VisitBlobs(p.protected, retention.IsDocument, func(_ string, b []byte) error {
+		for _, a := range retention.References(b) {
+			referenced[a] = true
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return fmt.Errorf("read the snapshots to see which artifacts they need (nothing was pruned): %w", err)
 	}
 	sort.Strings(p.protected)
 	p.keptArts, p.deleteArts = retention.Sweep(stored, referenced)
