@@ -31,8 +31,8 @@ qlikops/weekly/2026-W49 and qlikops/monthly/2026-12 on the snapshot commit
 policy no longer names. It compacts refs/qlikops/runs to the records of kept
 runs plus every record of the last "daily" days. With --artifacts it deletes
 the binaries in the store (DIR/sha256/<hex>) that no kept run, no kept run
-record and no branch tip references in a sha256: field; the store must
-belong to this repo alone. Prune talks to no tenant. --dry-run reports
+record, no branch tip and no other tag references in a sha256: field; the
+store must belong to this repo alone. Prune talks to no tenant. --dry-run reports
 the same and changes nothing.`,
 		Args: cobra.NoArgs,
 		RunE: o.run,

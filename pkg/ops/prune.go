@@ -36,7 +36,8 @@ type PruneResult struct {
 	KeptRuns    int `json:"keptRuns"`
 	DroppedRuns int `json:"droppedRuns"`
 	// Protected lists the snapshot commits whose artifacts are kept: kept
-	// tags, kept run records and every branch tip.
+	// retention tags, kept run records, every branch tip and every tag prune
+	// does not delete.
 	Protected                []string `json:"protectedCommits,omitempty"`
 	KeptArtifacts            []string `json:"keptArtifacts,omitempty"`
 	DeletedArtifacts         []string `json:"deletedArtifacts,omitempty"`
@@ -51,7 +52,7 @@ var ErrNoRetentionPolicy = errors.New("no retention policy: add one to " + Confi
 // it points the retention tags at the runs the policy keeps and deletes the
 // others, compacts refs/qlikops/runs to the records of kept runs plus every
 // record of the last Daily days, and deletes the artifacts that no kept
-// run, no kept record and no branch tip references. Everything is decided
+// run, no kept record, no branch tip and no other tag references. Everything is decided
 // before the first change, and a snapshot that cannot be read stops the run
 // with nothing deleted: an artifact is removed only when every commit that
 // protects artifacts was read and none names it.
@@ -205,6 +206,17 @@ func (p *prunePlan) planArtifacts(ctx context.Context, repo *store.Repo, records
 	}
 	for _, h := range tips {
 		commits[h] = true
+	}
+	// A tag prune leaves in place (a user's release tag, say) still names
+	// a snapshot someone wants to restore: its binaries stay too.
+	tags, err := repo.Tags("")
+	if err != nil {
+		return err
+	}
+	for name, h := range tags {
+		if _, deleting := p.deleteTags[name]; !deleting {
+			commits[h] = true
+		}
 	}
 	stored, err := st.List()
 	if err != nil {
