@@ -36,8 +36,7 @@ type PruneResult struct {
 	KeptRuns    int `json:"keptRuns"`
 	DroppedRuns int `json:"droppedRuns"`
 	// Protected lists the snapshot commits whose artifacts are kept: kept
-	// retention tags, kept run records, every branch tip and every tag prune
-	// does not delete.
+	// retention tags, kept run records, every branch tip and every other tag.
 	Protected                []string `json:"protectedCommits,omitempty"`
 	KeptArtifacts            []string `json:"keptArtifacts,omitempty"`
 	DeletedArtifacts         []string `json:"deletedArtifacts,omitempty"`
@@ -207,14 +206,15 @@ func (p *prunePlan) planArtifacts(ctx context.Context, repo *store.Repo, records
 	for _, h := range tips {
 		commits[h] = true
 	}
-	// A tag prune leaves in place (a user's release tag, say) still names
-	// a snapshot someone wants to restore: its binaries stay too.
+	// A tag of the user's (a release tag, say) names a snapshot someone
+	// wants to restore: its binaries stay too. Retention tags protect only
+	// where the policy points them, not where they point before a move.
 	tags, err := repo.Tags("")
 	if err != nil {
 		return err
 	}
 	for name, h := range tags {
-		if _, deleting := p.deleteTags[name]; !deleting {
+		if !retention.IsRetentionTag(name) {
 			commits[h] = true
 		}
 	}

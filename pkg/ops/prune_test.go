@@ -130,9 +130,10 @@ func (n *nightly) prune(now time.Time, dryRun bool) ops.PruneResult {
 
 // TestRetentionAcross400Nights runs 400 nightly exports (an app binary that
 // changes every third night, a theme binary that never does, and a partial
-// run on every tenth night that built an app no successful run has), a
-// monthly prune, and a final prune; then checks the tags, the runs ref and
-// the artifacts store against the calendar.
+// run on every tenth night that built an app no successful run has), with a
+// user's release tag on night 50, a feature branch, a monthly prune and a
+// final prune; then checks the tags, the runs ref and the artifacts store
+// against the calendar.
 func TestRetentionAcross400Nights(t *testing.T) {
 	for _, tc := range []struct {
 		policy                 string
@@ -145,7 +146,7 @@ func TestRetentionAcross400Nights(t *testing.T) {
 			t0 := time.Now()
 			n := newNightly(t, tc.policy)
 			const days = 400
-			var feature string
+			var feature, release string
 			for i := range days {
 				n.run(i, n.day(i).Add(2*time.Hour), "ok", n.artifact(fmt.Sprintf("sales build %d", i/3)))
 				if i%10 == 4 {
@@ -153,6 +154,13 @@ func TestRetentionAcross400Nights(t *testing.T) {
 				}
 				if i == 100 {
 					feature = n.commit("feature", n.tip, n.artifact("a build only a feature branch has"), n.day(i))
+				}
+				if i == 50 {
+					// A user's release tag: the night's build is kept forever.
+					release = n.tip
+					if err := n.repo.SetTag("release-2025", "", release); err != nil {
+						t.Fatal(err)
+					}
 				}
 				if i%30 == 29 {
 					n.prune(n.day(i).Add(3*time.Hour), false)
@@ -170,7 +178,7 @@ func TestRetentionAcross400Nights(t *testing.T) {
 
 			wantTags := n.expectedTags(last, tc.daily, tc.weekly, tc.monthly)
 			wantRecords := n.expectedRecords(wantTags, last, tc.daily)
-			wantArts := n.expectedArtifacts(wantRecords, feature)
+			wantArts := n.expectedArtifacts(wantRecords, feature, release)
 			wantTagCommits := map[string]string{}
 			for name, d := range wantTags {
 				wantTagCommits[name] = n.okCommit(d)
@@ -186,6 +194,7 @@ func TestRetentionAcross400Nights(t *testing.T) {
 				t.Errorf("dry run and real run disagree on deletions (-dry +real):\n%s", diff)
 			}
 
+			wantTagCommits["release-2025"] = release
 			if diff := cmp.Diff(wantTagCommits, n.tagsInGit()); diff != "" {
 				t.Errorf("tags (-want +got):\n%s", diff)
 			}
@@ -260,7 +269,7 @@ func (n *nightly) expectedRecords(tags map[string]int, last, daily int) []string
 	return out
 }
 
-func (n *nightly) expectedArtifacts(records []string, feature string) []string {
+func (n *nightly) expectedArtifacts(records []string, feature, release string) []string {
 	keep := map[string]bool{}
 	kept := map[string]bool{}
 	for _, r := range records {
@@ -273,7 +282,7 @@ func (n *nightly) expectedArtifacts(records []string, feature string) []string {
 			}
 		}
 	}
-	for _, c := range []string{n.tip, feature} {
+	for _, c := range []string{n.tip, feature, release} {
 		for _, a := range n.refs[c] {
 			keep[a] = true
 		}
@@ -299,7 +308,7 @@ func (n *nightly) okCommit(day int) string {
 // tagsInGit asks the git binary, not the store, which tags exist.
 func (n *nightly) tagsInGit() map[string]string {
 	out := map[string]string{}
-	for _, l := range strings.Split(git(n.t, n.dir, "for-each-ref", "--format=%(refname:short) %(objectname)", "refs/tags/qlikops/"), "\n") {
+	for _, l := range strings.Split(git(n.t, n.dir, "for-each-ref", "--format=%(refname:short) %(objectname)", "refs/tags/"), "\n") {
 		if name, h, ok := strings.Cut(l, " "); ok {
 			out[name] = h
 		}
