@@ -55,7 +55,11 @@ func TestExportProgressShowsEachKindAndTheRateLimitWait(t *testing.T) {
 		return qlik.ClientStats{Tier1: qlik.TierStats{Waited: 2300 * time.Millisecond, Throttled: 3}}
 	}
 	p := newExportProgress(term, []string{"spaces", "groups", "data-connections"}, stats)
-	time.Sleep(50 * time.Millisecond)
+	// Wait for a frame that shows the total line (bounded: a loaded machine
+	// may take a while to draw the first one).
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(term.String(), "429") && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	mid := ansi.ReplaceAllString(term.String(), "")
 	for _, want := range []string{"spaces", "groups", "data-connections", "reading", "0/3", "rate limit: waited 2.3s, 3 × 429"} {
 		if !strings.Contains(mid, want) {
