@@ -34,6 +34,10 @@ the binaries in the store (DIR/sha256/<hex>) that no kept run, no kept run
 record, no branch tip and no other tag references in a sha256: field; the
 store must belong to this repo alone. Prune talks to no tenant. --dry-run reports
 the same and changes nothing.`,
+		Example: `  # What the policy would delete, changing nothing
+  qlikops prune --repo ~/qlik-backup --artifacts ~/qlik-artifacts --dry-run
+  # Weekly, after the nightly export
+  qlikops prune --repo ~/qlik-backup --artifacts ~/qlik-artifacts`,
 		Args: cobra.NoArgs,
 		RunE: o.run,
 	}
