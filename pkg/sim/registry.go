@@ -8,6 +8,7 @@ import (
 	"github.com/qlikops/qlikops/pkg/sim/services/identity"
 	"github.com/qlikops/qlikops/pkg/sim/services/qext"
 	"github.com/qlikops/qlikops/pkg/sim/services/spaces"
+	"github.com/qlikops/qlikops/pkg/sim/services/webhooks"
 )
 
 // services are the Qlik services qliksim serves, in the order their hooks
@@ -20,6 +21,7 @@ var services = []core.Service{
 	automations.Service,     // automations, automation connections
 	glossaries.Service,      // glossaries, categories, terms, links
 	qext.Service,            // themes, extensions
+	webhooks.Service,        // webhooks and their event types
 }
 
 // New returns a simulator holding an empty tenant: the default roles, the

@@ -225,49 +225,69 @@ func (h crud[T]) patch(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, h.res.PatchStatus, h.res.Render(r, st, v))
 }
 
-// store prepares v (a new item when old is nil, else old's replacement),
-// checks its natural key and puts it in the table. On error it has written
-// the answer.
+// store saves v (a new item when old is nil, else old's replacement) as
+// the caller. On error it has written the answer.
 func (h crud[T]) store(w http.ResponseWriter, r *http.Request, st *State, v, old *T) bool {
-	row, now, caller := h.res.Row(v), h.s.Now(), CallerOf(st)
+	se := h.res.save(h.s, st, v, old, CallerOf(st).ID)
+	if se != nil {
+		h.fail(w, r, se.code, &se.Invalid)
+	}
+	return se == nil
+}
+
+// Insert adds v as a new item made by the user byID, as a create would: it
+// is how a seed adds its items. The error names the field.
+func (res *Resource[T]) Insert(s *Server, st *State, v *T, byID string) error {
+	if se := res.save(s, st, v, nil, byID); se != nil {
+		return fmt.Errorf("%s: %s", strings.TrimPrefix(se.Pointer, "/"), se.Detail)
+	}
+	return nil
+}
+
+type saveError struct {
+	Invalid
+	code string
+}
+
+// save fills v's Row (new, or old's), prepares v, checks its natural key
+// and puts it in the table.
+func (res *Resource[T]) save(s *Server, st *State, v, old *T, byID string) *saveError {
+	row, now := res.Row(v), s.Now()
 	if old == nil {
-		id := ""
-		if h.res.NewID != nil {
-			id = h.res.NewID(h.s, st)
-		} else {
-			id = h.s.NewUUID(st)
-		}
-		*row = Row{ID: id, CreatedAt: now, CreatedBy: caller.ID}
+		*row = Row{CreatedAt: now, CreatedBy: byID}
 	} else {
-		*row = *h.res.Row(old)
+		*row = *res.Row(old)
 	}
-	row.UpdatedAt, row.UpdatedBy = now, caller.ID
-	if h.res.Prepare != nil {
-		if bad := h.res.Prepare(h.s, st, v, old); bad != nil {
-			code := h.res.Codes.InvalidField
+	row.UpdatedAt, row.UpdatedBy = now, byID
+	if res.Prepare != nil {
+		if bad := res.Prepare(s, st, v, old); bad != nil {
+			code := res.Codes.InvalidField
 			if bad.Missing {
-				code = h.res.Codes.MissingField
+				code = res.Codes.MissingField
 			}
-			h.fail(w, r, code, bad)
-			return false
+			return &saveError{Invalid: *bad, code: code}
 		}
 	}
-	if h.res.Key != nil {
-		key := h.res.Key(v)
-		clash := h.res.Table.Find(st, func(o *T) bool {
-			return h.res.Row(o).ID != row.ID && strings.EqualFold(h.res.Key(o), key)
+	if res.Key != nil {
+		key := res.Key(v)
+		clash := res.Table.Find(st, func(o *T) bool {
+			return res.Row(o).ID != row.ID && strings.EqualFold(res.Key(o), key)
 		})
 		if clash != nil {
-			WriteError(w, r, http.StatusConflict, h.res.Codes.Conflict, "/"+h.res.KeyField, "Conflict",
-				fmt.Sprintf("a %s with %s %q already exists", h.res.Label, h.res.KeyField, key))
-			return false
+			return &saveError{code: res.Codes.Conflict, Invalid: Invalid{Status: http.StatusConflict, Pointer: "/" + res.KeyField,
+				Detail: fmt.Sprintf("a %s with %s %q already exists", res.Label, res.KeyField, key)}}
 		}
 	}
-	if old == nil {
+	if old == nil { // only now, so that a refused create uses up no id
+		if res.NewID != nil {
+			row.ID = res.NewID(s, st)
+		} else {
+			row.ID = s.NewUUID(st)
+		}
 		row.Seq = st.NextSeq()
 	}
-	h.res.Table.Put(st, row.ID, v)
-	return true
+	res.Table.Put(st, row.ID, v)
+	return nil
 }
 
 // decode reads a create or PUT body into a new item, without the fields

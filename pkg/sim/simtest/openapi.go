@@ -42,6 +42,7 @@ var DefaultSpecs = []string{
 	"qliksense-links-api-openapi.yml",
 	"qliksense-themes-api-openapi.yml",
 	"qliksense-extensions-api-openapi.yml",
+	"qliksense-webhooks-api-openapi.yml",
 }
 
 var registerOnce sync.Once
