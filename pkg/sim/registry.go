@@ -9,6 +9,7 @@ import (
 	"github.com/qlikops/qlikops/pkg/sim/services/qext"
 	"github.com/qlikops/qlikops/pkg/sim/services/spaces"
 	"github.com/qlikops/qlikops/pkg/sim/services/webhooks"
+	"github.com/qlikops/qlikops/pkg/sim/services/webintegrations"
 )
 
 // services are the Qlik services qliksim serves, in the order their hooks
@@ -22,6 +23,7 @@ var services = []core.Service{
 	glossaries.Service,      // glossaries, categories, terms, links
 	qext.Service,            // themes, extensions
 	webhooks.Service,        // webhooks and their event types
+	webintegrations.Service, // web integrations (embedding origins)
 }
 
 // New returns a simulator holding an empty tenant: the default roles, the

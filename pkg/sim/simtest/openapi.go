@@ -43,6 +43,7 @@ var DefaultSpecs = []string{
 	"qliksense-themes-api-openapi.yml",
 	"qliksense-extensions-api-openapi.yml",
 	"qliksense-webhooks-api-openapi.yml",
+	"qliksense-web-integrations-api-openapi.yml",
 }
 
 var registerOnce sync.Once
