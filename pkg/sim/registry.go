@@ -3,6 +3,7 @@ package sim
 import (
 	"github.com/qlikops/qlikops/pkg/sim/core"
 	"github.com/qlikops/qlikops/pkg/sim/services/automations"
+	"github.com/qlikops/qlikops/pkg/sim/services/csporigins"
 	"github.com/qlikops/qlikops/pkg/sim/services/dataconnections"
 	"github.com/qlikops/qlikops/pkg/sim/services/glossaries"
 	"github.com/qlikops/qlikops/pkg/sim/services/identity"
@@ -24,6 +25,7 @@ var services = []core.Service{
 	qext.Service,            // themes, extensions
 	webhooks.Service,        // webhooks and their event types
 	webintegrations.Service, // web integrations (embedding origins)
+	csporigins.Service,      // CSP origins and the compiled header
 }
 
 // New returns a simulator holding an empty tenant: the default roles, the
