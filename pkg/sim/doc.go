@@ -7,7 +7,9 @@
 //
 // The simulator is a core (package core: server, auth, paging, filters, ids,
 // rate limits, faults, error styles, state, typed tables, the tenant
-// directory) plus one package per Qlik service under services/:
+// directory, and a generic typed CRUD handler, Resource, for the
+// list/create/get/update/delete shape most services repeat) plus one
+// package per Qlik service under services/:
 //
 //   - identity: users, groups and roles
 //   - spaces: spaces and space assignments
@@ -15,6 +17,9 @@
 //   - automations: automations and automation connections
 //   - glossaries: glossaries with their categories, terms and links
 //   - qext: themes and extensions
+//   - webhooks: webhooks and their event types
+//   - webintegrations: web integrations
+//   - csporigins: CSP origins and the compiled header
 //
 // Adding a service is a package plus one registry line: the package exports
 // a core.Service (path prefixes with their error style, routes, seed file,
