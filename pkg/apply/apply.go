@@ -91,12 +91,26 @@ func Run(ctx context.Context, reg *kinds.Registry, t *kinds.Tenant, p *plan.Plan
 		opts.Concurrency = 4
 	}
 	e := &executor{reg: reg, t: t, opts: opts, failed: map[resource.Key]bool{}, outcomes: make([]Outcome, len(p.Steps))}
+	if t != nil {
+		t.Applying = writtenDocs(p.Steps)
+	}
 	for _, phase := range phases(p.Steps) {
 		if err := e.runPhase(ctx, p.Steps, phase); err != nil {
 			return Report{Outcomes: e.outcomes}, err
 		}
 	}
 	return Report{Outcomes: e.outcomes}, nil
+}
+
+// writtenDocs are the documents the steps create or update.
+func writtenDocs(steps []plan.Step) []resource.Document {
+	var out []resource.Document
+	for _, s := range steps {
+		if (s.Action == plan.Create || s.Action == plan.Update) && s.Want != nil {
+			out = append(out, *s.Want)
+		}
+	}
+	return out
 }
 
 // phases groups step indexes that may run together: same action class

@@ -38,6 +38,7 @@ func TestConformanceGlossaries(t *testing.T) {
 }
 func TestConformanceThemes(t *testing.T)     { kindtest.Run(t, kinds.Themes, themesFixture) }
 func TestConformanceExtensions(t *testing.T) { kindtest.Run(t, kinds.Extensions, extensionsFixture) }
+func TestConformanceBrands(t *testing.T)     { kindtest.Run(t, kinds.Brands, brandsFixture) }
 
 type spec = map[string]any
 type list = []any
