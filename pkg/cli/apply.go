@@ -93,6 +93,7 @@ func (o *applyOptions) run(cmd *cobra.Command, _ []string) error {
 	}
 	res, err := ops.Apply(cmd.Context(), env, opts)
 	if err != nil {
+		o.showIssued(res.Report) // what was created is there: its secrets must not be lost
 		return err
 	}
 	return o.finish(res)
@@ -145,6 +146,7 @@ func (o *applyOptions) finish(res ops.ApplyResult) error {
 			}
 		}
 	}
+	o.showIssued(res.Report)
 	return applyExit(res.Report)
 }
 
