@@ -76,6 +76,7 @@ func TestScripts(t *testing.T) {
 			"gitdaemon":     cmdGitDaemon,
 			"closedport":    cmdClosedPort,
 			"expand":        cmdExpand,
+			"oauth-secret":  cmdOAuthSecret,
 		},
 	})
 }
