@@ -12,6 +12,7 @@ import (
 	"github.com/qlikops/qlikops/pkg/apply"
 	"github.com/qlikops/qlikops/pkg/ops"
 	"github.com/qlikops/qlikops/pkg/plan"
+	"github.com/qlikops/qlikops/pkg/qlik"
 	"github.com/qlikops/qlikops/pkg/secrets"
 )
 
@@ -26,6 +27,8 @@ type applyOptions struct {
 	// target is the verified tenant, named in the confirmation prompt.
 	target      ops.Identity
 	otherTenant bool
+	// progress is the steps bar on a terminal, started after confirmation.
+	progress *stepProgress
 }
 
 func newApplyCmd(g *globals) *cobra.Command {
@@ -85,13 +88,16 @@ func (o *applyOptions) run(cmd *cobra.Command, _ []string) error {
 		}
 	}
 	text := o.output == "text"
-	if text && !o.dryRun {
-		opts.OnStep = func(oc apply.Outcome) { printOutcome(o, oc) }
+	if text && !o.dryRun && !o.quiet {
+		opts.OnStep = func(oc apply.Outcome) { o.stepDone(oc) }
 	}
 	if !o.dryRun {
-		opts.Confirm = o.confirm
+		opts.Confirm = func(p *plan.Plan) bool { return o.confirmAndStart(p, env.Client.Stats) }
 	}
 	res, err := ops.Apply(cmd.Context(), env, opts)
+	if o.progress != nil {
+		o.progress.finish()
+	}
 	if err != nil {
 		o.showIssued(res.Report) // what was created is there: its secrets must not be lost
 		return err
@@ -99,8 +105,30 @@ func (o *applyOptions) run(cmd *cobra.Command, _ []string) error {
 	return o.finish(res)
 }
 
+// confirmAndStart asks for confirmation and, once given, starts the steps
+// bar on a terminal (stdout and stderr both: the step lines then go above
+// the bar instead of through it). --quiet and any redirection keep the
+// plain per-step lines, or none.
+func (o *applyOptions) confirmAndStart(p *plan.Plan, stats func() qlik.ClientStats) bool {
+	if !o.confirm(p) {
+		return false
+	}
+	if !o.quiet && o.output == "text" && o.stderrIsTTY() && isTerminal(o.stdout) {
+		o.progress = newStepProgress(o.stderr, len(p.Steps), stats)
+	}
+	return true
+}
+
+func (o *applyOptions) stepDone(oc apply.Outcome) {
+	if o.progress != nil {
+		o.progress.step(oc, outcomeText(oc))
+		return
+	}
+	fmt.Fprint(o.stdout, outcomeText(oc))
+}
+
 func (o *applyOptions) confirm(p *plan.Plan) bool {
-	if o.output == "text" {
+	if o.output == "text" && !(o.quiet && o.yes) {
 		printPlan(o.stdout, p)
 	}
 	if o.yes {
@@ -175,16 +203,20 @@ func unresolvedCount(r apply.Report) int {
 	return n
 }
 
-func printOutcome(o *applyOptions, oc apply.Outcome) {
-	line := fmt.Sprintf("%s %s %s %s%s", oc.Status, stepVerb(oc.Action), oc.Kind, oc.Key().Display(), writtenNote(oc))
+// outcomeText is one step's line, and its unresolved references and
+// unapplied fields indented below it.
+func outcomeText(oc apply.Outcome) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s %s %s%s", oc.Status, stepVerb(oc.Action), oc.Kind, oc.Key().Display(), writtenNote(oc))
 	if oc.Reason != "" {
-		line += ": " + oc.Reason
+		b.WriteString(": " + oc.Reason)
 	}
-	fmt.Fprintln(o.stdout, line)
+	b.WriteString("\n")
 	for _, u := range oc.Unresolved {
-		fmt.Fprintf(o.stdout, "    unresolved %s: skipped\n", u)
+		fmt.Fprintf(&b, "    unresolved %s: skipped\n", u)
 	}
 	for _, n := range oc.NotApplied {
-		fmt.Fprintf(o.stdout, "    not applied: %s\n", n)
+		fmt.Fprintf(&b, "    not applied: %s\n", n)
 	}
+	return b.String()
 }

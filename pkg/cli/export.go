@@ -43,7 +43,14 @@ the selected kind folders (and qlikops.yaml), untracked files there and
 nested repositories stop it with exit 1 and a list of the paths. --force
 writes anyway after saving that work as a commit on refs/qlikops/saved/<time>,
 which it names. Export deletes only files the previous snapshot tracked, and
-refuses a detached HEAD.`,
+refuses a detached HEAD.
+
+
+With a retention block in qlikops.yaml (retention: {daily: 14, weekly: 8,
+monthly: 24}), a successful run also tags its snapshot commit as the newest
+of its day, ISO week and month: qlikops/daily/2026-12-07,
+qlikops/weekly/2026-W50, qlikops/monthly/2026-12. qlikops prune deletes the
+tags the policy no longer names.`,
 		Args: cobra.NoArgs,
 		RunE: o.run,
 	}
@@ -70,15 +77,14 @@ func (o *exportOptions) run(cmd *cobra.Command, _ []string) error {
 	}
 	env.Branch, env.Author = o.branch, o.author
 	env.Force = o.force
-	if o.stderrIsTTY() {
-		env.Progress = func(kind string, done, total int) {
-			fmt.Fprintf(o.stderr, "\rread %d/%d kinds (%s)\033[K", done, total, kind)
-			if done == total {
-				fmt.Fprint(o.stderr, "\r\033[K")
-			}
-		}
+	prog, err := o.exportProgress(&env)
+	if err != nil {
+		return err
 	}
 	res, err := ops.Export(cmd.Context(), env)
+	if prog != nil {
+		prog.finish()
+	}
 	if err != nil {
 		return err
 	}
@@ -99,6 +105,27 @@ func (o *exportOptions) run(cmd *cobra.Command, _ []string) error {
 	return nil
 }
 
+// exportProgress draws one line per kind on a terminal (see progress.go);
+// nil when stderr is not one or --quiet is given.
+func (o *exportOptions) exportProgress(env *ops.Env) (*exportProgress, error) {
+	if o.quiet || !o.stderrIsTTY() {
+		return nil, nil
+	}
+	hs, err := env.Registry.Select(env.Include, env.Exclude)
+	if err != nil {
+		return nil, err
+	}
+	folders := make([]string, 0, len(hs))
+	for _, h := range hs {
+		folders = append(folders, h.Folder())
+	}
+	prog := newExportProgress(o.stderr, folders, env.Client.Stats)
+	env.Progress = prog.kindDone
+	return prog, nil
+}
+
+// printExport reports the run. With --quiet only the failures and the last
+// line (what was committed, or that nothing changed) remain.
 func (o *exportOptions) printExport(res ops.ExportResult) {
 	m := res.Manifest
 	var counts []string
@@ -107,7 +134,9 @@ func (o *exportOptions) printExport(res ops.ExportResult) {
 			counts = append(counts, countOf(k.Count, k.Folder))
 		}
 	}
-	fmt.Fprintf(o.stdout, "Exported %s from %s\n", strings.Join(counts, ", "), m.Tenant)
+	if !o.quiet {
+		fmt.Fprintf(o.stdout, "Exported %s from %s\n", strings.Join(counts, ", "), m.Tenant)
+	}
 	var refused []string
 	for _, k := range m.Kinds {
 		switch {
@@ -122,18 +151,15 @@ func (o *exportOptions) printExport(res ops.ExportResult) {
 		// One line, not one per kind: the cause is the same for all.
 		fmt.Fprintf(o.stdout, "FAILED %s: the tenant refused the credentials (401 Unauthorized); check QLIK_API_KEY, or QLIK_CLIENT_ID and QLIK_CLIENT_SECRET (previous files kept)\n", strings.Join(refused, ", "))
 	}
-	for _, w := range res.NewWarnings {
-		fmt.Fprintf(o.stdout, "warning: %s\n", w)
-	}
-	if old := len(m.Warnings) - len(res.NewWarnings); old > 0 {
-		fmt.Fprintf(o.stdout, "%s as in the last export (listed in its run record: qlikops status -o json)\n", countOf(old, "warnings"))
-	}
-	if len(m.Unapplied) > 0 {
-		o.printUnapplied(m)
+	if !o.quiet {
+		o.printWarnings(res)
 	}
 	if res.Commit != "" {
 		fmt.Fprintf(o.stdout, "Committed %s on %s: %s changed\n", short(res.Commit), m.Branch, countOf(len(res.Changed), "files"))
 		for i, l := range res.Resources {
+			if o.quiet {
+				break
+			}
 			if i == maxResourceLines {
 				fmt.Fprintf(o.stdout, "  … and %d more (git show %s)\n", len(res.Resources)-i, short(res.Commit))
 				break
@@ -145,9 +171,25 @@ func (o *exportOptions) printExport(res ops.ExportResult) {
 	}
 }
 
+func (o *exportOptions) printWarnings(res ops.ExportResult) {
+	m := res.Manifest
+	for _, w := range res.NewWarnings {
+		fmt.Fprintf(o.stdout, "warning: %s\n", w)
+	}
+	if old := len(m.Warnings) - len(res.NewWarnings); old > 0 {
+		fmt.Fprintf(o.stdout, "%s as in the last export (listed in its run record: qlikops status -o json)\n", countOf(old, "warnings"))
+	}
+	if len(m.Unapplied) > 0 {
+		o.printUnapplied(m)
+	}
+}
+
 // printTenantNotes says when the export recorded the repo's tenant id, or
 // exported another tenant (on stderr with --output json, to keep stdout JSON).
 func (o *exportOptions) printTenantNotes(env ops.Env, res ops.ExportResult) {
+	if o.quiet {
+		return
+	}
 	w := o.stdout
 	if o.output == "json" {
 		w = o.stderr

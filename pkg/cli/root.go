@@ -42,6 +42,7 @@ type globals struct {
 	exclude  []string
 	output   string
 	verbose  bool
+	quiet    bool
 	registry *kinds.Registry
 	// recorded is the repo's tenant from qlikops.yaml, set by env.
 	recorded ops.Identity
@@ -96,6 +97,7 @@ func newRoot(g *globals) *cobra.Command {
 	pf.StringSliceVar(&g.exclude, "exclude-kinds", nil, "all kinds but these")
 	pf.StringVarP(&g.output, "output", "o", "text", "output format: text or json")
 	pf.BoolVarP(&g.verbose, "verbose", "v", false, "log every API call to stderr (secrets are never logged)")
+	pf.BoolVarP(&g.quiet, "quiet", "q", false, "for cron: print only errors and the final summary, no progress")
 	root.AddCommand(
 		newExportCmd(g),
 		newDiffCmd(g),
@@ -105,6 +107,7 @@ func newRoot(g *globals) *cobra.Command {
 		newUnlockCmd(g),
 		newStatusCmd(g),
 		newFleetCmd(g),
+		newPruneCmd(g),
 	)
 	addFleetFlags(g, root)
 	decorateHelp(root)

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -31,6 +32,10 @@ type Config struct {
 
 	// Notify is where export, drift and apply post alerts (see pkg/notify).
 	Notify NotifyConfig `yaml:"notify"`
+	// Retention, when set, makes export tag each successful run as the
+	// newest of its day, week and month, and tells qlikops prune what to keep
+	// (see pkg/retention). Without it there are no tags and prune refuses.
+	Retention *RetentionSetting `yaml:"retention"`
 }
 
 // NotifyConfig is the notify: block of qlikops.yaml; --notify,
@@ -62,6 +67,19 @@ func LoadConfig(repoDir string) (Config, error) {
 	return c, nil
 }
 
+// knownSettings lists qlikops.yaml's top-level keys, read from Config's
+// tags so a new setting cannot be left out of the error message.
+func knownSettings() []string {
+	t := reflect.TypeOf(Config{})
+	out := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); name != "" && name != "-" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
 // configProblem turns yaml.v3's multi-line type error into one line:
 // "line 2: unknown setting colour (known: tenant, tenantId, kinds, notify)".
 func configProblem(err error) string {
@@ -72,7 +90,7 @@ func configProblem(err error) string {
 	msg := te.Errors[0]
 	if line, field, ok := strings.Cut(msg, ": field "); ok {
 		name, _, _ := strings.Cut(field, " not found")
-		return fmt.Sprintf("%s: unknown setting %q (known: tenant, tenantId, kinds, notify)", line, name)
+		return fmt.Sprintf("%s: unknown setting %q (known: %s)", line, name, strings.Join(knownSettings(), ", "))
 	}
 	return msg
 }

@@ -35,8 +35,9 @@ type Env struct {
 	Target Identity
 	// Secrets supplies placeholder values to apply.
 	Secrets *secrets.Store
-	// Progress, if set, is told each time a kind has been read.
-	Progress func(kind string, done, total int)
+	// Progress, if set, is told each time a kind has been read (or failed),
+	// with its report: done of total kinds are finished.
+	Progress func(r KindReport, done, total int)
 
 	// Branch is the branch export commits to ("" = the checked-out one).
 	Branch string
@@ -141,7 +142,7 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 
 // readKinds reads every selected kind in parallel. Users and groups are
 // loaded once by the tenant directory whichever kind asks first.
-func readKinds(ctx context.Context, t *kinds.Tenant, hs []kinds.Handler, progress func(string, int, int)) ([]resource.Document, []KindReport) {
+func readKinds(ctx context.Context, t *kinds.Tenant, hs []kinds.Handler, progress func(KindReport, int, int)) ([]resource.Document, []KindReport) {
 	reports := make([]KindReport, len(hs))
 	perKind := make([][]resource.Document, len(hs))
 	var g errgroup.Group
@@ -150,19 +151,19 @@ func readKinds(ctx context.Context, t *kinds.Tenant, hs []kinds.Handler, progres
 	for i, h := range hs {
 		g.Go(func() error {
 			docs, err := readKind(ctx, t, h)
-			if progress != nil {
-				mu.Lock()
-				done++
-				progress(h.Folder(), done, len(hs))
-				mu.Unlock()
-			}
 			reports[i] = KindReport{Kind: h.Kind(), Folder: h.Folder(), Status: KindOK, Count: len(docs)}
 			if err != nil {
 				reports[i] = KindReport{Kind: h.Kind(), Folder: h.Folder(), Status: KindFailed, Reason: oneLine(err),
 					Unauthorized: qlik.StatusOf(err) == http.StatusUnauthorized}
-				return nil
+			} else {
+				perKind[i] = docs
 			}
-			perKind[i] = docs
+			if progress != nil {
+				mu.Lock()
+				done++
+				progress(reports[i], done, len(hs))
+				mu.Unlock()
+			}
 			return nil
 		})
 	}

@@ -94,7 +94,7 @@ func commitSnapshot(repo *store.Repo, env Env, m Manifest, files store.Files, ow
 	if _, err := repo.RecordRun(m.encode(), "qlikops run "+m.Status, sig); err != nil {
 		return res, err
 	}
-	return res, nil
+	return res, tagRun(repo, files[ConfigPath], m)
 }
 
 // writeCommit commits changed on the target: through the working tree and

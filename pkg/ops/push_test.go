@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qlikops/qlikops/pkg/testkit/gitserve"
 	"github.com/qlikops/qlikops/pkg/ops"
 	"github.com/qlikops/qlikops/pkg/sim"
 	"github.com/qlikops/qlikops/pkg/sim/simctl"
 	"github.com/qlikops/qlikops/pkg/store"
+	"github.com/qlikops/qlikops/pkg/testkit/gitserve"
 )
 
 const pushToken = "push-token-sentinel-7c41e0"

@@ -7,7 +7,9 @@
 //
 // The simulator is a core (package core: server, auth, paging, filters, ids,
 // rate limits, faults, error styles, state, typed tables, the tenant
-// directory) plus one package per Qlik service under services/:
+// directory, and a generic typed CRUD handler, Resource, for the
+// list/create/get/update/delete shape most services repeat) plus one
+// package per Qlik service under services/:
 //
 //   - identity: users, groups and roles
 //   - spaces: spaces and space assignments
@@ -17,6 +19,9 @@
 //   - qext: themes and extensions
 //   - brands: brands and their files (logo, favicon, styles)
 //   - oauthclients: OAuth clients and their client secrets
+//   - webhooks: webhooks and their event types
+//   - webintegrations: web integrations
+//   - csporigins: CSP origins and the compiled header
 //
 // Adding a service is a package plus one registry line: the package exports
 // a core.Service (path prefixes with their error style, routes, seed file,

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -62,6 +63,10 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		styleBrands:       "code,title,detail",
 		styleOAuthClients: "code,title,detail",
 		styleGeneric:      "code,title,detail,source",
+		styleWebhooks:     "code,title,detail",
+		// meta is in the spec's Error; the simulator writes none.
+		styleWebIntegrations: "code,title,detail,source,status",
+		styleCSPOrigins:      "code,title,detail",
 	}[style]
 	for k := range e {
 		if !strings.Contains(","+allowed+",", ","+k+",") {
@@ -73,11 +78,16 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		if status != http.StatusTooManyRequests && e["status"] != float64(status) { // the documented 429 body has no status
 			t.Errorf("%s: errors[].status must be the number %d: %s", path, status, r.Raw)
 		}
+	case styleWebIntegrations:
+		if status != http.StatusTooManyRequests && e["status"] != strconv.Itoa(status) {
+			t.Errorf("%s: errors[].status must be the string %q: %s", path, strconv.Itoa(status), r.Raw)
+		}
 	}
 	top := map[errStyle]string{
 		styleSpaces:       "code,title,detail,meta,source,errors,traceId",
 		styleDataConns:    "errors",
 		styleOAuthClients: "errors",
+		styleCSPOrigins:   "errors",
 	}[style]
 	if top == "" {
 		top = "errors,traceId"
@@ -87,9 +97,9 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 			t.Errorf("%s: top level has %q (allowed: %s; keys %s)", path, k, top, keys(m))
 		}
 	}
-	noTraceID := style == styleDataConns || style == styleOAuthClients
+	noTraceID := style == styleDataConns || style == styleOAuthClients || style == styleCSPOrigins
 	if noTraceID && m["traceId"] != nil {
-		t.Errorf("%s: data-connections and oauth-clients errors carry no traceId: %s", path, r.Raw)
+		t.Errorf("%s: this service's errors carry no traceId: %s", path, r.Raw)
 	}
 	if !noTraceID && status != http.StatusTooManyRequests && simtest.Str(m["traceId"]) == "" {
 		t.Errorf("%s: no traceId: %s", path, r.Raw)
@@ -212,16 +222,19 @@ func TestUnknownRoutesPerService(t *testing.T) {
 type errStyle int
 
 const (
-	styleGeneric      errStyle = iota // no Qlik service: errors[{code,title,detail,source}], traceId
-	styleSpaces                       // spaces + assignments: meta.source and deprecated top-level copies
-	styleIdentity                     // users, groups: numeric status per error
-	styleRoles                        // roles: source, no status
-	styleDataConns                    // data-connections: errors[{code,title,detail,status}], no traceId (dcError)
-	styleAutomations                  // automations, automation-connections: errors[{code,title,detail}], traceId (autoError)
-	styleGlossaries                   // glossaries, categories, terms, links: errors[{code,title,detail}], traceId (glError)
-	styleQext                         // themes, extensions: one object {code,title,status,traceId,meta} (qxError)
-	styleBrands                       // brands: errors[{code,title,detail}], traceId (spec ErrorResponse4xx)
-	styleOAuthClients                 // oauth-clients: errors[{code,title,detail}], no traceId (spec ErrorResponse)
+	styleGeneric         errStyle = iota // no Qlik service: errors[{code,title,detail,source}], traceId
+	styleSpaces                          // spaces + assignments: meta.source and deprecated top-level copies
+	styleIdentity                        // users, groups: numeric status per error
+	styleRoles                           // roles: source, no status
+	styleDataConns                       // data-connections: errors[{code,title,detail,status}], no traceId (dcError)
+	styleAutomations                     // automations, automation-connections: errors[{code,title,detail}], traceId (autoError)
+	styleGlossaries                      // glossaries, categories, terms, links: errors[{code,title,detail}], traceId (glError)
+	styleQext                            // themes, extensions: one object {code,title,status,traceId,meta} (qxError)
+	styleBrands                          // brands: errors[{code,title,detail}], traceId (spec ErrorResponse4xx)
+	styleOAuthClients                    // oauth-clients: errors[{code,title,detail}], no traceId (spec ErrorResponse)
+	styleWebhooks                        // webhooks: errors[{code,title,detail}], traceId
+	styleWebIntegrations                 // web-integrations: errors[{code,title,detail,source,status}], status a string, traceId
+	styleCSPOrigins                      // csp-origins: errors[{code,title,detail}], no traceId
 )
 
 func styleFor(path string) (errStyle, string) {
@@ -250,6 +263,12 @@ func styleFor(path string) (errStyle, string) {
 		return styleBrands, "HTTP"
 	case core.Under(path, "/api/v1/oauth-clients"):
 		return styleOAuthClients, "OAUTH-CLIENTS"
+	case core.Under(path, "/api/v1/webhooks"):
+		return styleWebhooks, "WEBHOOKS"
+	case core.Under(path, "/api/v1/web-integrations"):
+		return styleWebIntegrations, "WEBINTEGRATIONS"
+	case core.Under(path, "/api/v1/csp-origins"):
+		return styleCSPOrigins, "CSP-ORIGINS"
 	}
 	return styleGeneric, "HTTP"
 }

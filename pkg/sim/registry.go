@@ -4,12 +4,15 @@ import (
 	"github.com/qlikops/qlikops/pkg/sim/core"
 	"github.com/qlikops/qlikops/pkg/sim/services/automations"
 	"github.com/qlikops/qlikops/pkg/sim/services/brands"
+	"github.com/qlikops/qlikops/pkg/sim/services/csporigins"
 	"github.com/qlikops/qlikops/pkg/sim/services/dataconnections"
 	"github.com/qlikops/qlikops/pkg/sim/services/glossaries"
 	"github.com/qlikops/qlikops/pkg/sim/services/identity"
 	"github.com/qlikops/qlikops/pkg/sim/services/oauthclients"
 	"github.com/qlikops/qlikops/pkg/sim/services/qext"
 	"github.com/qlikops/qlikops/pkg/sim/services/spaces"
+	"github.com/qlikops/qlikops/pkg/sim/services/webhooks"
+	"github.com/qlikops/qlikops/pkg/sim/services/webintegrations"
 )
 
 // services are the Qlik services qliksim serves, in the order their hooks
@@ -24,6 +27,9 @@ var services = []core.Service{
 	qext.Service,            // themes, extensions
 	brands.Service,          // brands and their files
 	oauthclients.Service,    // OAuth clients and their secrets
+	webhooks.Service,        // webhooks and their event types
+	webintegrations.Service, // web integrations (embedding origins)
+	csporigins.Service,      // CSP origins and the compiled header
 }
 
 // New returns a simulator holding an empty tenant: the default roles, the

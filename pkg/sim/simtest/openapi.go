@@ -44,6 +44,9 @@ var DefaultSpecs = []string{
 	"qliksense-extensions-api-openapi.yml",
 	"qliksense-brands-api-openapi.yml",
 	"qliksense-oauth-clients-api-openapi.yml",
+	"qliksense-webhooks-api-openapi.yml",
+	"qliksense-web-integrations-api-openapi.yml",
+	"qliksense-csp-origins-api-openapi.yml",
 }
 
 var registerOnce sync.Once
