@@ -66,3 +66,26 @@ func simView(ts *testscript.TestScript, path string, v any) {
 	}
 	ts.Check(json.NewDecoder(resp.Body).Decode(v))
 }
+
+// cmdWebhookSecret checks a write-only value the tenant stores for a
+// webhook, through qliksim's test-only view: webhook-secret NAME FIELD
+// WANT, FIELD being "secret" or the name of an encrypted header.
+func cmdWebhookSecret(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: webhook-secret NAME FIELD WANT")
+	}
+	id := simItemID(ts, "/api/v1/webhooks", "id", "name", args[0])
+	var got struct {
+		Secret           string            `json:"secret"`
+		EncryptedHeaders map[string]string `json:"encryptedHeaders"`
+	}
+	simView(ts, "/_sim/webhooks/"+url.PathEscape(id)+"/secrets", &got)
+	have := got.EncryptedHeaders[args[1]]
+	if args[1] == "secret" {
+		have = got.Secret
+	}
+	if have != args[2] {
+		// Values here are test sentinels, so they may be shown.
+		ts.Fatalf("webhook %q holds %s = %q, want %q", args[0], args[1], have, args[2])
+	}
+}
