@@ -36,6 +36,11 @@ type Outcome struct {
 	NotApplied []string `json:"notApplied,omitempty"`
 	// NeedsReentry names secrets to enter by hand, e.g. in the hub.
 	NeedsReentry []string `json:"needsReentry,omitempty"`
+	// Issued are secrets the tenant generated for the resource (a new OAuth
+	// client's secret), for the command to show once. They encode as their
+	// field names only, so the run record and JSON output say that a secret
+	// was issued, never what it is.
+	Issued []kinds.IssuedSecret `json:"issued,omitempty"`
 
 	// blocked marks a step skipped because a dependency failed, so that its
 	// own dependents are skipped in turn.
@@ -198,6 +203,7 @@ func (e *executor) runStep(ctx context.Context, s plan.Step) Outcome {
 	o.Unresolved = res.Unresolved
 	o.NotApplied = res.NotApplied
 	o.NeedsReentry = res.NeedsReentry
+	o.Issued = res.Issued
 	switch {
 	case err != nil:
 		o.Status, o.Reason = Failed, err.Error()

@@ -99,6 +99,7 @@ func (o *applyOptions) run(cmd *cobra.Command, _ []string) error {
 		o.progress.finish()
 	}
 	if err != nil {
+		o.showIssued(res.Report) // what was created is there: its secrets must not be lost
 		return err
 	}
 	return o.finish(res)
@@ -173,6 +174,7 @@ func (o *applyOptions) finish(res ops.ApplyResult) error {
 			}
 		}
 	}
+	o.showIssued(res.Report)
 	return applyExit(res.Report)
 }
 

@@ -70,12 +70,14 @@ func TestScripts(t *testing.T) {
 			"simstart-faults": cmdSimStartFaults,
 			"simfaults":       cmdSimFaults,
 
-			"validate-runs": cmdValidateRuns,
-			"receiver":      cmdReceiver,
-			"gitserve":      cmdGitServe,
-			"gitdaemon":     cmdGitDaemon,
-			"closedport":    cmdClosedPort,
-			"expand":        cmdExpand,
+			"validate-runs":  cmdValidateRuns,
+			"receiver":       cmdReceiver,
+			"gitserve":       cmdGitServe,
+			"gitdaemon":      cmdGitDaemon,
+			"closedport":     cmdClosedPort,
+			"expand":         cmdExpand,
+			"oauth-secret":   cmdOAuthSecret,
+			"webhook-secret": cmdWebhookSecret,
 		},
 	})
 }

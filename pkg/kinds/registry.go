@@ -113,6 +113,8 @@ func Default() *Registry {
 		Themes,
 		Extensions,
 		Brands,
+		OAuthClients,
+		Webhooks,
 	)
 }
 
