@@ -38,6 +38,7 @@ func TestConformanceGlossaries(t *testing.T) {
 }
 func TestConformanceThemes(t *testing.T)     { kindtest.Run(t, kinds.Themes, themesFixture) }
 func TestConformanceExtensions(t *testing.T) { kindtest.Run(t, kinds.Extensions, extensionsFixture) }
+func TestConformanceCspOrigins(t *testing.T) { kindtest.Run(t, kinds.CspOrigins, cspOriginsFixture) }
 
 type spec = map[string]any
 type list = []any
@@ -131,4 +132,25 @@ var usersFixture = kindtest.Fixture{
 	NeverCreates: true,
 	NeverDeletes: true,
 	FailPaths:    []string{"/api/v1/users"},
+}
+
+// A CSP entry is keyed by its origin. Modified turns flags on and off and
+// empties the description: a PUT replaces the whole entry, so what the
+// document leaves out must be gone afterwards.
+var cspOriginsFixture = kindtest.Fixture{
+	Seed: demoSeed,
+	New: resource.New("CspOrigin", "https://conformance.example.org", "", spec{
+		"name":        "Conformance CDN",
+		"description": "Created by the conformance suite.",
+		"fontSrc":     true,
+		"imgSrc":      true,
+		"scriptSrc":   true,
+	}),
+	Modified: resource.New("CspOrigin", "https://conformance.example.org", "", spec{
+		"name":           "Conformance embeds",
+		"frameAncestors": true,
+		"imgSrc":         true,
+		"connectSrcWSS":  true,
+	}),
+	FailPaths: []string{"/api/v1/csp-origins"},
 }
