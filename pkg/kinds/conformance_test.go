@@ -39,6 +39,9 @@ func TestConformanceGlossaries(t *testing.T) {
 func TestConformanceThemes(t *testing.T)     { kindtest.Run(t, kinds.Themes, themesFixture) }
 func TestConformanceExtensions(t *testing.T) { kindtest.Run(t, kinds.Extensions, extensionsFixture) }
 func TestConformanceCspOrigins(t *testing.T) { kindtest.Run(t, kinds.CspOrigins, cspOriginsFixture) }
+func TestConformanceWebIntegrations(t *testing.T) {
+	kindtest.Run(t, kinds.WebIntegrations, webIntegrationsFixture)
+}
 
 type spec = map[string]any
 type list = []any
@@ -153,4 +156,17 @@ var cspOriginsFixture = kindtest.Fixture{
 		"connectSrcWSS":  true,
 	}),
 	FailPaths: []string{"/api/v1/csp-origins"},
+}
+
+// A web integration is keyed by its name; Modified reorders, drops and adds
+// origins, which the tenant keeps in the order written.
+var webIntegrationsFixture = kindtest.Fixture{
+	Seed: demoSeed,
+	New: resource.New("WebIntegration", "Conformance embeds", "", spec{
+		"validOrigins": list{"https://a.conformance.example.org", "https://b.conformance.example.org:8443"},
+	}),
+	Modified: resource.New("WebIntegration", "Conformance embeds", "", spec{
+		"validOrigins": list{"https://c.conformance.example.org", "https://a.conformance.example.org"},
+	}),
+	FailPaths: []string{"/api/v1/web-integrations"},
 }

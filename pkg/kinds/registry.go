@@ -113,6 +113,7 @@ func Default() *Registry {
 		Themes,
 		Extensions,
 		CspOrigins,
+		WebIntegrations,
 	)
 }
 
