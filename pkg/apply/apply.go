@@ -41,6 +41,9 @@ type Outcome struct {
 	// field names only, so the run record and JSON output say that a secret
 	// was issued, never what it is.
 	Issued []kinds.IssuedSecret `json:"issued,omitempty"`
+	// NewID is set when a create gave a kind whose id is referenced from
+	// outside the tenant (resource.KindPolicy.IDReferencedOutside) a new id.
+	NewID *NewID `json:"newId,omitempty"`
 
 	// blocked marks a step skipped because a dependency failed, so that its
 	// own dependents are skipped in turn.
@@ -49,6 +52,15 @@ type Outcome struct {
 
 // Key of the outcome's resource.
 func (o Outcome) Key() resource.Key { return resource.Key{Kind: o.Kind, Space: o.Space, Name: o.Name} }
+
+// NewID is the id a create was given, the id the snapshot recorded (the
+// source tenant's; empty for a document written by hand), and what to do
+// about the references to the old one.
+type NewID struct {
+	ID     string `json:"id"`
+	Was    string `json:"was,omitempty"`
+	Action string `json:"action"`
+}
 
 // Report is the outcome of every step, in plan order.
 type Report struct {
@@ -74,6 +86,23 @@ func (r Report) NeedsReentry() []string {
 		for _, n := range o.NeedsReentry {
 			out = append(out, o.Key().String()+": "+n)
 		}
+	}
+	return out
+}
+
+// NewIDs lists every new id that something outside the tenant must be
+// told about, one line per resource, for the end of an apply.
+func (r Report) NewIDs() []string {
+	var out []string
+	for _, o := range r.Outcomes {
+		if o.NewID == nil {
+			continue
+		}
+		was := ""
+		if o.NewID.Was != "" {
+			was = " (was " + o.NewID.Was + ")"
+		}
+		out = append(out, fmt.Sprintf("%s %s: new id %s%s: %s", o.Kind, o.Key().Display(), o.NewID.ID, was, o.NewID.Action))
 	}
 	return out
 }
@@ -211,9 +240,20 @@ func (e *executor) runStep(ctx context.Context, s plan.Step) Outcome {
 		o.Status, o.Reason = Skipped, res.Skipped
 	default:
 		o.Status = Done
+		o.NewID = newID(e.reg, s, res)
 		learn(e.t, s, res)
 	}
 	return o
+}
+
+// newID reports the id a create was given when the kind declares that
+// something outside the tenant refers to its ids.
+func newID(reg *kinds.Registry, s plan.Step, res kinds.Result) *NewID {
+	action := reg.Policy(s.Kind).IDReferencedOutside
+	if s.Action != plan.Create || action == "" || res.ID == "" || res.ID == s.Want.Metadata.ID {
+		return nil
+	}
+	return &NewID{ID: res.ID, Was: s.Want.Metadata.ID, Action: action}
 }
 
 // learn keeps the tenant's resolver current with what a step did, so that

@@ -115,6 +115,8 @@ func Default() *Registry {
 		Brands,
 		OAuthClients,
 		Webhooks,
+		CspOrigins,
+		WebIntegrations,
 	)
 }
 
