@@ -47,7 +47,8 @@ func TestSelectingNothingIsAnError(t *testing.T) {
 	for _, c := range []struct{ include, exclude []string }{
 		{[]string{"spaces"}, []string{"Spaces"}},
 		{[]string{"space", "groups"}, []string{"spaces", "group"}},
-		{nil, []string{"extensions", "groups", "themes", "users", "spaces", "data-connections", "glossaries", "automation-connections", "automations"}},
+		{nil, []string{"extensions", "groups", "themes", "users", "spaces", "data-connections", "glossaries", "automation-connections", "automations",
+			"tenant", "tenant-settings", "auth-settings", "api-keys-config", "group-settings", "items-settings", "sharing-settings", "licenses-settings"}},
 	} {
 		hs, err := reg.Select(c.include, c.exclude)
 		if !errors.Is(err, kinds.ErrNoKindSelected) || hs != nil {

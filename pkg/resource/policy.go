@@ -18,4 +18,9 @@ type KindPolicy struct {
 	// Builtin maps the names of resources every tenant has without listing
 	// them to their fixed ids, such as Qlik's Everyone group.
 	Builtin map[string]string
+	// Singleton: the tenant has exactly one, always (tenant settings, auth
+	// settings). It is never created or deleted, so plan only ever updates
+	// it, and prune never removes it; absent from a snapshot it is simply
+	// not managed.
+	Singleton bool
 }
