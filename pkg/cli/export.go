@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -129,10 +130,21 @@ func (o *exportOptions) exportProgress(env *ops.Env) (*exportProgress, error) {
 func (o *exportOptions) printExport(res ops.ExportResult) {
 	m := res.Manifest
 	var counts []string
+	settings := 0 // the tenant's singletons count as one entry
 	for _, k := range m.Kinds {
-		if k.Status == ops.KindOK {
+		switch {
+		case k.Status != ops.KindOK:
+		case o.registry.Policy(k.Kind).Singleton:
+			if settings == 0 {
+				counts = append(counts, "")
+			}
+			settings += k.Count
+		default:
 			counts = append(counts, countOf(k.Count, k.Folder))
 		}
+	}
+	if i := slices.Index(counts, ""); i >= 0 {
+		counts[i] = countOf(settings, "tenant settings")
 	}
 	if !o.quiet {
 		fmt.Fprintf(o.stdout, "Exported %s from %s\n", strings.Join(counts, ", "), m.Tenant)

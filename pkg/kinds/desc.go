@@ -15,6 +15,10 @@ import (
 type Desc struct {
 	KindName   string // the document kind, e.g. "Space"
 	FolderName string // the repo folder and --kinds name, e.g. "spaces"
+	// Dir is the repo folder when several kinds share one (the tenant's
+	// singletons all live in tenant/); "" means FolderName. FolderName
+	// stays the kind's own --kinds name and its name in reports.
+	Dir string
 
 	// ListPath is the collection, e.g. /api/v1/spaces. Query is the first
 	// page's parameters (limit and filters). Pager is how the list pages
@@ -60,6 +64,14 @@ func (d Desc) Kind() string { return d.KindName }
 
 // Folder is the repo folder.
 func (d Desc) Folder() string { return d.FolderName }
+
+// RepoDir is the top-level repo folder the kind's files live in.
+func (d Desc) RepoDir() string {
+	if d.Dir != "" {
+		return d.Dir
+	}
+	return d.FolderName
+}
 
 // Declared returns the descriptor itself.
 func (d Desc) Declared() Desc { return d }

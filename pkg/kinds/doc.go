@@ -45,6 +45,13 @@
 // the tenant's value when not supplied, and are reported as needs-re-entry
 // on a create without them; REST also gives WriteSecrets.
 //
+// A setting the tenant has exactly one of (tenant settings, auth settings)
+// is a Singleton value instead (tenantconfig.go): ListPath is its GET,
+// Patch maps spec fields to RFC 6902 paths, Dir "tenant" puts its one
+// document at tenant/<folder>.yaml. It is never created or deleted
+// (Policy.Singleton), and Update reports the fields Qlik refuses in
+// Result.NotApplied.
+//
 // A kind with real behaviour (members, terms, archives, actions) embeds
 // REST or Desc and overrides the methods that differ; see groups.go and
 // users.go (REST with overridden writes) and spaces*.go (Desc and its own

@@ -177,7 +177,12 @@ func schemaProblem(d kinds.Desc) string {
 
 // simRouteProblem asks the running simulator over HTTP, not its internals.
 func simRouteProblem(base string, d kinds.Desc) string {
-	req, _ := http.NewRequest(http.MethodGet, base+d.ListPath, nil)
+	path := d.ListPath
+	if strings.Contains(path, "{tenantId}") {
+		// A singleton under the tenant's id (the API-key configuration).
+		path = strings.ReplaceAll(path, "{tenantId}", tenantIDOf(base))
+	}
+	req, _ := http.NewRequest(http.MethodGet, base+path, nil)
 	req.Header.Set("Authorization", "Bearer "+invariantsKey)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -191,6 +196,22 @@ func simRouteProblem(base string, d kinds.Desc) string {
 }
 
 const invariantsKey = "invariants-key"
+
+// tenantIDOf asks the simulator for its tenant's id, as a client would.
+func tenantIDOf(base string) string {
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/users/me", nil)
+	req.Header.Set("Authorization", "Bearer "+invariantsKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return ""
+	}
+	defer resp.Body.Close()
+	var me struct {
+		TenantID string `json:"tenantId"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&me)
+	return me.TenantID
+}
 
 func demoSim(t *testing.T) (*httptest.Server, *qlik.Client) {
 	t.Helper()

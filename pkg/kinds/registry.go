@@ -117,6 +117,14 @@ func Default() *Registry {
 		Webhooks,
 		CspOrigins,
 		WebIntegrations,
+		TenantKind,
+		TenantSettings,
+		AuthSettings,
+		ApiKeysConfig,
+		GroupSettings,
+		ItemsSettings,
+		SharingSettings,
+		LicenseSettings,
 	)
 }
 
@@ -143,10 +151,11 @@ func kindName(s string) string {
 	return strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(s))
 }
 
-// Folder implements snapshot.Layout.
+// Folder implements snapshot.Layout: the top-level repo folder of a kind,
+// which several kinds may share (Desc.Dir).
 func (r *Registry) Folder(kind string) string {
 	if h, ok := r.Get(kind); ok && h.Kind() == kind {
-		return h.Folder()
+		return h.Declared().RepoDir()
 	}
 	return ""
 }

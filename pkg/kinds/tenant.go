@@ -28,6 +28,9 @@ type Tenant struct {
 
 	warnMu   sync.Mutex
 	warnings []string
+
+	idMu     sync.Mutex
+	tenantID string
 }
 
 // NewTenant wraps a client. The resolver indexes the kinds of Default;
@@ -82,4 +85,25 @@ func listed[T any](ctx context.Context, t *Tenant, kind string) ([]T, error) {
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// TenantID is the tenant's id as the tenant reports it
+// (GET /api/v1/users/me), read once per Tenant.
+func (t *Tenant) TenantID(ctx context.Context) (string, error) {
+	t.idMu.Lock()
+	defer t.idMu.Unlock()
+	if t.tenantID != "" {
+		return t.tenantID, nil
+	}
+	var me struct {
+		TenantID string `json:"tenantId"`
+	}
+	if err := t.API.Do(ctx, "GET", "/api/v1/users/me", nil, &me); err != nil {
+		return "", fmt.Errorf("read the tenant's id: %w", err)
+	}
+	if me.TenantID == "" {
+		return "", fmt.Errorf("read the tenant's id: /api/v1/users/me has no tenantId")
+	}
+	t.tenantID = me.TenantID
+	return t.tenantID, nil
 }

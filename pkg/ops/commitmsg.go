@@ -106,8 +106,14 @@ func changeLines(reg *kinds.Registry, old, new store.Files, changed []string) (r
 // folder holds it. The outermost bundle file wins, as snapshot.Decode reads it.
 func docPathOf(reg *kinds.Registry, p string, old, new store.Files) (string, bool) {
 	top, _, nested := strings.Cut(p, "/")
-	h, ok := reg.Get(top)
-	if !ok || !nested || h.Folder() != top {
+	var h kinds.Handler
+	for _, k := range reg.All() {
+		if k.Declared().RepoDir() == top {
+			h = k // kinds that share a folder all have flat documents
+			break
+		}
+	}
+	if h == nil || !nested {
 		return "", false
 	}
 	fl := reg.Files(h.Kind())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -122,12 +123,7 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 	if err := snapshot.AddSchemas(files, kinds.Kinds(env.Registry.All())); err != nil {
 		return ExportResult{}, err
 	}
-	var owned []string
-	for _, r := range reports {
-		if r.Status == KindOK {
-			owned = append(owned, r.Folder)
-		}
-	}
+	owned, shared := ownedDirs(env.Registry, reports)
 	// The schemas are this build's, whatever was read: they always match.
 	owned = append(owned, snapshot.SchemaDir)
 	cfg, recorded, err := exportConfig(repo, env, hs)
@@ -135,7 +131,7 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 		return ExportResult{}, err
 	}
 	files[ConfigPath] = cfg
-	res, err := commitSnapshot(repo, env, m, files, owned)
+	res, err := commitSnapshot(repo, env, m, files, owned, shared)
 	res.RecordedTenantID = recorded
 	return res, err
 }
@@ -207,4 +203,39 @@ func configFile(tenant Identity, hs []kinds.Handler) []byte {
 
 func oneLine(err error) string {
 	return strings.ReplaceAll(err.Error(), "\n", "; ")
+}
+
+// ownedDirs are the repo folders this export rewrites: those of the kinds
+// read successfully. A folder several kinds share (tenant/) is rewritten
+// too, but the files there of kinds not read this run, failed or not
+// selected, are carried over from the base commit (shared lists those
+// folders): a failed read never deletes its kind's last good files.
+func ownedDirs(reg *kinds.Registry, reports []KindReport) (owned, shared []string) {
+	ok := map[string]bool{}
+	for _, r := range reports {
+		if r.Status == KindOK {
+			ok[r.Kind] = true
+			if d := reg.Folder(r.Kind); !slices.Contains(owned, d) {
+				owned = append(owned, d)
+			}
+		}
+	}
+	for _, h := range reg.All() {
+		d := reg.Folder(h.Kind())
+		if !ok[h.Kind()] && slices.Contains(owned, d) && !slices.Contains(shared, d) {
+			shared = append(shared, d)
+		}
+	}
+	return owned, shared
+}
+
+// carryShared copies into files the base's files in the shared folders
+// that this run did not write.
+func carryShared(base, files store.Files, shared []string) {
+	for p, b := range base {
+		top, _, _ := strings.Cut(p, "/")
+		if _, written := files[p]; !written && slices.Contains(shared, top) {
+			files[p] = b
+		}
+	}
 }

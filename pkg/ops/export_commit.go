@@ -35,7 +35,7 @@ type exportTarget struct {
 // commits the difference and records the run on the runs ref, changed or
 // not. The working tree is written only when the target branch is checked
 // out; any other branch is committed from Git objects alone.
-func commitSnapshot(repo *store.Repo, env Env, m Manifest, files store.Files, owned []string) (ExportResult, error) {
+func commitSnapshot(repo *store.Repo, env Env, m Manifest, files store.Files, owned, shared []string) (ExportResult, error) {
 	sig, err := commitAuthor(repo, env.Author)
 	if err != nil {
 		return ExportResult{}, err
@@ -44,7 +44,7 @@ func commitSnapshot(repo *store.Repo, env Env, m Manifest, files store.Files, ow
 	if err != nil {
 		return ExportResult{}, err
 	}
-	t, baseFiles, err := resolveTarget(repo, env.Branch, records, files, owned)
+	t, baseFiles, err := resolveTarget(repo, env.Branch, records, files, owned, shared)
 	if err != nil {
 		return ExportResult{}, err
 	}
@@ -149,7 +149,7 @@ func writeCommit(repo *store.Repo, t exportTarget, files store.Files, owned, cha
 // with no run records at all has nothing to compare with: its tip counts as
 // known. When the live state already equals the tip, the tenant has the
 // changes after all and nothing is diverted.
-func resolveTarget(repo *store.Repo, requested string, records []runRecord, files store.Files, owned []string) (exportTarget, store.Files, error) {
+func resolveTarget(repo *store.Repo, requested string, records []runRecord, files store.Files, owned, shared []string) (exportTarget, store.Files, error) {
 	head, headTip, err := repo.HeadBranch()
 	if err != nil {
 		return exportTarget{}, nil, err
@@ -171,6 +171,7 @@ func resolveTarget(repo *store.Repo, requested string, records []runRecord, file
 	if err != nil {
 		return t, nil, err
 	}
+	carryShared(baseFiles, files, shared)
 	if t.base == "" || t.branch == DriftBranch || len(records) == 0 || knownCommit(records, t.base) {
 		return t, baseFiles, nil
 	}

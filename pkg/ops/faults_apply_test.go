@@ -141,8 +141,8 @@ var tenantLists = func() []tenantList {
 	var out []tenantList
 	for _, h := range kinds.Default().All() {
 		d := h.Declared()
-		if d.Policy.IdPOwned {
-			continue
+		if d.Policy.IdPOwned || d.Policy.Singleton {
+			continue // singletons are no list: the drift check compares them
 		}
 		l := tenantList{path: d.ListPath, pager: d.Pager, key: field(nameField(d))}
 		if d.Pager == nil {

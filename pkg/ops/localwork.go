@@ -36,7 +36,7 @@ func guardLocalWork(repo *store.Repo, env Env, hs []kinds.Handler) error {
 	}
 	folders := []string{snapshot.SchemaDir}
 	for _, h := range hs {
-		folders = append(folders, h.Folder())
+		folders = append(folders, h.Declared().RepoDir())
 	}
 	w, err := repo.FindLocalWork(folders, managedRootFiles)
 	if err != nil {

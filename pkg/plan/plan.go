@@ -135,6 +135,11 @@ func Build(k Kinds, in Input) (*Plan, error) {
 		return nil, err
 	}
 	for _, c := range diff.Live(have, want, in.Supplied) {
+		if k.Policy(c.Kind).Singleton && c.Op != diff.Changed {
+			// A singleton always exists and cannot be created or deleted;
+			// a document under another name is refused by its check.
+			continue
+		}
 		step := Step{Kind: c.Kind, Space: c.Space, Name: c.Name, Wave: k.Wave(c.Kind), Fields: c.Fields, Want: c.New, Have: c.Old}
 		switch c.Op {
 		case diff.Added:

@@ -32,10 +32,10 @@ func (fakeKinds) Builtin(k resource.Key) bool {
 	return k == resource.Key{Kind: "Group", Name: "Everyone"}
 }
 
-// Policy declares users owned by the identity provider and spaces as
-// containers, as the real kinds do.
+// Policy declares users owned by the identity provider, spaces as
+// containers and Settings a singleton, as the real kinds do.
 func (fakeKinds) Policy(kind string) resource.KindPolicy {
-	return map[string]resource.KindPolicy{"User": {IdPOwned: true}, "Space": {Container: true}}[kind]
+	return map[string]resource.KindPolicy{"User": {IdPOwned: true}, "Space": {Container: true}, "Settings": {Singleton: true}}[kind]
 }
 
 func doc(kind, name string, spec map[string]any) resource.Document {
@@ -221,5 +221,33 @@ func TestRefsToKindsNotReadPassWhenTheSnapshotHasThem(t *testing.T) {
 	desired[1].Spec["refs"] = []any{"Space/InGit"}
 	if _, err := Build(fakeKinds{}, in); err == nil || !strings.Contains(err.Error(), `space "InGit" is not in the tenant (the snapshot has it`) {
 		t.Errorf("spaces read, space missing: err = %v", err)
+	}
+}
+
+// A singleton is only ever updated: a changed one is one update, and one
+// the tenant shows under another name, or the snapshot lacks, is never a
+// create or a delete, pruning or not. A plain kind beside it still is.
+func TestSingletonIsNeverCreatedOrDeleted(t *testing.T) {
+	live := []resource.Document{
+		resource.New("Settings", "settings", "t1", map[string]any{"a": true}),
+		resource.New("Settings", "stray", "t1", map[string]any{"a": true}),
+		resource.New("Group", "Old", "g1", map[string]any{}),
+	}
+	desired := []resource.Document{
+		resource.New("Settings", "settings", "", map[string]any{"a": false}),
+		resource.New("Settings", "renamed", "", map[string]any{"a": false}),
+		resource.New("Group", "New", "", map[string]any{}),
+	}
+	p, err := Build(fakeKinds{}, Input{Desired: desired, Live: live, Scope: []string{"Settings", "Group"}, Prune: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range p.Steps {
+		got = append(got, string(s.Action)+" "+s.Key().String())
+	}
+	want := []string{"create Group/New", "update Settings/settings", "delete Group/Old"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("steps (-want +got):\n%s", diff)
 	}
 }

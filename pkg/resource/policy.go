@@ -23,4 +23,9 @@ type KindPolicy struct {
 	// id). A create therefore breaks those references, and apply reports
 	// the new id next to the old one, with this as what to do about it.
 	IDReferencedOutside string
+	// Singleton: the tenant has exactly one, always (tenant settings, auth
+	// settings). It is never created or deleted, so plan only ever updates
+	// it, and prune never removes it; absent from a snapshot it is simply
+	// not managed.
+	Singleton bool
 }

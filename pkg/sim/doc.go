@@ -22,6 +22,9 @@
 //   - webhooks: webhooks and their event types
 //   - webintegrations: web integrations
 //   - csporigins: CSP origins and the compiled header
+//   - tenantconfig: the tenant and its settings singletons (tenant, tenant
+//     settings, auth settings, API-key configuration, group, items, sharing
+//     and licence settings)
 //
 // Adding a service is a package plus one registry line: the package exports
 // a core.Service (path prefixes with their error style, routes, seed file,

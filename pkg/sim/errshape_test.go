@@ -43,6 +43,12 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		return
 	}
 	e, _ := errs[0].(map[string]any)
+	if style == styleTenantSettings {
+		if e["code"] != float64(status) || simtest.Str(e["title"]) == "" || len(e) != 2 {
+			t.Errorf("%s: want tenant settings' errors[{code: %d, title}], got %s", path, status, r.Raw)
+		}
+		return
+	}
 	if simtest.Str(e["code"]) == "" || simtest.Str(e["title"]) == "" {
 		t.Errorf("%s: error without code or title: %s", path, r.Raw)
 	}
@@ -67,6 +73,8 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		// meta is in the spec's Error; the simulator writes none.
 		styleWebIntegrations: "code,title,detail,source,status",
 		styleCSPOrigins:      "code,title,detail",
+		styleTenants:         "code,title,detail,source,status",
+		styleLicenses:        "code,title,detail",
 	}[style]
 	for k := range e {
 		if !strings.Contains(","+allowed+",", ","+k+",") {
@@ -78,7 +86,7 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		if status != http.StatusTooManyRequests && e["status"] != float64(status) { // the documented 429 body has no status
 			t.Errorf("%s: errors[].status must be the number %d: %s", path, status, r.Raw)
 		}
-	case styleWebIntegrations:
+	case styleWebIntegrations, styleTenants:
 		if status != http.StatusTooManyRequests && e["status"] != strconv.Itoa(status) {
 			t.Errorf("%s: errors[].status must be the string %q: %s", path, strconv.Itoa(status), r.Raw)
 		}
@@ -88,6 +96,7 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		styleDataConns:    "errors",
 		styleOAuthClients: "errors",
 		styleCSPOrigins:   "errors",
+		styleLicenses:     "errors,error,message",
 	}[style]
 	if top == "" {
 		top = "errors,traceId"
@@ -97,7 +106,7 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 			t.Errorf("%s: top level has %q (allowed: %s; keys %s)", path, k, top, keys(m))
 		}
 	}
-	noTraceID := style == styleDataConns || style == styleOAuthClients || style == styleCSPOrigins
+	noTraceID := style == styleDataConns || style == styleOAuthClients || style == styleCSPOrigins || style == styleLicenses
 	if noTraceID && m["traceId"] != nil {
 		t.Errorf("%s: this service's errors carry no traceId: %s", path, r.Raw)
 	}
@@ -235,6 +244,9 @@ const (
 	styleWebhooks                        // webhooks: errors[{code,title,detail}], traceId
 	styleWebIntegrations                 // web-integrations: errors[{code,title,detail,source,status}], status a string, traceId
 	styleCSPOrigins                      // csp-origins: errors[{code,title,detail}], no traceId
+	styleTenants                         // tenants: errors[{code,title,detail,source,status}], status a string, traceId
+	styleTenantSettings                  // tenant-settings: errors[{code (the status, a number), title}], traceId
+	styleLicenses                        // licenses: errors[{code,title,detail}], error, message, no traceId
 )
 
 func styleFor(path string) (errStyle, string) {
@@ -269,6 +281,12 @@ func styleFor(path string) (errStyle, string) {
 		return styleWebIntegrations, "WEBINTEGRATIONS"
 	case core.Under(path, "/api/v1/csp-origins"):
 		return styleCSPOrigins, "CSP-ORIGINS"
+	case core.Under(path, "/api/v1/tenants"):
+		return styleTenants, "TENANTS"
+	case core.Under(path, "/api/v1/tenant-settings"):
+		return styleTenantSettings, "TENANT-SETTINGS"
+	case core.Under(path, "/api/v1/licenses"):
+		return styleLicenses, "LICENSES"
 	}
 	return styleGeneric, "HTTP"
 }

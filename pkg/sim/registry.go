@@ -11,6 +11,7 @@ import (
 	"github.com/qlikops/qlikops/pkg/sim/services/oauthclients"
 	"github.com/qlikops/qlikops/pkg/sim/services/qext"
 	"github.com/qlikops/qlikops/pkg/sim/services/spaces"
+	"github.com/qlikops/qlikops/pkg/sim/services/tenantconfig"
 	"github.com/qlikops/qlikops/pkg/sim/services/webhooks"
 	"github.com/qlikops/qlikops/pkg/sim/services/webintegrations"
 )
@@ -30,6 +31,7 @@ var services = []core.Service{
 	webhooks.Service,        // webhooks and their event types
 	webintegrations.Service, // web integrations (embedding origins)
 	csporigins.Service,      // CSP origins and the compiled header
+	tenantconfig.Service,    // the tenant and its settings singletons
 }
 
 // New returns a simulator holding an empty tenant: the default roles, the

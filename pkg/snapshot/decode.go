@@ -53,23 +53,26 @@ type Sources map[resource.Key]string
 // DecodeSources is Decode that also tells where each document came from,
 // so that checks after decoding can name the file and line of a field.
 func DecodeSources(l Layout, kinds []string, files Files) ([]resource.Document, Sources, error) {
-	folders := map[string]string{}
+	// A folder usually holds one kind; the tenant's singletons share one
+	// (tenant/), and there a document's own kind says which it is.
+	folders := map[string][]string{}
 	for _, k := range kinds {
-		folders[l.Folder(k)] = k
+		f := l.Folder(k)
+		folders[f] = append(folders[f], k)
 	}
 	var docs []resource.Document
 	var errs []error
 	seen := map[resource.Key]string{}
 	for _, p := range docPaths(l, folders, files) {
 		top, _, _ := strings.Cut(p, "/")
-		kind := folders[top]
 		d, err := DecodeFile(p, files[p])
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		if d.Kind != kind {
-			errs = append(errs, &FileError{File: p, Field: "kind", Msg: fmt.Sprintf("a %s document cannot live in %s/ (that folder holds %s)", d.Kind, top, kind)})
+		kind, ok := kindIn(folders[top], d.Kind)
+		if !ok {
+			errs = append(errs, &FileError{File: p, Field: "kind", Msg: fmt.Sprintf("a %s document cannot live in %s/ (that folder holds %s)", d.Kind, top, strings.Join(folders[top], ", "))})
 			continue
 		}
 		if other, dup := seen[d.Key()]; dup {
@@ -91,18 +94,18 @@ func DecodeSources(l Layout, kinds []string, files Files) ([]resource.Document, 
 // folder only the outermost file of the bundle's name is a document: a
 // theme whose own archive holds a theme.yaml must not look like a second
 // theme.
-func docPaths(l Layout, folders map[string]string, files Files) []string {
+func docPaths(l Layout, folders map[string][]string, files Files) []string {
 	var out []string
 	var bundles []string // folders of accepted bundle documents
 	paths := sortedPaths(files)
 	sort.SliceStable(paths, func(i, j int) bool { return strings.Count(paths[i], "/") < strings.Count(paths[j], "/") })
 	for _, p := range paths {
 		top, _, _ := strings.Cut(p, "/")
-		kind, ok := folders[top]
+		ks, ok := folders[top]
 		if !ok {
 			continue
 		}
-		fl := l.Files(kind)
+		fl := l.Files(ks[0]) // kinds that share a folder have flat documents
 		if fl.Bundle == "" {
 			if path.Ext(p) == ".yaml" {
 				out = append(out, p)
@@ -117,6 +120,16 @@ func docPaths(l Layout, folders map[string]string, files Files) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// kindIn is the kind of a document found in a folder holding kinds.
+func kindIn(kinds []string, kind string) (string, bool) {
+	for _, k := range kinds {
+		if k == kind {
+			return k, true
+		}
+	}
+	return "", false
 }
 
 func insideAny(p string, dirs []string) bool {

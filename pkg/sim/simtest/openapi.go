@@ -47,6 +47,14 @@ var DefaultSpecs = []string{
 	"qliksense-webhooks-api-openapi.yml",
 	"qliksense-web-integrations-api-openapi.yml",
 	"qliksense-csp-origins-api-openapi.yml",
+	"qliksense-tenants-api-openapi.yml",
+	"qliksense-tenant-settings-api-openapi.yml",
+	"qliksense-api-keys-configurations-api-openapi.yml",
+	"qliksense-groups-settings-api-openapi.yml",
+	"qliksense-items-settings-api-openapi.yml",
+	"qliksense-sharing-settings-api-openapi.yml",
+	"qliksense-licenses-api-openapi.yml",
+	"qliksense-iam-resources-api-openapi.yml",
 }
 
 var registerOnce sync.Once
@@ -195,14 +203,25 @@ func LoadChecker(dir, baseURL string, files ...string) (*Checker, error) {
 	return c, nil
 }
 
-// find returns the operation matching a request.
+// find returns the operation matching a request. A literal path in one
+// spec wins over a template in another, as in a router: GET
+// /api/v1/groups/settings (groups-settings) is not GET /api/v1/groups/{id}.
 func (c *Checker) find(req *http.Request) (*routers.Route, map[string]string, bool) {
+	var tmpl *routers.Route
+	var tmplParams map[string]string
 	for _, r := range c.routers {
-		if route, params, err := r.FindRoute(req); err == nil {
+		route, params, err := r.FindRoute(req)
+		if err != nil {
+			continue
+		}
+		if !strings.Contains(route.Path, "{") {
 			return route, params, true
 		}
+		if tmpl == nil {
+			tmpl, tmplParams = route, params
+		}
 	}
-	return nil, nil, false
+	return tmpl, tmplParams, tmpl != nil
 }
 
 // Operation returns the spec path template of the operation that serves
