@@ -27,13 +27,16 @@ lint:
 	@out=$$(gofmt -l cmd pkg schemas examples); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-# The CLI scripts run qlikops hundreds of times as child processes; under the
-# race detector each is several times slower, which alone would take make test
-# past its four-minute budget on two cores. So unit runs every Go test with
-# -race and the scripts without it; `make race` runs everything with -race.
+# Two tests are many times slower under the race detector than without it:
+# the CLI scripts, which run qlikops hundreds of times as child processes, and
+# the 400-night retention simulation. Under -race they alone would take make
+# test past its four-minute budget on two cores, so unit runs every other test
+# with -race and these two without it; `make race` runs everything with -race.
+SLOW_UNDER_RACE := ^(TestScripts|TestRetentionAcross400Nights)$$
+
 unit:
-	$(GO) test -race -count=1 -timeout 15m -skip '^TestScripts$$' ./...
-	$(GO) test -count=1 -timeout 15m -run '^TestScripts$$' ./pkg/cli
+	$(GO) test -race -count=1 -timeout 15m -skip '$(SLOW_UNDER_RACE)' ./...
+	$(GO) test -count=1 -timeout 15m -run '$(SLOW_UNDER_RACE)' ./pkg/cli ./pkg/ops
 
 race:
 	$(GO) test -race -count=1 -timeout 30m ./...
