@@ -18,6 +18,7 @@ func TestConformanceIdPGroups(t *testing.T) {
 	kindtest.Run(t, kinds.Groups, idpGroupsFixture)
 }
 func TestConformanceUsers(t *testing.T) { kindtest.Run(t, kinds.Users, usersFixture) }
+func TestConformanceRoles(t *testing.T) { kindtest.Run(t, kinds.Roles, rolesFixture) }
 func TestConformanceDataConnections(t *testing.T) {
 	kindtest.Run(t, kinds.DataConnections, dataConnectionsFixture)
 }
@@ -131,4 +132,19 @@ var usersFixture = kindtest.Fixture{
 	NeverCreates: true,
 	NeverDeletes: true,
 	FailPaths:    []string{"/api/v1/users"},
+}
+
+// Custom roles are created, patched and deleted; default roles never
+// appear in a read.
+var rolesFixture = kindtest.Fixture{
+	Seed: demoSeed,
+	New: resource.New("Role", "Conformance Role", "", spec{
+		"description":    "Created by the conformance suite.",
+		"assignedScopes": list{"apps:read", "spaces:read"},
+	}),
+	Modified: resource.New("Role", "Conformance Role", "", spec{
+		"description":    "Changed by the conformance suite.",
+		"assignedScopes": list{"reports:read"},
+	}),
+	FailPaths: []string{"/api/v1/roles"},
 }

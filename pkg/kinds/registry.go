@@ -103,6 +103,7 @@ func init() {
 // line here; the order does not matter.
 func Default() *Registry {
 	return NewRegistry(
+		Roles,
 		Groups,
 		Users,
 		Spaces,
