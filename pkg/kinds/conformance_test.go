@@ -19,6 +19,9 @@ func TestConformanceIdPGroups(t *testing.T) {
 }
 func TestConformanceUsers(t *testing.T) { kindtest.Run(t, kinds.Users, usersFixture) }
 func TestConformanceRoles(t *testing.T) { kindtest.Run(t, kinds.Roles, rolesFixture) }
+func TestConformanceIPPolicies(t *testing.T) {
+	kindtest.Run(t, kinds.IPPolicies, ipPoliciesFixture)
+}
 func TestConformanceDataConnections(t *testing.T) {
 	kindtest.Run(t, kinds.DataConnections, dataConnectionsFixture)
 }
@@ -147,4 +150,19 @@ var rolesFixture = kindtest.Fixture{
 		"assignedScopes": list{"reports:read"},
 	}),
 	FailPaths: []string{"/api/v1/roles"},
+}
+
+// IP policies stay disabled here: an enabled one without 127.0.0.1 would
+// shut the suite out of its own simulator.
+var ipPoliciesFixture = kindtest.Fixture{
+	Seed: demoSeed,
+	New: resource.New("IpPolicy", "Conformance Policy", "", spec{
+		"enabled":    false,
+		"allowedIps": list{"192.0.2.0/24"},
+	}),
+	Modified: resource.New("IpPolicy", "Conformance Policy", "", spec{
+		"enabled":    false,
+		"allowedIps": list{"192.0.2.0/24", "198.51.100.9"},
+	}),
+	FailPaths: []string{"/api/core/ip-policies"},
 }

@@ -104,6 +104,7 @@ func init() {
 func Default() *Registry {
 	return NewRegistry(
 		Roles,
+		IPPolicies,
 		Groups,
 		Users,
 		Spaces,

@@ -18,4 +18,8 @@ type KindPolicy struct {
 	// Builtin maps the names of resources every tenant has without listing
 	// them to their fixed ids, such as Qlik's Everyone group.
 	Builtin map[string]string
+	// Access: the kind decides who can reach the tenant at all (identity
+	// providers, auth settings, IP policies). A plan that changes one is
+	// dangerous, and apply's lock-out guard checks it (safety rule 11).
+	Access bool
 }

@@ -269,6 +269,8 @@ func styleFor(path string) (errStyle, string) {
 		return styleWebIntegrations, "WEBINTEGRATIONS"
 	case core.Under(path, "/api/v1/csp-origins"):
 		return styleCSPOrigins, "CSP-ORIGINS"
+	case core.Under(path, "/api/core/ip-policies"):
+		return styleGeneric, "IAM" // iam-resources Errors: errors[{code,title,detail,source}], traceId
 	}
 	return styleGeneric, "HTTP"
 }

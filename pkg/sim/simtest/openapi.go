@@ -47,6 +47,7 @@ var DefaultSpecs = []string{
 	"qliksense-webhooks-api-openapi.yml",
 	"qliksense-web-integrations-api-openapi.yml",
 	"qliksense-csp-origins-api-openapi.yml",
+	"qliksense-iam-resources-api-openapi.yml",
 }
 
 var registerOnce sync.Once
