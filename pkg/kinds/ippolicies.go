@@ -16,7 +16,7 @@ var IPPolicies = REST[apiIPPolicy, ipPolicySpec]{
 	Desc: Desc{
 		KindName: "IpPolicy", FolderName: "ip-policies",
 		ListPath: "/api/core/ip-policies", Query: limit100(),
-		Policy: resource.KindPolicy{Access: true},
+		Policy: resource.KindPolicy{Access: true, Switch: "enabled"},
 	},
 	FromAPI: func(_ context.Context, _ *Tenant, p apiIPPolicy) (resource.Document, bool, error) {
 		d, err := toDoc("IpPolicy", p.Name, p.ID, ipPolicySpec{Enabled: p.Enabled, AllowedIPs: sortedCopy(p.AllowedIPs)})

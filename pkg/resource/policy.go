@@ -22,4 +22,9 @@ type KindPolicy struct {
 	// providers, auth settings, IP policies). A plan that changes one is
 	// dangerous, and apply's lock-out guard checks it (safety rule 11).
 	Access bool
+	// Switch names the boolean spec field of an access kind that turns a
+	// resource on (enabled, active). A step whose resource is off on both
+	// sides (a disabled IP policy restored disabled) changes no one's
+	// access, and is not dangerous.
+	Switch string
 }
