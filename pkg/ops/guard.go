@@ -64,9 +64,9 @@ func (c *caller) is(k resource.Key) bool {
 func whoAmI(ctx context.Context, cl *qlik.Client) (*caller, error) {
 	var me struct {
 		ID, Subject, Email string
-		AssignedRoles      []struct{ Name string } `json:"assignedRoles"`
+		AssignedRoles      []struct{ Name string }               `json:"assignedRoles"`
 		AssignedGroups     []struct{ Name, ProviderType string } `json:"assignedGroups"`
-		IdentityProvider   string                  `json:"idpId"`
+		IdentityProvider   string                                `json:"idpId"`
 	}
 	resp, err := cl.Send(ctx, qlik.Request{Method: http.MethodGet, Path: "/api/v1/users/me"}, &me)
 	if err != nil {
