@@ -114,6 +114,11 @@ func Default() *Registry {
 		Glossaries,
 		Themes,
 		Extensions,
+		Brands,
+		OAuthClients,
+		Webhooks,
+		CspOrigins,
+		WebIntegrations,
 	)
 }
 

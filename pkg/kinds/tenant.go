@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/qlikops/qlikops/pkg/qlik"
+	"github.com/qlikops/qlikops/pkg/resource"
 	"github.com/qlikops/qlikops/pkg/secrets"
 )
 
@@ -20,6 +21,10 @@ type Tenant struct {
 	Secrets *secrets.Store
 	// Names resolves natural keys in this tenant; apply keeps it current.
 	Names *Resolver
+	// Applying are the documents the running apply creates or updates, for
+	// a kind whose write depends on its siblings' (activating one brand
+	// deactivates the others). Nil outside apply; read-only while it runs.
+	Applying []resource.Document
 
 	warnMu   sync.Mutex
 	warnings []string

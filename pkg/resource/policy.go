@@ -27,4 +27,9 @@ type KindPolicy struct {
 	// sides (a disabled IP policy restored disabled) changes no one's
 	// access, and is not dangerous.
 	Switch string
+	// IDReferencedOutside: the tenant issues the id and something outside
+	// the tenant refers to it (embedding sites carry a web integration's
+	// id). A create therefore breaks those references, and apply reports
+	// the new id next to the old one, with this as what to do about it.
+	IDReferencedOutside string
 }
