@@ -29,6 +29,8 @@ type applyOptions struct {
 	otherTenant bool
 	// progress is the steps bar on a terminal, started after confirmation.
 	progress *stepProgress
+	// guard is --allow-access-changes and --i-know-this-locks-me-out.
+	guard ops.GuardOptions
 }
 
 func newApplyCmd(g *globals) *cobra.Command {
@@ -53,6 +55,8 @@ left unresolved, or a created resource still needs a secret re-entered.`,
 	f.StringVar(&o.onError, "on-error", "continue", "continue: independent steps go on and only dependents of a failure are skipped; abort: stop at the first failure")
 	f.BoolVar(&o.readableSecret, "allow-readable-secrets", false, "accept a secrets file that the group or others can read")
 	f.BoolVar(&o.rewriteSecrets, "rewrite-secrets", false, "write every supplied secret again, also to resources that did not change (rotation)")
+	f.BoolVar(&o.guard.AllowAccessChanges, "allow-access-changes", false, "apply a plan that changes identity providers, auth settings, IP policies or the caller's own roles (still refused if it would lock the caller out)")
+	f.BoolVar(&o.guard.LockMeOut, "i-know-this-locks-me-out", false, "with --allow-access-changes: apply even a plan that would lock the caller out of the tenant")
 	return withNotify(g, "apply", cmd)
 }
 
@@ -81,7 +85,7 @@ func (o *applyOptions) run(cmd *cobra.Command, _ []string) error {
 		}
 	}
 	env.Secrets = secrets.NewStore(values, os.Getenv)
-	opts := ops.ApplyOptions{PlanOptions: o.planOptions.planOptions(), DryRun: o.dryRun, Abort: o.onError == "abort"}
+	opts := ops.ApplyOptions{PlanOptions: o.planOptions.planOptions(), DryRun: o.dryRun, Abort: o.onError == "abort", Guard: o.guard}
 	if o.planFile != "" {
 		if opts.Saved, err = loadPlan(o.planFile); err != nil {
 			return err

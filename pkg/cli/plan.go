@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -105,6 +106,9 @@ func printPlan(w io.Writer, p *plan.Plan) {
 	n := p.Counts()
 	diff.WriteLine(w, fmt.Sprintf("%s: %d to create, %d to update, %d to delete.",
 		planHeader(p), n[plan.Create], n[plan.Update]+n[plan.WriteSecrets], n[plan.Delete]))
+	if len(p.Dangerous) > 0 {
+		diff.WriteLine(w, fmt.Sprintf("DANGER: this plan changes access to the tenant (%s); apply needs --allow-access-changes, and refuses it if the caller would be locked out.", strings.Join(p.Dangerous, "; ")))
+	}
 	for _, s := range p.Steps {
 		diff.WriteLine(w, fmt.Sprintf("%s %s %s %s%s", actionSymbol[s.Action], stepVerb(s.Action), s.Kind, s.Key().Display(), secretsNote(s)))
 		if s.Action == plan.Update {

@@ -18,6 +18,10 @@ func TestConformanceIdPGroups(t *testing.T) {
 	kindtest.Run(t, kinds.Groups, idpGroupsFixture)
 }
 func TestConformanceUsers(t *testing.T) { kindtest.Run(t, kinds.Users, usersFixture) }
+func TestConformanceRoles(t *testing.T) { kindtest.Run(t, kinds.Roles, rolesFixture) }
+func TestConformanceIPPolicies(t *testing.T) {
+	kindtest.Run(t, kinds.IPPolicies, ipPoliciesFixture)
+}
 func TestConformanceDataConnections(t *testing.T) {
 	kindtest.Run(t, kinds.DataConnections, dataConnectionsFixture)
 }
@@ -136,6 +140,36 @@ var usersFixture = kindtest.Fixture{
 	NeverCreates: true,
 	NeverDeletes: true,
 	FailPaths:    []string{"/api/v1/users"},
+}
+
+// Custom roles are created, patched and deleted; default roles never
+// appear in a read.
+var rolesFixture = kindtest.Fixture{
+	Seed: demoSeed,
+	New: resource.New("Role", "Conformance Role", "", spec{
+		"description":    "Created by the conformance suite.",
+		"assignedScopes": list{"apps:read", "spaces:read"},
+	}),
+	Modified: resource.New("Role", "Conformance Role", "", spec{
+		"description":    "Changed by the conformance suite.",
+		"assignedScopes": list{"reports:read"},
+	}),
+	FailPaths: []string{"/api/v1/roles"},
+}
+
+// IP policies stay disabled here: an enabled one without 127.0.0.1 would
+// shut the suite out of its own simulator.
+var ipPoliciesFixture = kindtest.Fixture{
+	Seed: demoSeed,
+	New: resource.New("IpPolicy", "Conformance Policy", "", spec{
+		"enabled":    false,
+		"allowedIps": list{"192.0.2.0/24"},
+	}),
+	Modified: resource.New("IpPolicy", "Conformance Policy", "", spec{
+		"enabled":    false,
+		"allowedIps": list{"192.0.2.0/24", "198.51.100.9"},
+	}),
+	FailPaths: []string{"/api/core/ip-policies"},
 }
 
 // A CSP entry is keyed by its origin. Modified turns flags on and off and

@@ -18,7 +18,8 @@ var Groups = groups{REST[apiGroup, groupSpec]{
 	Desc: Desc{
 		KindName: "Group", FolderName: "groups",
 		ListPath: "/api/v1/groups", Query: limit100(),
-		Policy: resource.KindPolicy{Directory: true, Builtin: map[string]string{everyoneGroupName: everyoneGroupID}},
+		DependsOn: []string{"Role"},
+		Policy:    resource.KindPolicy{Directory: true, Builtin: map[string]string{everyoneGroupName: everyoneGroupID}},
 	},
 	FromAPI: func(_ context.Context, _ *Tenant, g apiGroup) (resource.Document, bool, error) {
 		d, err := toDoc("Group", g.Name, g.ID, groupSpec{

@@ -103,6 +103,8 @@ func init() {
 // line here; the order does not matter.
 func Default() *Registry {
 	return NewRegistry(
+		Roles,
+		IPPolicies,
 		Groups,
 		Users,
 		Spaces,

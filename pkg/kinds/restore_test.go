@@ -39,7 +39,7 @@ func readAll(t *testing.T, e *kindtest.Env) map[string][]resource.Document {
 
 // TestRestoreIntoAnotherTenant exports the demo tenant and applies it, kind by
 // kind in wave order, to a second tenant with other ids that holds the same
-// users and groups but no spaces: groups and users must need zero writes
+// roles, users and groups but no spaces: roles, groups and users must need zero writes
 // (their ids differ, their documents do not), spaces are created, and the
 // second tenant then reads back exactly as the first, ids aside. A second
 // pass must write nothing.
@@ -48,7 +48,7 @@ func TestRestoreIntoAnotherTenant(t *testing.T) {
 	want := readAll(t, src)
 
 	noSpaces := t.TempDir()
-	for _, f := range []string{"users.yaml", "groups.yaml"} {
+	for _, f := range []string{"roles.yaml", "users.yaml", "groups.yaml"} {
 		b, err := os.ReadFile(filepath.Join(demoSeed, f))
 		if err != nil {
 			t.Fatal(err)
@@ -98,7 +98,7 @@ func TestRestoreIntoAnotherTenant(t *testing.T) {
 // identityKinds are the kinds this test restores handler by handler; the
 // CLI script restore_all_kinds covers every kind through plan and apply.
 func identityKinds() []kinds.Handler {
-	return kinds.NewRegistry(kinds.Groups, kinds.Users, kinds.Spaces).All()
+	return kinds.NewRegistry(kinds.Roles, kinds.Groups, kinds.Users, kinds.Spaces).All()
 }
 
 func find(docs []resource.Document, name string) (resource.Document, bool) {

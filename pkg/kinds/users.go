@@ -17,7 +17,7 @@ var Users = users{REST[apiUser, userSpec]{
 	Desc: Desc{
 		KindName: "User", FolderName: "users",
 		ListPath: "/api/v1/users", Query: limit100(),
-		DependsOn: []string{"Group"},
+		DependsOn: []string{"Role", "Group"},
 		Policy:    resource.KindPolicy{IdPOwned: true, Directory: true},
 	},
 	FromAPI: func(_ context.Context, _ *Tenant, u apiUser) (resource.Document, bool, error) {

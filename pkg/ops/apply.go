@@ -22,6 +22,8 @@ type ApplyOptions struct {
 	OnStep  func(apply.Outcome)
 	// Abort stops at the first failed step (--on-error abort).
 	Abort bool
+	// Guard is the lock-out guard's flags.
+	Guard GuardOptions
 }
 
 // ApplyResult is the plan and what executing it did.
@@ -69,6 +71,9 @@ func Apply(ctx context.Context, env Env, o ApplyOptions) (ApplyResult, error) {
 	res := ApplyResult{Plan: p, Report: apply.Report{Outcomes: []apply.Outcome{}}, NeedsReentry: p.NeedsReentry}
 	if o.DryRun {
 		return res, nil
+	}
+	if err := guard(ctx, env, t, p, o.Guard); err != nil {
+		return res, err
 	}
 	if len(p.Steps) > 0 {
 		if o.Confirm != nil && !o.Confirm(p) {

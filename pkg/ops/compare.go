@@ -119,6 +119,9 @@ func planOn(ctx context.Context, env Env, t *kinds.Tenant, o PlanOptions) (*plan
 	})
 	if p != nil {
 		p.Tenant = plan.Tenant(env.Target)
+		if err == nil {
+			err = markDangerous(ctx, env, p)
+		}
 	}
 	return p, err
 }

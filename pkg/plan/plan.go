@@ -64,6 +64,10 @@ type Plan struct {
 	// LiveDigest fingerprints the live state the plan was computed from, so
 	// that a saved plan is refused once the tenant has moved on.
 	LiveDigest string `json:"liveDigest"`
+	// Dangerous lists the steps that change access to the tenant (identity
+	// providers, auth settings, IP policies, the caller's own roles). Apply
+	// refuses such a plan without --allow-access-changes (pkg/ops/guard.go).
+	Dangerous []string `json:"dangerous,omitempty"`
 }
 
 // Tenant names a tenant by URL and by the id it reports.

@@ -18,6 +18,15 @@ type KindPolicy struct {
 	// Builtin maps the names of resources every tenant has without listing
 	// them to their fixed ids, such as Qlik's Everyone group.
 	Builtin map[string]string
+	// Access: the kind decides who can reach the tenant at all (identity
+	// providers, auth settings, IP policies). A plan that changes one is
+	// dangerous, and apply's lock-out guard checks it (safety rule 11).
+	Access bool
+	// Switch names the boolean spec field of an access kind that turns a
+	// resource on (enabled, active). A step whose resource is off on both
+	// sides (a disabled IP policy restored disabled) changes no one's
+	// access, and is not dangerous.
+	Switch string
 	// IDReferencedOutside: the tenant issues the id and something outside
 	// the tenant refers to it (embedding sites carry a web integration's
 	// id). A create therefore breaks those references, and apply reports

@@ -287,6 +287,8 @@ func styleFor(path string) (errStyle, string) {
 		return styleTenantSettings, "TENANT-SETTINGS"
 	case core.Under(path, "/api/v1/licenses"):
 		return styleLicenses, "LICENSES"
+	case core.Under(path, "/api/core/ip-policies"):
+		return styleGeneric, "IAM" // iam-resources Errors: errors[{code,title,detail,source}], traceId
 	}
 	return styleGeneric, "HTTP"
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/qlikops/qlikops/pkg/sim/services/dataconnections"
 	"github.com/qlikops/qlikops/pkg/sim/services/glossaries"
 	"github.com/qlikops/qlikops/pkg/sim/services/identity"
+	"github.com/qlikops/qlikops/pkg/sim/services/ippolicies"
 	"github.com/qlikops/qlikops/pkg/sim/services/oauthclients"
 	"github.com/qlikops/qlikops/pkg/sim/services/qext"
 	"github.com/qlikops/qlikops/pkg/sim/services/spaces"
@@ -32,6 +33,7 @@ var services = []core.Service{
 	webintegrations.Service, // web integrations (embedding origins)
 	csporigins.Service,      // CSP origins and the compiled header
 	tenantconfig.Service,    // the tenant and its settings singletons
+	ippolicies.Service,      // IP policies, and the allowlist they enforce
 }
 
 // New returns a simulator holding an empty tenant: the default roles, the

@@ -1,5 +1,7 @@
-// Roles (/api/v1/roles) through @qlik/api's roles module: list and get.
-import { describe, it } from "node:test";
+// Roles (/api/v1/roles) through @qlik/api's roles module: list and get; custom
+// roles created (201), patched (204: replace, add to /assignedScopes/-, remove-value),
+// deleted (204) once unassigned; default roles refuse writes; a duplicate name is 409.
+import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   api,
@@ -9,7 +11,14 @@ import {
   assertPaging,
   assertAbsoluteHref,
   expectHttpError,
+  uniqueName,
+  quietly,
 } from "./lib.mjs";
+
+const createdRoles = [];
+after(async () => {
+  for (const id of createdRoles) await quietly(() => api.roles.deleteRole(id));
+});
 
 function assertRoleShape(r) {
   assert.equal(typeof r.id, "string");
@@ -58,5 +67,46 @@ describe("roles", () => {
 
   it("404 for an unknown role id", async () => {
     await expectHttpError(api.roles.getRole(UNKNOWN_ID, fresh), 404);
+  });
+
+  it("lists the seeded custom role with its scopes", async () => {
+    const all = (await api.roles.getRoles({ limit: 100 }, fresh)).data.data;
+    const custom = all.filter((r) => r.type === "custom");
+    const reviewer = custom.find((r) => r.name === "Report Reviewer");
+    assert.ok(reviewer, `seeded custom role listed: ${custom.map((r) => r.name).join(", ")}`);
+    assert.deepEqual([...reviewer.assignedScopes].sort(), ["reports:read", "sharing:read"]);
+    assert.equal(reviewer.canEdit, true);
+  });
+
+  it("creates, patches and deletes a custom role", async () => {
+    const name = uniqueName("role");
+    const c = await api.roles.createRole({ name, description: "first", assignedScopes: ["a:read"] });
+    assert.equal(c.status, 201);
+    createdRoles.push(c.data.id);
+    assertRoleShape(c.data);
+    assert.equal(c.data.type, "custom");
+    assert.deepEqual(c.data.assignedScopes, ["a:read"]);
+    await expectHttpError(api.roles.createRole({ name: name.toUpperCase() }), 409);
+
+    const p = await api.roles.patchRole(c.data.id, [
+      { op: "replace", path: "/description", value: "second" },
+      { op: "add", path: "/assignedScopes/-", value: "b:write" },
+      { op: "remove-value", path: "/assignedScopes", value: "a:read" },
+    ]);
+    assert.equal(p.status, 204);
+    const g = await api.roles.getRole(c.data.id, fresh);
+    assert.equal(g.data.description, "second");
+    assert.deepEqual(g.data.assignedScopes, ["b:write"]);
+
+    const d = await api.roles.deleteRole(c.data.id);
+    assert.equal(d.status, 204);
+    await expectHttpError(api.roles.getRole(c.data.id, fresh), 404);
+  });
+
+  it("refuses to change or delete a default role", async () => {
+    const all = (await api.roles.getRoles({ limit: 100 }, fresh)).data.data;
+    const admin = all.find((r) => r.name === "TenantAdmin");
+    await expectHttpError(api.roles.patchRole(admin.id, [{ op: "replace", path: "/description", value: "x" }]), 403);
+    await expectHttpError(api.roles.deleteRole(admin.id), 403);
   });
 });

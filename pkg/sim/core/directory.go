@@ -51,14 +51,17 @@ type Group struct {
 }
 
 type Role struct {
-	ID          string    `json:"id"`
-	Name        string    `json:"name"`
-	Description string    `json:"description"`
-	Type        string    `json:"type"`
-	Level       string    `json:"level"`
-	Permissions []string  `json:"permissions"`
-	CreatedAt   time.Time `json:"createdAt"`
-	Seq         int64     `json:"seq"`
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Type        string   `json:"type"`
+	Level       string   `json:"level"`
+	Permissions []string `json:"permissions"`
+	// AssignedScopes are a custom role's scopes; default roles have none.
+	AssignedScopes []string  `json:"assignedScopes,omitempty"`
+	CreatedAt      time.Time `json:"createdAt"`
+	UpdatedAt      time.Time `json:"updatedAt,omitempty"`
+	Seq            int64     `json:"seq"`
 }
 
 func GroupByName(st *State, name string) *Group {

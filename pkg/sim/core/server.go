@@ -103,6 +103,7 @@ func (s *Server) buildHandler() http.Handler {
 	s.RouteAPI(api)
 	var h http.Handler = notFoundJSON(api.ServeMux)
 	h = s.rateLimit(h)
+	h = s.admit(h)
 	h = s.auth(h)
 	h = s.FaultMiddleware(h)
 	for i := len(s.Opts.Middleware) - 1; i >= 0; i-- {

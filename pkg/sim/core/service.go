@@ -28,6 +28,24 @@ type Service struct {
 	PrincipalDeleted func(st *State, id string)
 	// Specs are the Qlik OpenAPI spec files describing the routes.
 	Specs []string
+	// Admit runs before every authenticated /api request and may refuse it
+	// (writing the answer and returning false), e.g. an IP allowlist. It
+	// locks the state itself.
+	Admit func(s *Server, w http.ResponseWriter, r *http.Request) bool
+}
+
+// admit runs every service's Admit hook after authentication.
+func (s *Server) admit(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isAPIPath(r.URL.Path) {
+			for _, svc := range s.services {
+				if svc.Admit != nil && !svc.Admit(s, w, r) {
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // API is a set of path prefixes that share an error style.

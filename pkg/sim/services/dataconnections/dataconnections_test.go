@@ -217,7 +217,7 @@ func TestDataConnectionSeedErrors(t *testing.T) {
 	}
 	for file, body := range cases {
 		dir := t.TempDir()
-		for _, f := range []string{"users.yaml", "groups.yaml", "spaces.yaml"} {
+		for _, f := range []string{"roles.yaml", "users.yaml", "groups.yaml", "spaces.yaml"} {
 			data, err := os.ReadFile(filepath.Join(demoSeed, f))
 			if err != nil {
 				t.Fatal(err)

@@ -69,17 +69,22 @@ func (s server) initIdentity(st *core.State) {
 	st.CallerID = bot.ID
 }
 
-// seedIdentity reads groups.yaml and users.yaml.
+// seedIdentity reads roles.yaml (custom roles), groups.yaml and
+// users.yaml, in that order: groups and users name roles.
 func (s server) seedIdentity(st *core.State, dir string) error {
+	var roles []seedRole
 	var groups []seedGroup
 	var users []seedUser
 	for _, f := range []struct {
 		name string
 		v    any
-	}{{"groups.yaml", &groups}, {"users.yaml", &users}} {
+	}{{"roles.yaml", &roles}, {"groups.yaml", &groups}, {"users.yaml", &users}} {
 		if err := core.ReadSeedFile(filepath.Join(dir, f.name), f.v); err != nil {
 			return err
 		}
+	}
+	if err := s.seedRoles(st, roles); err != nil {
+		return fmt.Errorf("%s: %w", filepath.Join(dir, "roles.yaml"), err)
 	}
 	if err := s.seedGroups(st, groups); err != nil {
 		return fmt.Errorf("%s: %w", filepath.Join(dir, "groups.yaml"), err)

@@ -46,8 +46,12 @@ type roleJSON struct {
 
 func renderRole(r *http.Request, st *core.State, ro *core.Role) roleJSON {
 	out := roleJSON{ID: ro.ID, TenantID: st.TenantID, Name: ro.Name, Description: ro.Description,
-		Type: ro.Type, Level: ro.Level, Permissions: ro.Permissions, AssignedScopes: []string{},
-		CreatedAt: core.FmtTime(ro.CreatedAt), LastUpdatedAt: core.FmtTime(ro.CreatedAt)}
+		Type: ro.Type, Level: ro.Level, Permissions: ro.Permissions, AssignedScopes: append([]string{}, ro.AssignedScopes...),
+		CreatedAt: core.FmtTime(ro.CreatedAt), LastUpdatedAt: core.FmtTime(ro.CreatedAt),
+		CanEdit: ro.Type == "custom", CanDelete: ro.Type == "custom"}
+	if !ro.UpdatedAt.IsZero() {
+		out.LastUpdatedAt = core.FmtTime(ro.UpdatedAt)
+	}
 	if ro.Level == "admin" {
 		out.UserEntitlementTyp = "fullUser"
 	}
@@ -76,6 +80,7 @@ func roleRefs(st *core.State, ids []string) []roleRef {
 func (s server) routeRoles(mux *core.RouteMux) {
 	mux.HandleFunc("GET /api/v1/roles", s.listRoles)
 	mux.HandleFunc("GET /api/v1/roles/{id}", s.getRole)
+	s.routeCustomRoles(mux)
 }
 
 func (s server) listRoles(w http.ResponseWriter, r *http.Request) {

@@ -112,8 +112,8 @@ func TestUnknownRoutes(t *testing.T) {
 	if r.Status != http.StatusNotFound || simtest.FirstError(t, r.Obj())["code"] != "HTTP-404" {
 		t.Errorf("unknown route: %d %s", r.Status, r.Raw)
 	}
-	r = e.DoWith("POST", "/api/v1/roles", "{}", "application/json", "Bearer "+e.Key)
+	r = e.DoWith("PUT", "/api/v1/roles", "{}", "application/json", "Bearer "+e.Key)
 	if r.Status != http.StatusMethodNotAllowed {
-		t.Errorf("POST roles: %d %s", r.Status, r.Raw)
+		t.Errorf("PUT roles: %d %s", r.Status, r.Raw)
 	}
 }
