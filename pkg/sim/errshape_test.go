@@ -67,6 +67,9 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		// meta is in the spec's Error; the simulator writes none.
 		styleWebIntegrations: "code,title,detail,source,status",
 		styleCSPOrigins:      "code,title,detail",
+		styleApps:            "code,title,detail",
+		styleItems:           "code,title,detail,meta",
+		styleTempContents:    "code,title,detail,meta",
 	}[style]
 	for k := range e {
 		if !strings.Contains(","+allowed+",", ","+k+",") {
@@ -88,6 +91,8 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		styleDataConns:    "errors",
 		styleOAuthClients: "errors",
 		styleCSPOrigins:   "errors",
+		styleApps:         "errors",
+		styleItems:        "errors",
 	}[style]
 	if top == "" {
 		top = "errors,traceId"
@@ -97,7 +102,8 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 			t.Errorf("%s: top level has %q (allowed: %s; keys %s)", path, k, top, keys(m))
 		}
 	}
-	noTraceID := style == styleDataConns || style == styleOAuthClients || style == styleCSPOrigins
+	noTraceID := style == styleDataConns || style == styleOAuthClients || style == styleCSPOrigins ||
+		style == styleApps || style == styleItems
 	if noTraceID && m["traceId"] != nil {
 		t.Errorf("%s: this service's errors carry no traceId: %s", path, r.Raw)
 	}
@@ -235,6 +241,9 @@ const (
 	styleWebhooks                        // webhooks: errors[{code,title,detail}], traceId
 	styleWebIntegrations                 // web-integrations: errors[{code,title,detail,source,status}], status a string, traceId
 	styleCSPOrigins                      // csp-origins: errors[{code,title,detail}], no traceId
+	styleApps                            // apps (v1 and analytics restore): errors[{code,title,detail}], no traceId
+	styleItems                           // items: errors[{code,title,detail,meta}], no traceId
+	styleTempContents                    // temp-contents: errors[{code,title,detail,meta}], traceId
 )
 
 func styleFor(path string) (errStyle, string) {
@@ -269,6 +278,12 @@ func styleFor(path string) (errStyle, string) {
 		return styleWebIntegrations, "WEBINTEGRATIONS"
 	case core.Under(path, "/api/v1/csp-origins"):
 		return styleCSPOrigins, "CSP-ORIGINS"
+	case core.Under(path, "/api/v1/apps"), core.Under(path, "/api/analytics/apps"):
+		return styleApps, "APPS"
+	case core.Under(path, "/api/v1/items"):
+		return styleItems, "ITEMS"
+	case core.Under(path, "/api/v1/temp-contents"):
+		return styleTempContents, "TEMP-CONTENTS"
 	}
 	return styleGeneric, "HTTP"
 }

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"github.com/qlikops/qlikops/pkg/sim/core"
+	"github.com/qlikops/qlikops/pkg/sim/services/apps"
 	"github.com/qlikops/qlikops/pkg/sim/services/automations"
 	"github.com/qlikops/qlikops/pkg/sim/services/brands"
 	"github.com/qlikops/qlikops/pkg/sim/services/csporigins"
@@ -30,6 +31,7 @@ var services = []core.Service{
 	webhooks.Service,        // webhooks and their event types
 	webintegrations.Service, // web integrations (embedding origins)
 	csporigins.Service,      // CSP origins and the compiled header
+	apps.Service,            // apps, scripts, temp contents, items listing apps
 }
 
 // New returns a simulator holding an empty tenant: the default roles, the
