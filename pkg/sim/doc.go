@@ -22,6 +22,8 @@
 //   - webhooks: webhooks and their event types
 //   - webintegrations: web integrations
 //   - csporigins: CSP origins and the compiled header
+//   - apps: apps, their script versions, export/import through temp
+//     contents, the recycle bin, and the items list of apps
 //
 // Adding a service is a package plus one registry line: the package exports
 // a core.Service (path prefixes with their error style, routes, seed file,
