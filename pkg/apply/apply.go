@@ -36,6 +36,9 @@ type Outcome struct {
 	NotApplied []string `json:"notApplied,omitempty"`
 	// NeedsReentry names secrets to enter by hand, e.g. in the hub.
 	NeedsReentry []string `json:"needsReentry,omitempty"`
+	// Notes are what the handler said about a write that succeeded, e.g.
+	// "needs a reload before it shows current data".
+	Notes []string `json:"notes,omitempty"`
 
 	// blocked marks a step skipped because a dependency failed, so that its
 	// own dependents are skipped in turn.
@@ -90,6 +93,7 @@ func Run(ctx context.Context, reg *kinds.Registry, t *kinds.Tenant, p *plan.Plan
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = 4
 	}
+	t.Commit = p.Commit
 	e := &executor{reg: reg, t: t, opts: opts, failed: map[resource.Key]bool{}, outcomes: make([]Outcome, len(p.Steps))}
 	for _, phase := range phases(p.Steps) {
 		if err := e.runPhase(ctx, p.Steps, phase); err != nil {
@@ -184,6 +188,7 @@ func (e *executor) runStep(ctx context.Context, s plan.Step) Outcome {
 	o.Unresolved = res.Unresolved
 	o.NotApplied = res.NotApplied
 	o.NeedsReentry = res.NeedsReentry
+	o.Notes = res.Notes
 	switch {
 	case err != nil:
 		o.Status, o.Reason = Failed, err.Error()

@@ -112,6 +112,7 @@ func Default() *Registry {
 		Glossaries,
 		Themes,
 		Extensions,
+		Apps,
 	)
 }
 

@@ -47,7 +47,7 @@ func TestSelectingNothingIsAnError(t *testing.T) {
 	for _, c := range []struct{ include, exclude []string }{
 		{[]string{"spaces"}, []string{"Spaces"}},
 		{[]string{"space", "groups"}, []string{"spaces", "group"}},
-		{nil, []string{"extensions", "groups", "themes", "users", "spaces", "data-connections", "glossaries", "automation-connections", "automations"}},
+		{nil, []string{"extensions", "groups", "themes", "users", "spaces", "data-connections", "glossaries", "automation-connections", "automations", "apps"}},
 	} {
 		hs, err := reg.Select(c.include, c.exclude)
 		if !errors.Is(err, kinds.ErrNoKindSelected) || hs != nil {

@@ -20,6 +20,9 @@ type Tenant struct {
 	Secrets *secrets.Store
 	// Names resolves natural keys in this tenant; apply keeps it current.
 	Names *Resolver
+	// Commit is the snapshot commit apply writes from, for writes that
+	// carry a message (an app script version); "" outside apply.
+	Commit string
 
 	warnMu   sync.Mutex
 	warnings []string

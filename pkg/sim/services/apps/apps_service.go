@@ -45,6 +45,9 @@ var Service = core.Service{
 	SpaceContent: func(st *core.State, spaceID string) int {
 		return Apps.Count(st, func(a *app) bool { return !a.Deleted && a.SpaceID == spaceID })
 	},
+	// An export stages a file in temp contents and changes no app: reading
+	// a tenant's apps (export, plan, drift) is not a write.
+	ReadOnlyWrites: []string{"POST /api/v1/apps/*/export"},
 	Specs: []string{
 		"qliksense-apps-api-openapi.yml",
 		"qliksense-items-api-openapi.yml",

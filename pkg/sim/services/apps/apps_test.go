@@ -181,7 +181,12 @@ func TestExportImportIsDeterministic(t *testing.T) {
 	clock := simtest.NewFakeClock()
 	e := seededEnv(t, sim.Options{Now: clock.Now})
 	id := simtest.Str(itemByName(t, e, "Profit and Loss")["resourceId"])
+	before := e.S.Stats()
 	qvf := exportBytes(t, e, id)
+	// An export is a Tier-2 call that changes nothing: not a write.
+	if after := e.S.Stats(); after.Tier2 != before.Tier2+1 || after.Writes != before.Writes {
+		t.Errorf("export: tier2 %d -> %d, writes %d -> %d; want one more Tier-2 call and no write", before.Tier2, after.Tier2, before.Writes, after.Writes)
+	}
 	zr, err := zip.NewReader(bytes.NewReader(qvf), int64(len(qvf)))
 	if err != nil {
 		t.Fatal(err)

@@ -111,3 +111,10 @@ func decodeQVF(data []byte) (qvfContent, error) {
 	}
 	return c, nil
 }
+
+// AppFile is the app file qliksim exports for an app with these
+// attributes, this script and no objects: tests build the bytes an export
+// must give without a simulator.
+func AppFile(name, description, usage, script string) []byte {
+	return encodeQVF(qvfContent{App: qvfApp{Name: name, Description: description, Usage: usage}, Script: script})
+}
