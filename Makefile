@@ -12,7 +12,7 @@ FUZZ_TARGETS := ./pkg/snapshot:FuzzDecodeFile ./pkg/resource:FuzzSlug ./pkg/secr
 FUZZ_SHORT ?= 3000x
 FUZZTIME   ?= 2m
 
-.PHONY: build demo test unit conformance lint bench fuzz fuzz-short clean
+.PHONY: build demo test unit race conformance lint bench fuzz fuzz-short clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/qlikops ./cmd/qlikops
@@ -27,8 +27,16 @@ lint:
 	@out=$$(gofmt -l cmd pkg schemas examples); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
+# The CLI scripts run qlikops hundreds of times as child processes; under the
+# race detector each is several times slower, which alone would take make test
+# past its four-minute budget on two cores. So unit runs every Go test with
+# -race and the scripts without it; `make race` runs everything with -race.
 unit:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 15m -skip '^TestScripts$$' ./...
+	$(GO) test -count=1 -timeout 15m -run '^TestScripts$$' ./pkg/cli
+
+race:
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 conformance:
 	bash testdata/conformance/run.sh

@@ -39,6 +39,14 @@ type Outcome struct {
 	// Notes are what the handler said about a write that succeeded, e.g.
 	// "needs a reload before it shows current data".
 	Notes []string `json:"notes,omitempty"`
+	// Issued are secrets the tenant generated for the resource (a new OAuth
+	// client's secret), for the command to show once. They encode as their
+	// field names only, so the run record and JSON output say that a secret
+	// was issued, never what it is.
+	Issued []kinds.IssuedSecret `json:"issued,omitempty"`
+	// NewID is set when a create gave a kind whose id is referenced from
+	// outside the tenant (resource.KindPolicy.IDReferencedOutside) a new id.
+	NewID *NewID `json:"newId,omitempty"`
 
 	// blocked marks a step skipped because a dependency failed, so that its
 	// own dependents are skipped in turn.
@@ -47,6 +55,15 @@ type Outcome struct {
 
 // Key of the outcome's resource.
 func (o Outcome) Key() resource.Key { return resource.Key{Kind: o.Kind, Space: o.Space, Name: o.Name} }
+
+// NewID is the id a create was given, the id the snapshot recorded (the
+// source tenant's; empty for a document written by hand), and what to do
+// about the references to the old one.
+type NewID struct {
+	ID     string `json:"id"`
+	Was    string `json:"was,omitempty"`
+	Action string `json:"action"`
+}
 
 // Report is the outcome of every step, in plan order.
 type Report struct {
@@ -76,6 +93,23 @@ func (r Report) NeedsReentry() []string {
 	return out
 }
 
+// NewIDs lists every new id that something outside the tenant must be
+// told about, one line per resource, for the end of an apply.
+func (r Report) NewIDs() []string {
+	var out []string
+	for _, o := range r.Outcomes {
+		if o.NewID == nil {
+			continue
+		}
+		was := ""
+		if o.NewID.Was != "" {
+			was = " (was " + o.NewID.Was + ")"
+		}
+		out = append(out, fmt.Sprintf("%s %s: new id %s%s: %s", o.Kind, o.Key().Display(), o.NewID.ID, was, o.NewID.Action))
+	}
+	return out
+}
+
 // Options tune execution.
 type Options struct {
 	// Concurrency is the number of steps of one wave in flight; 0 means 4.
@@ -95,12 +129,26 @@ func Run(ctx context.Context, reg *kinds.Registry, t *kinds.Tenant, p *plan.Plan
 	}
 	t.Commit = p.Commit
 	e := &executor{reg: reg, t: t, opts: opts, failed: map[resource.Key]bool{}, outcomes: make([]Outcome, len(p.Steps))}
+	if t != nil {
+		t.Applying = writtenDocs(p.Steps)
+	}
 	for _, phase := range phases(p.Steps) {
 		if err := e.runPhase(ctx, p.Steps, phase); err != nil {
 			return Report{Outcomes: e.outcomes}, err
 		}
 	}
 	return Report{Outcomes: e.outcomes}, nil
+}
+
+// writtenDocs are the documents the steps create or update.
+func writtenDocs(steps []plan.Step) []resource.Document {
+	var out []resource.Document
+	for _, s := range steps {
+		if (s.Action == plan.Create || s.Action == plan.Update) && s.Want != nil {
+			out = append(out, *s.Want)
+		}
+	}
+	return out
 }
 
 // phases groups step indexes that may run together: same action class
@@ -189,6 +237,7 @@ func (e *executor) runStep(ctx context.Context, s plan.Step) Outcome {
 	o.NotApplied = res.NotApplied
 	o.NeedsReentry = res.NeedsReentry
 	o.Notes = res.Notes
+	o.Issued = res.Issued
 	switch {
 	case err != nil:
 		o.Status, o.Reason = Failed, err.Error()
@@ -196,9 +245,20 @@ func (e *executor) runStep(ctx context.Context, s plan.Step) Outcome {
 		o.Status, o.Reason = Skipped, res.Skipped
 	default:
 		o.Status = Done
+		o.NewID = newID(e.reg, s, res)
 		learn(e.t, s, res)
 	}
 	return o
+}
+
+// newID reports the id a create was given when the kind declares that
+// something outside the tenant refers to its ids.
+func newID(reg *kinds.Registry, s plan.Step, res kinds.Result) *NewID {
+	action := reg.Policy(s.Kind).IDReferencedOutside
+	if s.Action != plan.Create || action == "" || res.ID == "" || res.ID == s.Want.Metadata.ID {
+		return nil
+	}
+	return &NewID{ID: res.ID, Was: s.Want.Metadata.ID, Action: action}
 }
 
 // learn keeps the tenant's resolver current with what a step did, so that

@@ -99,6 +99,7 @@ func (o *applyOptions) run(cmd *cobra.Command, _ []string) error {
 		o.progress.finish()
 	}
 	if err != nil {
+		o.showIssued(res.Report) // what was created is there: its secrets must not be lost
 		return err
 	}
 	return o.finish(res)
@@ -166,6 +167,11 @@ func (o *applyOptions) finish(res ops.ApplyResult) error {
 				fmt.Fprintf(o.stdout, "  failed %s: %s\n", oc.Key(), oc.Reason)
 			}
 		}
+		// Printed, not only logged: whoever runs the restore has to carry
+		// these ids to the sites that embed the tenant.
+		for _, n := range r.NewIDs() {
+			fmt.Fprintln(o.stdout, n)
+		}
 		if need := r.NeedsReentry(); len(need) > 0 {
 			fmt.Fprintf(o.stdout, "Needs re-entry (supply with --secrets or %s<NAME>, or enter in the hub):\n", secrets.EnvPrefix)
 			for _, n := range need {
@@ -173,6 +179,7 @@ func (o *applyOptions) finish(res ops.ApplyResult) error {
 			}
 		}
 	}
+	o.showIssued(res.Report)
 	return applyExit(res.Report)
 }
 

@@ -70,12 +70,14 @@ func TestScripts(t *testing.T) {
 			"simstart-faults": cmdSimStartFaults,
 			"simfaults":       cmdSimFaults,
 
-			"validate-runs": cmdValidateRuns,
-			"receiver":      cmdReceiver,
-			"gitserve":      cmdGitServe,
-			"gitdaemon":     cmdGitDaemon,
-			"closedport":    cmdClosedPort,
-			"expand":        cmdExpand,
+			"validate-runs":  cmdValidateRuns,
+			"receiver":       cmdReceiver,
+			"gitserve":       cmdGitServe,
+			"gitdaemon":      cmdGitDaemon,
+			"closedport":     cmdClosedPort,
+			"expand":         cmdExpand,
+			"oauth-secret":   cmdOAuthSecret,
+			"webhook-secret": cmdWebhookSecret,
 		},
 	})
 }
@@ -133,6 +135,7 @@ const testClientSecret = "sentinel-oauth-secret-5f2b"
 //	simctl dc-secret SPACE NAME FIELD VALUE
 //	simctl rename-block AUTOMATION FROM TO
 //	simctl api METHOD PATH [BODY]
+//	simctl brand-file BRAND FILE-ID PATH   (PUT of a brand's file from PATH)
 //	simctl reset-stats
 //	simctl writes N          (fails unless exactly N writes since reset)
 func cmdSimCtl(ts *testscript.TestScript, neg bool, args []string) {
@@ -182,6 +185,9 @@ func cmdSimCtl(ts *testscript.TestScript, neg bool, args []string) {
 			body = args[3]
 		}
 		err = ctl.Call(ctx, args[1], args[2], body)
+	case "brand-file":
+		want(3)
+		err = putBrandFile(ctx, c, args[1], args[2], ts.MkAbs(args[3]))
 	case "reset-stats":
 		want(0)
 		err = ctl.ResetSimStats(ctx)

@@ -50,6 +50,16 @@ func unsuppliedOrAbsent(v any, supplied Supplied) bool {
 	if v == nil {
 		return true
 	}
+	// A map of placeholders (a webhook's encrypted headers, by name) is
+	// one when each of its values is.
+	if m, ok := v.(map[string]any); ok {
+		for _, e := range m {
+			if !unsuppliedOrAbsent(e, supplied) {
+				return false
+			}
+		}
+		return true
+	}
 	s, ok := v.(string)
 	if !ok {
 		return false

@@ -38,6 +38,11 @@ func TestConformanceGlossaries(t *testing.T) {
 }
 func TestConformanceThemes(t *testing.T)     { kindtest.Run(t, kinds.Themes, themesFixture) }
 func TestConformanceExtensions(t *testing.T) { kindtest.Run(t, kinds.Extensions, extensionsFixture) }
+func TestConformanceBrands(t *testing.T)     { kindtest.Run(t, kinds.Brands, brandsFixture) }
+func TestConformanceCspOrigins(t *testing.T) { kindtest.Run(t, kinds.CspOrigins, cspOriginsFixture) }
+func TestConformanceWebIntegrations(t *testing.T) {
+	kindtest.Run(t, kinds.WebIntegrations, webIntegrationsFixture)
+}
 
 type spec = map[string]any
 type list = []any
@@ -131,4 +136,38 @@ var usersFixture = kindtest.Fixture{
 	NeverCreates: true,
 	NeverDeletes: true,
 	FailPaths:    []string{"/api/v1/users"},
+}
+
+// A CSP entry is keyed by its origin. Modified turns flags on and off and
+// empties the description: a PUT replaces the whole entry, so what the
+// document leaves out must be gone afterwards.
+var cspOriginsFixture = kindtest.Fixture{
+	Seed: demoSeed,
+	New: resource.New("CspOrigin", "https://conformance.example.org", "", spec{
+		"name":        "Conformance CDN",
+		"description": "Created by the conformance suite.",
+		"fontSrc":     true,
+		"imgSrc":      true,
+		"scriptSrc":   true,
+	}),
+	Modified: resource.New("CspOrigin", "https://conformance.example.org", "", spec{
+		"name":           "Conformance embeds",
+		"frameAncestors": true,
+		"imgSrc":         true,
+		"connectSrcWSS":  true,
+	}),
+	FailPaths: []string{"/api/v1/csp-origins"},
+}
+
+// A web integration is keyed by its name; Modified reorders, drops and adds
+// origins, which the tenant keeps in the order written.
+var webIntegrationsFixture = kindtest.Fixture{
+	Seed: demoSeed,
+	New: resource.New("WebIntegration", "Conformance embeds", "", spec{
+		"validOrigins": list{"https://a.conformance.example.org", "https://b.conformance.example.org:8443"},
+	}),
+	Modified: resource.New("WebIntegration", "Conformance embeds", "", spec{
+		"validOrigins": list{"https://c.conformance.example.org", "https://a.conformance.example.org"},
+	}),
+	FailPaths: []string{"/api/v1/web-integrations"},
 }

@@ -25,7 +25,7 @@ var DataConnections = dataConnections{Desc{
 	// Written when supplied; Read sets them only where the connector can
 	// hold them (see readDataConnection), so they are not placeholders for
 	// every connection.
-	Secrets: []SecretField{{"username", "qUsername"}, {"password", "qPassword"}, {"connectionSecret", "qConnectionSecret"}},
+	Secrets: []SecretField{{Spec: "username", API: "qUsername"}, {Spec: "password", API: "qPassword"}, {Spec: "connectionSecret", API: "qConnectionSecret"}},
 }}
 
 type dataConnections struct{ Desc }

@@ -43,9 +43,11 @@ func exportDemo(t *testing.T, c *qlik.Client) snapshot.Files {
 		}
 		docs = append(docs, ds...)
 	}
-	// The demo seed holds one automation only its owner may read; that
-	// warning is expected, any other is not.
-	want := []string{`automation "Sales Weekly Digest" (owner carol.white@example.com): its definition is visible only to its owner; exported without the workspace`}
+	// The demo seed holds a webhook Qlik disabled and one automation only
+	// its owner may read; those warnings are expected, any other is not.
+	want := []string{
+		`webhook "App changes to Teams" is exported as disabled: Qlik disabled it (WEBHOOK_DELIVERY_FAILED): The webhook was disabled after 10 consecutive failed deliveries (HTTP 410 from the target).`,
+		`automation "Sales Weekly Digest" (owner carol.white@example.com): its definition is visible only to its owner; exported without the workspace`}
 	if w := tn.Warnings(); !slices.Equal(w, want) {
 		t.Errorf("reading the demo tenant warned: %q", w)
 	}

@@ -45,6 +45,9 @@ type Result struct {
 	// ID is the id the tenant gave a created resource, so that apply can
 	// teach the resolver about it for the steps of later waves.
 	ID string
+	// Issued are secrets the tenant generated for the resource and returned
+	// this once (an OAuth client's secret), for apply to show once.
+	Issued []IssuedSecret
 }
 
 // Problem is a field of a document that breaks a rule of the API that the

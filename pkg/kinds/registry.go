@@ -113,6 +113,11 @@ func Default() *Registry {
 		Themes,
 		Extensions,
 		Apps,
+		Brands,
+		OAuthClients,
+		Webhooks,
+		CspOrigins,
+		WebIntegrations,
 	)
 }
 

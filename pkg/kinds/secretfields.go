@@ -17,15 +17,26 @@ import (
 type SecretField struct {
 	Spec string // field of the spec, e.g. "password"
 	API  string // field of the API body, e.g. "qPassword"
+	// IfSet: the placeholder is written only where the read document has
+	// the field set (FromAPI sets it, to any text, where the API says the
+	// resource has the secret, e.g. a webhook's secretKeyAdded), so that a
+	// resource without the secret never asks for one.
+	IfSet bool
+	// Keyed: the field is a map whose keys the API shows and whose values
+	// it never does (a webhook's encryptedHeaders). Each value is a
+	// placeholder of its own, named <Spec>/<key>. The map is written whole,
+	// only when every value is supplied; otherwise the tenant keeps its own.
+	Keyed bool
 }
 
-// secretName is the placeholder name of one secret field of a document.
-func (d Desc) secretName(doc resource.Document, field string) string {
+// secretName is the placeholder name of one secret field of a document
+// (and of one key of a keyed field).
+func (d Desc) secretName(doc resource.Document, field ...string) string {
 	parts := []string{d.FolderName}
 	if doc.Metadata.Space != "" {
 		parts = append(parts, doc.Metadata.Space)
 	}
-	return secrets.Name(append(parts, doc.Metadata.Name, field)...)
+	return secrets.Name(append(append(parts, doc.Metadata.Name), field...)...)
 }
 
 // placeholders sets every declared secret field of a read document to its
@@ -35,7 +46,19 @@ func (d Desc) placeholders(doc *resource.Document) {
 		if doc.Spec == nil {
 			doc.Spec = map[string]any{}
 		}
-		doc.Spec[f.Spec] = secrets.Placeholder(d.secretName(*doc, f.Spec))
+		switch {
+		case f.Keyed:
+			m, _ := doc.Spec[f.Spec].(map[string]any)
+			for key := range m {
+				m[key] = secrets.Placeholder(d.secretName(*doc, f.Spec, key))
+			}
+		case f.IfSet:
+			if v, _ := doc.Spec[f.Spec].(string); v != "" {
+				doc.Spec[f.Spec] = secrets.Placeholder(d.secretName(*doc, f.Spec))
+			}
+		default:
+			doc.Spec[f.Spec] = secrets.Placeholder(d.secretName(*doc, f.Spec))
+		}
 	}
 }
 
@@ -45,6 +68,10 @@ func (d Desc) placeholders(doc *resource.Document) {
 func (d Desc) putSecrets(t *Tenant, want resource.Document, body map[string]any, write func(string) bool) []string {
 	var missing []string
 	for _, f := range d.Secrets {
+		if f.Keyed {
+			missing = append(missing, putKeyedSecret(t, f, want, body, write)...)
+			continue
+		}
 		v, _ := want.Spec[f.Spec].(string)
 		if v == "" {
 			continue
@@ -60,6 +87,31 @@ func (d Desc) putSecrets(t *Tenant, want resource.Document, body map[string]any,
 		body[f.API] = val
 	}
 	sort.Strings(missing)
+	return missing
+}
+
+// putKeyedSecret adds a keyed secret field to body when write selects any
+// of its values and every value is supplied, and returns those that are not.
+func putKeyedSecret(t *Tenant, f SecretField, want resource.Document, body map[string]any, write func(string) bool) []string {
+	m, _ := want.Spec[f.Spec].(map[string]any)
+	vals := make(map[string]string, len(m))
+	var missing []string
+	selected := false
+	for key, v := range m {
+		s, _ := v.(string)
+		if name, ok := secrets.Only(s); !ok || write(name) {
+			selected = true
+		}
+		val, miss := t.Secrets.Expand(s)
+		missing = append(missing, miss...)
+		vals[key] = val
+	}
+	if !selected || len(vals) == 0 {
+		return nil
+	}
+	if len(missing) == 0 {
+		body[f.API] = vals
+	}
 	return missing
 }
 

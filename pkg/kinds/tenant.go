@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/qlikops/qlikops/pkg/qlik"
+	"github.com/qlikops/qlikops/pkg/resource"
 	"github.com/qlikops/qlikops/pkg/secrets"
 )
 
@@ -23,6 +24,10 @@ type Tenant struct {
 	// Commit is the snapshot commit apply writes from, for writes that
 	// carry a message (an app script version); "" outside apply.
 	Commit string
+	// Applying are the documents the running apply creates or updates, for
+	// a kind whose write depends on its siblings' (activating one brand
+	// deactivates the others). Nil outside apply; read-only while it runs.
+	Applying []resource.Document
 
 	warnMu   sync.Mutex
 	warnings []string

@@ -18,4 +18,9 @@ type KindPolicy struct {
 	// Builtin maps the names of resources every tenant has without listing
 	// them to their fixed ids, such as Qlik's Everyone group.
 	Builtin map[string]string
+	// IDReferencedOutside: the tenant issues the id and something outside
+	// the tenant refers to it (embedding sites carry a web integration's
+	// id). A create therefore breaks those references, and apply reports
+	// the new id next to the old one, with this as what to do about it.
+	IDReferencedOutside string
 }
