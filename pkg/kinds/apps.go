@@ -33,6 +33,9 @@ var Apps = appsKind{Desc{
 	// The script and the QVF are fetched per app below /api/v1/apps, not
 	// below the items list, so they are not PerItem sub-lists.
 	DependsOn: []string{"User", "Space", "DataConnection"},
+	// An app imported from app.qvf gets a new id; links, embeds and
+	// anything else outside the tenant that named the old one break.
+	Policy: resource.KindPolicy{IDReferencedOutside: "re-point links and embeds that use the old app id"},
 }}
 
 type appsKind struct{ Desc }
