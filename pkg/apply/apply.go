@@ -127,10 +127,10 @@ func Run(ctx context.Context, reg *kinds.Registry, t *kinds.Tenant, p *plan.Plan
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = 4
 	}
-	t.Commit = p.Commit
 	e := &executor{reg: reg, t: t, opts: opts, failed: map[resource.Key]bool{}, outcomes: make([]Outcome, len(p.Steps))}
 	if t != nil {
 		t.Applying = writtenDocs(p.Steps)
+		t.Commit = p.Commit
 	}
 	for _, phase := range phases(p.Steps) {
 		if err := e.runPhase(ctx, p.Steps, phase); err != nil {
