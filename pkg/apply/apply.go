@@ -36,6 +36,9 @@ type Outcome struct {
 	NotApplied []string `json:"notApplied,omitempty"`
 	// NeedsReentry names secrets to enter by hand, e.g. in the hub.
 	NeedsReentry []string `json:"needsReentry,omitempty"`
+	// Notes are what the handler said about a write that succeeded, e.g.
+	// "needs a reload before it shows current data".
+	Notes []string `json:"notes,omitempty"`
 	// Issued are secrets the tenant generated for the resource (a new OAuth
 	// client's secret), for the command to show once. They encode as their
 	// field names only, so the run record and JSON output say that a secret
@@ -127,6 +130,7 @@ func Run(ctx context.Context, reg *kinds.Registry, t *kinds.Tenant, p *plan.Plan
 	e := &executor{reg: reg, t: t, opts: opts, failed: map[resource.Key]bool{}, outcomes: make([]Outcome, len(p.Steps))}
 	if t != nil {
 		t.Applying = writtenDocs(p.Steps)
+		t.Commit = p.Commit
 	}
 	for _, phase := range phases(p.Steps) {
 		if err := e.runPhase(ctx, p.Steps, phase); err != nil {
@@ -232,6 +236,7 @@ func (e *executor) runStep(ctx context.Context, s plan.Step) Outcome {
 	o.Unresolved = res.Unresolved
 	o.NotApplied = res.NotApplied
 	o.NeedsReentry = res.NeedsReentry
+	o.Notes = res.Notes
 	o.Issued = res.Issued
 	switch {
 	case err != nil:

@@ -227,5 +227,8 @@ func outcomeText(oc apply.Outcome) string {
 	for _, n := range oc.NotApplied {
 		fmt.Fprintf(&b, "    not applied: %s\n", n)
 	}
+	for _, n := range oc.Notes {
+		fmt.Fprintf(&b, "    note: %s\n", n)
+	}
 	return b.String()
 }

@@ -41,6 +41,11 @@ type Desc struct {
 	// The resolver and the generated test tables read items through them.
 	IDField, NameField, SpaceField string
 
+	// WritePaths are the path prefixes the kind writes under when they are
+	// not ListPath: apps are listed through /api/v1/items and written
+	// through the apps API, temp contents and the recycle bin.
+	WritePaths []string
+
 	// DependsOn lists the kinds this kind's documents reference. Waves are
 	// computed from it: a kind sits one wave above the highest kind it
 	// depends on, so what is referenced is created first and deleted last.

@@ -39,6 +39,9 @@ type Result struct {
 	// NeedsReentry names secrets (placeholder names) that were not supplied
 	// for a resource that had to be created without them.
 	NeedsReentry []string
+	// Notes are what a user must know about a write that succeeded, e.g.
+	// that a restored app needs a reload before it shows current data.
+	Notes []string
 	// ID is the id the tenant gave a created resource, so that apply can
 	// teach the resolver about it for the steps of later waves.
 	ID string

@@ -114,6 +114,7 @@ func Default() *Registry {
 		Glossaries,
 		Themes,
 		Extensions,
+		Apps,
 		Brands,
 		OAuthClients,
 		Webhooks,

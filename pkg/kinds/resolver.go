@@ -272,3 +272,6 @@ func (archiveKind) Decode(raw json.RawMessage) error { return decodeOne[apiArchi
 
 // Decode implements Decoder.
 func (spaces) Decode(raw json.RawMessage) error { return decodeOne[apiSpace](raw) }
+
+// Decode implements Decoder.
+func (appsKind) Decode(raw json.RawMessage) error { return decodeOne[apiAppItem](raw) }

@@ -21,6 +21,9 @@ type Tenant struct {
 	Secrets *secrets.Store
 	// Names resolves natural keys in this tenant; apply keeps it current.
 	Names *Resolver
+	// Commit is the snapshot commit apply writes from, for writes that
+	// carry a message (an app script version); "" outside apply.
+	Commit string
 	// Applying are the documents the running apply creates or updates, for
 	// a kind whose write depends on its siblings' (activating one brand
 	// deactivates the others). Nil outside apply; read-only while it runs.

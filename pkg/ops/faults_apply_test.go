@@ -3,6 +3,7 @@ package ops_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -58,6 +59,12 @@ func testApplyResumable(t *testing.T, faultedRuns int) {
 		res, err := ops.Apply(ctxFor(t, 30*time.Second), env, ops.ApplyOptions{})
 		injected := dst.FaultCounts()
 		dst.ClearFaults()
+		if errors.Is(err, ops.ErrPartialRead) {
+			// Reading apps exports them (a POST), so a write fault can fail
+			// the read: apply then refuses to act, and the next run resumes.
+			t.Logf("faulted apply %d (%s): injected %v; refused: %v", run, f, injected, err)
+			continue
+		}
 		if err != nil {
 			t.Fatalf("faulted apply %d (%s): %v", run, f, err)
 		}
@@ -122,6 +129,10 @@ type tenantList struct {
 	path  string
 	pager qlik.Pager // nil: not paginated ({data:[...]})
 	key   func(map[string]any) string
+	// spaced is the space field of a kind that lives in spaces: its items
+	// in personal spaces (no space) are left out by design, as export
+	// leaves them out.
+	spaced string
 }
 
 func field(names ...string) func(map[string]any) string {
@@ -153,6 +164,7 @@ var tenantLists = func() []tenantList {
 		}
 		if d.SpaceField != "" {
 			l.key = field(nameField(d), d.SpaceField)
+			l.spaced = d.SpaceField
 		}
 		out = append(out, l)
 	}
@@ -171,7 +183,7 @@ func nameField(d kinds.Desc) string {
 func containerList() tenantList {
 	for _, h := range kinds.Default().All() {
 		if h.Declared().Policy.Container {
-			return tenantList{h.Declared().ListPath, qlik.PageLinks, field("name")}
+			return tenantList{path: h.Declared().ListPath, pager: qlik.PageLinks, key: field("name")}
 		}
 	}
 	panic("no container kind")
@@ -215,6 +227,9 @@ func names(t *testing.T, c *qlik.Client, l tenantList) []string {
 	}
 	var out []string
 	for _, m := range listAll(t, c, l) {
+		if l.spaced != "" && m[l.spaced] == nil {
+			continue
+		}
 		for _, k := range []string{"space", "spaceId"} {
 			if id, ok := m[k].(string); ok {
 				m[k] = spaces[id]
@@ -250,10 +265,10 @@ func assertNoDuplicates(t *testing.T, c *qlik.Client, when string) {
 			if sub == "file" {
 				continue
 			}
-			for _, item := range listAll(t, c, tenantList{d.ListPath, qlik.PageLinks, nil}) {
+			for _, item := range listAll(t, c, tenantList{path: d.ListPath, pager: qlik.PageLinks}) {
 				seen := map[string]int{}
 				path := d.ListPath + "/" + fmt.Sprint(item["id"]) + "/" + sub
-				for _, e := range listAll(t, c, tenantList{path, qlik.PageLinks, nil}) {
+				for _, e := range listAll(t, c, tenantList{path: path, pager: qlik.PageLinks}) {
 					seen[fmt.Sprint(e["name"], "/", e["type"], "/", e["assigneeId"])]++
 				}
 				for k, n := range seen {

@@ -239,7 +239,11 @@ func readLive(ctx context.Context, env Env, t *kinds.Tenant, hs []kinds.Handler)
 		docs = append(docs, d...)
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("could not read the tenant, refusing to act on a partial view: %s", strings.Join(errs, "; "))
+		return nil, fmt.Errorf("%w: %s", ErrPartialRead, strings.Join(errs, "; "))
 	}
 	return docs, nil
 }
+
+// ErrPartialRead is why plan, drift and apply refuse to act: a kind's read
+// of the tenant failed, and a partial view must never pass for the tenant.
+var ErrPartialRead = errors.New("could not read the tenant, refusing to act on a partial view")

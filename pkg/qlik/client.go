@@ -48,6 +48,10 @@ type Request struct {
 	// the same retry budget; the last error is returned when it runs out.
 	// On a write it is returned at once: the write may have been applied.
 	Check func(body []byte) error
+	// Repeatable marks a POST that may be sent again after a 5xx or a cut
+	// connection because it changes nothing a second send could duplicate,
+	// such as an app export into temp contents.
+	Repeatable bool
 }
 
 // New validates cfg and builds a client. It does no network I/O, so a bad
@@ -146,7 +150,7 @@ func (c *Client) Send(ctx context.Context, req Request, out any) (*http.Response
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", method, display, err)
 	}
-	call := &call{c: c, method: method, url: u, display: display, body: body, ctype: ctype, header: req.Header, out: out, check: req.Check}
+	call := &call{c: c, method: method, url: u, display: display, body: body, ctype: ctype, header: req.Header, out: out, check: req.Check, repeatable: req.Repeatable}
 	return call.run(ctx)
 }
 

@@ -35,9 +35,14 @@ type call struct {
 	header  http.Header
 	out     any
 	check   func([]byte) error
+	// repeatable: the request may be sent again (Request.Repeatable).
+	repeatable bool
 
 	reauthed bool
 }
+
+// idempotent: sending the call twice has the effect of sending it once.
+func (k *call) idempotent() bool { return k.repeatable || isIdempotent(k.method) }
 
 // outcome of one attempt: either a final result or a wait before the next.
 type outcome struct {
@@ -123,7 +128,7 @@ func (k *call) attempt(ctx context.Context, ts *tierState) outcome {
 		if ctx.Err() != nil {
 			return outcome{err: k.wrap(ctx.Err())}
 		}
-		retry := isIdempotent(k.method) || !gotConn.Load() || isDialError(err)
+		retry := k.idempotent() || !gotConn.Load() || isDialError(err)
 		return outcome{err: k.wrap(netCause(err)), retry: retry && isNetRetryable(err)}
 	}
 	resp.Body = newIdleReader(resp.Body, k.c.idle, cancel)
@@ -186,7 +191,7 @@ func (k *call) success(ctx context.Context, resp *http.Response) outcome {
 	// The body broke off mid-transfer. Re-reading is safe for idempotent
 	// calls unless part of it already went to the caller's writer.
 	_, streamed := k.out.(io.Writer)
-	retry := isIdempotent(k.method) && !streamed
+	retry := k.idempotent() && !streamed
 	return outcome{resp: resp, err: k.wrap(fmt.Errorf("reading response: %w", netCause(err))), retry: retry}
 }
 
@@ -213,7 +218,7 @@ func (k *call) failure(resp *http.Response, ts *tierState, tok string) outcome {
 	case code == 500 || code == 502 || code == 503 || code == 504:
 		// A write may have been applied before the 5xx: repeating a POST
 		// could create a duplicate, so only idempotent methods retry.
-		o.retry = isIdempotent(k.method)
+		o.retry = k.idempotent()
 	}
 	return o
 }

@@ -25,6 +25,8 @@
 //   - tenantconfig: the tenant and its settings singletons (tenant, tenant
 //     settings, auth settings, API-key configuration, group, items, sharing
 //     and licence settings)
+//   - apps: apps, their script versions, export/import through temp
+//     contents, the recycle bin, and the items list of apps
 //
 // Adding a service is a package plus one registry line: the package exports
 // a core.Service (path prefixes with their error style, routes, seed file,

@@ -75,6 +75,9 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		styleCSPOrigins:      "code,title,detail",
 		styleTenants:         "code,title,detail,source,status",
 		styleLicenses:        "code,title,detail",
+		styleApps:            "code,title,detail",
+		styleItems:           "code,title,detail,meta",
+		styleTempContents:    "code,title,detail,meta",
 	}[style]
 	for k := range e {
 		if !strings.Contains(","+allowed+",", ","+k+",") {
@@ -97,6 +100,8 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		styleOAuthClients: "errors",
 		styleCSPOrigins:   "errors",
 		styleLicenses:     "errors,error,message",
+		styleApps:         "errors",
+		styleItems:        "errors",
 	}[style]
 	if top == "" {
 		top = "errors,traceId"
@@ -106,7 +111,8 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 			t.Errorf("%s: top level has %q (allowed: %s; keys %s)", path, k, top, keys(m))
 		}
 	}
-	noTraceID := style == styleDataConns || style == styleOAuthClients || style == styleCSPOrigins || style == styleLicenses
+	noTraceID := style == styleDataConns || style == styleOAuthClients || style == styleCSPOrigins ||
+		style == styleLicenses || style == styleApps || style == styleItems
 	if noTraceID && m["traceId"] != nil {
 		t.Errorf("%s: this service's errors carry no traceId: %s", path, r.Raw)
 	}
@@ -247,6 +253,9 @@ const (
 	styleTenants                         // tenants: errors[{code,title,detail,source,status}], status a string, traceId
 	styleTenantSettings                  // tenant-settings: errors[{code (the status, a number), title}], traceId
 	styleLicenses                        // licenses: errors[{code,title,detail}], error, message, no traceId
+	styleApps                            // apps (v1 and analytics restore): errors[{code,title,detail}], no traceId
+	styleItems                           // items: errors[{code,title,detail,meta}], no traceId
+	styleTempContents                    // temp-contents: errors[{code,title,detail,meta}], traceId
 )
 
 func styleFor(path string) (errStyle, string) {
@@ -289,6 +298,12 @@ func styleFor(path string) (errStyle, string) {
 		return styleLicenses, "LICENSES"
 	case core.Under(path, "/api/core/ip-policies"):
 		return styleGeneric, "IAM" // iam-resources Errors: errors[{code,title,detail,source}], traceId
+	case core.Under(path, "/api/v1/apps"), core.Under(path, "/api/analytics/apps"):
+		return styleApps, "APPS"
+	case core.Under(path, "/api/v1/items"):
+		return styleItems, "ITEMS"
+	case core.Under(path, "/api/v1/temp-contents"):
+		return styleTempContents, "TEMP-CONTENTS"
 	}
 	return styleGeneric, "HTTP"
 }

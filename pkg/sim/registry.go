@@ -2,6 +2,7 @@ package sim
 
 import (
 	"github.com/qlikops/qlikops/pkg/sim/core"
+	"github.com/qlikops/qlikops/pkg/sim/services/apps"
 	"github.com/qlikops/qlikops/pkg/sim/services/automations"
 	"github.com/qlikops/qlikops/pkg/sim/services/brands"
 	"github.com/qlikops/qlikops/pkg/sim/services/csporigins"
@@ -34,6 +35,7 @@ var services = []core.Service{
 	csporigins.Service,      // CSP origins and the compiled header
 	tenantconfig.Service,    // the tenant and its settings singletons
 	ippolicies.Service,      // IP policies, and the allowlist they enforce
+	apps.Service,            // apps, scripts, temp contents, items listing apps
 }
 
 // New returns a simulator holding an empty tenant: the default roles, the

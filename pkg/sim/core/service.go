@@ -26,6 +26,10 @@ type Service struct {
 	// PrincipalDeleted drops what refers to a user or group that was just
 	// deleted.
 	PrincipalDeleted func(st *State, id string)
+	// ReadOnlyWrites are "METHOD /path/pattern" (path.Match) of Tier-2
+	// requests that change nothing in the tenant, such as an app export:
+	// Stats counts them as Tier 2 but not as writes.
+	ReadOnlyWrites []string
 	// Specs are the Qlik OpenAPI spec files describing the routes.
 	Specs []string
 	// Admit runs before every authenticated /api request and may refuse it

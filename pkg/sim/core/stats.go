@@ -3,11 +3,15 @@ package core
 import (
 	"maps"
 	"net/http"
+	"path"
+	"strings"
 	"sync"
 )
 
 // Stats counts the requests the simulator served (the /_sim/ endpoints
-// excluded). Tier1/Tier2 and Writes count /api/ requests only.
+// excluded). Tier1/Tier2 and Writes count /api/ requests only. Writes are
+// the Tier-2 requests that can change the tenant: a service's
+// ReadOnlyWrites (an app export into temp contents) count as Tier 2 only.
 type Stats struct {
 	Requests  int64            `json:"requests"`
 	Tier1     int64            `json:"tier1"`
@@ -22,7 +26,7 @@ type statsCounter struct {
 	s  Stats
 }
 
-func (c *statsCounter) count(r *http.Request) {
+func (c *statsCounter) count(r *http.Request, readOnly bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.s.Requests++
@@ -37,7 +41,9 @@ func (c *statsCounter) count(r *http.Request) {
 		c.s.Tier1++
 	} else {
 		c.s.Tier2++
-		c.s.Writes++
+		if !readOnly {
+			c.s.Writes++
+		}
 	}
 }
 
@@ -68,7 +74,21 @@ func (s *Server) ResetStats() {
 
 func (s *Server) countStats(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.stats.count(r)
+		s.stats.count(r, s.readOnlyWrite(r))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// readOnlyWrite reports a request one of the services declares as a
+// Tier-2 call that changes nothing in the tenant.
+func (s *Server) readOnlyWrite(r *http.Request) bool {
+	for _, svc := range s.services {
+		for _, p := range svc.ReadOnlyWrites {
+			method, pattern, _ := strings.Cut(p, " ")
+			if ok, _ := path.Match(pattern, r.URL.Path); ok && r.Method == method {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -55,7 +56,19 @@ var DefaultSpecs = []string{
 	"qliksense-sharing-settings-api-openapi.yml",
 	"qliksense-licenses-api-openapi.yml",
 	"qliksense-iam-resources-api-openapi.yml",
+	"qliksense-apps-api-openapi.yml",
+	"qliksense-items-api-openapi.yml",
+	"qliksense-temporary-contents-api-openapi.yml",
+	"qliksim-analytics-apps-restore.yml",
 }
+
+// localSpecDir holds spec files transcribed from @qlik/api's types for
+// operations Qlik's published files lack (each file says where from); a
+// spec name is looked up there when SpecDir does not have it.
+var localSpecDir = func() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "specs")
+}()
 
 var registerOnce sync.Once
 
@@ -154,6 +167,8 @@ func loadSpec(file string) (routers.Router, error) {
 			}
 		}
 		oneOfAsAnyOf(filepath.Base(file), doc)
+		titledOneOfAsEnum(doc)
+		binaryAsString(filepath.Base(file), doc)
 		l.router, l.err = gorillamux.NewRouter(doc)
 		if l.err != nil {
 			l.err = fmt.Errorf("router %s: %w", filepath.Base(file), l.err)
@@ -168,6 +183,53 @@ func loadSpec(file string) (routers.Router, error) {
 // and oneOf ("exactly one") can never pass. They are checked as anyOf.
 var overlappingOneOf = map[string][]string{
 	"qliksense-oauth-clients-api-openapi.yml": {"/api/v1/oauth-clients", "/api/v1/oauth-clients/{id}"},
+}
+
+// binaryDownloads are downloads whose spec types the file as a JSON object
+// (`*/*` with `type: object`), a defect of Qlik's spec: temp-contents serves
+// the stored bytes (an app file, a report template). They are checked as
+// binary strings.
+var binaryDownloads = map[string][]string{
+	"qliksense-temporary-contents-api-openapi.yml": {"/api/v1/temp-contents/{id}"},
+}
+
+// titledOneOfAsEnum rewrites string schemas written as a oneOf of bare
+// titles (apps' UsageEnum: "oneOf: [{title: ANALYTICS}, ...]"): every
+// string matches every member, so oneOf could never pass. The titles are
+// the enum the spec means.
+func titledOneOfAsEnum(doc *openapi3.T) {
+	for _, ref := range doc.Components.Schemas {
+		sc := ref.Value
+		if sc == nil || len(sc.OneOf) == 0 || !sc.Type.Is("string") {
+			continue
+		}
+		var titles []any
+		for _, m := range sc.OneOf {
+			v := m.Value
+			if v == nil || v.Title == "" || v.Type != nil || len(v.Enum) > 0 || v.Pattern != "" || len(v.Properties) > 0 {
+				titles = nil
+				break
+			}
+			titles = append(titles, v.Title)
+		}
+		if titles != nil {
+			sc.Enum, sc.OneOf = titles, nil
+		}
+	}
+}
+
+// binaryAsString rewrites the binaryDownloads of a loaded spec file.
+func binaryAsString(file string, doc *openapi3.T) {
+	for _, path := range binaryDownloads[file] {
+		op := doc.Paths.Find(path).GetOperation(http.MethodGet)
+		for _, code := range []int{http.StatusOK, http.StatusPartialContent} {
+			if res := op.Responses.Status(code); res != nil && res.Value != nil {
+				for _, mt := range res.Value.Content {
+					mt.Schema = openapi3.NewSchemaRef("", openapi3.NewStringSchema().WithFormat("binary"))
+				}
+			}
+		}
+	}
 }
 
 // oneOfAsAnyOf rewrites the overlapping oneOfs of a loaded spec file.
@@ -194,7 +256,13 @@ func LoadChecker(dir, baseURL string, files ...string) (*Checker, error) {
 	}
 	c := &Checker{validated: map[Validation]int{}}
 	for _, f := range files {
-		r, err := loadSpec(filepath.Join(abs, f))
+		path := filepath.Join(abs, f)
+		if _, err := os.Stat(path); err != nil {
+			if local := filepath.Join(localSpecDir, f); fileExists(local) {
+				path = local
+			}
+		}
+		r, err := loadSpec(path)
 		if err != nil {
 			return nil, err
 		}
@@ -206,6 +274,9 @@ func LoadChecker(dir, baseURL string, files ...string) (*Checker, error) {
 // find returns the operation matching a request. A literal path in one
 // spec wins over a template in another, as in a router: GET
 // /api/v1/groups/settings (groups-settings) is not GET /api/v1/groups/{id}.
+func fileExists(path string) bool { _, err := os.Stat(path); return err == nil }
+
+// find returns the operation matching a request.
 func (c *Checker) find(req *http.Request) (*routers.Route, map[string]string, bool) {
 	var tmpl *routers.Route
 	var tmplParams map[string]string
