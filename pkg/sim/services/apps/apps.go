@@ -179,34 +179,28 @@ func (s server) restoreApp(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s server) changeOwner(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		OwnerID string `json:"ownerId"`
-	}
-	bad := core.DecodeBody(r, &body) != nil || body.OwnerID == ""
-	s.Mu.Lock()
-	defer s.Mu.Unlock()
-	a := lookup(w, r, s.St)
-	if a == nil {
-		return
-	}
-	if bad {
-		core.BadRequest(w, r, "/ownerId", "the body must be {\"ownerId\": \"<user id>\"}")
-		return
-	}
-	if core.Users.Get(s.St, body.OwnerID) == nil {
-		core.NotFound(w, r, fmt.Sprintf("user %q not found", body.OwnerID))
-		return
-	}
-	a.OwnerID = body.OwnerID
-	s.touch(s.St, a)
-	core.WriteJSON(w, http.StatusOK, renderApp(a))
+	s.reassign(w, r, "ownerId", "user", func(id string) bool {
+		if core.Users.Get(s.St, id) == nil {
+			core.NotFound(w, r, fmt.Sprintf("user %q not found", id))
+			return false
+		}
+		return true
+	}, func(a *app, id string) { a.OwnerID = id })
 }
 
 func (s server) moveSpace(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		SpaceID string `json:"spaceId"`
-	}
-	bad := core.DecodeBody(r, &body) != nil || body.SpaceID == ""
+	s.reassign(w, r, "spaceId", "space", func(id string) bool { return spaceExists(w, r, s.St, id) },
+		func(a *app, id string) { a.SpaceID = id })
+}
+
+// reassign is the shape owner changes and space moves share: a body naming
+// one id in field, the app looked up, the id checked (check writes its own
+// error), then set and answered with the app.
+func (s server) reassign(w http.ResponseWriter, r *http.Request, field, what string, check func(id string) bool, set func(a *app, id string)) {
+	var body map[string]any
+	err := core.DecodeBody(r, &body)
+	id, _ := body[field].(string)
+	bad := err != nil || id == ""
 	s.Mu.Lock()
 	defer s.Mu.Unlock()
 	a := lookup(w, r, s.St)
@@ -214,13 +208,13 @@ func (s server) moveSpace(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if bad {
-		core.BadRequest(w, r, "/spaceId", "the body must be {\"spaceId\": \"<space id>\"}")
+		core.BadRequest(w, r, "/"+field, fmt.Sprintf("the body must be {%q: \"<%s id>\"}", field, what))
 		return
 	}
-	if !spaceExists(w, r, s.St, body.SpaceID) {
+	if !check(id) {
 		return
 	}
-	a.SpaceID = body.SpaceID
+	set(a, id)
 	s.touch(s.St, a)
 	core.WriteJSON(w, http.StatusOK, renderApp(a))
 }
