@@ -33,7 +33,11 @@ var examples = map[string]string{
   git -C ~/qlik-backup revert --no-edit HEAD && qlikops apply --repo ~/qlik-backup --yes
   # Restore into another tenant, re-entering secrets
   qlikops apply --repo ~/qlik-backup --tenant https://dr.eu.qlikcloud.com \
-    --target-tenant https://dr.eu.qlikcloud.com --secrets secrets.yaml --yes`,
+    --target-tenant https://dr.eu.qlikcloud.com --secrets secrets.yaml --yes
+  # Bring back one deleted space from last night's snapshot, members and all, and nothing else
+  qlikops apply --repo ~/qlik-backup --ref qlikops/daily/2026-12-07 --only Space/Finance --yes
+  # Two resources; a data connection is named by its space
+  qlikops apply --repo ~/qlik-backup --only "Space/HR Confidential,DataConnection/Finance/Finance Snowflake" --yes`,
 	"status": `  qlikops status --repo ~/qlik-backup
   qlikops status --repo ~/qlik-backup -o json`,
 	"unlock": `  qlikops unlock --repo ~/qlik-backup`,
