@@ -41,6 +41,10 @@ var examples = map[string]string{
 	"status": `  qlikops status --repo ~/qlik-backup
   qlikops status --repo ~/qlik-backup -o json`,
 	"unlock": `  qlikops unlock --repo ~/qlik-backup`,
+	"restore-report": `  # What restoring last night's snapshot takes, kind by kind and resource by resource
+  qlikops restore-report --repo ~/qlik-backup
+  # A runbook page for the wiki, from a retention tag
+  qlikops restore-report --repo ~/qlik-backup --ref qlikops/daily/2026-12-07 --format markdown > RUNBOOK.md`,
 }
 
 // tenantEnvironment is appended to the help of every command that talks to a

@@ -108,6 +108,7 @@ func newRoot(g *globals) *cobra.Command {
 		newStatusCmd(g),
 		newFleetCmd(g),
 		newPruneCmd(g),
+		newRestoreReportCmd(g),
 	)
 	addFleetFlags(g, root)
 	decorateHelp(root)

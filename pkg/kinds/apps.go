@@ -35,7 +35,8 @@ var Apps = appsKind{Desc{
 	DependsOn: []string{"User", "Space", "DataConnection"},
 	// An app imported from app.qvf gets a new id; links, embeds and
 	// anything else outside the tenant that named the old one break.
-	Policy: resource.KindPolicy{IDReferencedOutside: "re-point links and embeds that use the old app id"},
+	Policy: resource.KindPolicy{IDReferencedOutside: "re-point links and embeds that use the old app id",
+		NeedsReload: "reload it: apps are exported without data"},
 }}
 
 type appsKind struct{ Desc }

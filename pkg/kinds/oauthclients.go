@@ -22,6 +22,7 @@ var OAuthClients = oauthClients{REST[apiOAuthClient, oauthClientSpec]{
 		KindName: "OAuthClient", FolderName: "oauth-clients",
 		ListPath: "/api/v1/oauth-clients", Query: limit100(),
 		IDField: "clientId", NameField: "clientName",
+		Policy: resource.KindPolicy{IDReferencedOutside: "give the new client id (and the new secret apply shows once) to the apps that sign in with it"},
 	},
 	FromAPI: func(_ context.Context, _ *Tenant, c apiOAuthClient) (resource.Document, bool, error) {
 		d, err := toDoc("OAuthClient", c.ClientName, c.ClientID, c.spec())
