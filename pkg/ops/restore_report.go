@@ -59,7 +59,9 @@ type RestoreEntry struct {
 }
 
 // Key of the entry's resource.
-func (e RestoreEntry) Key() resource.Key { return resource.Key{Kind: e.Kind, Space: e.Space, Name: e.Name} }
+func (e RestoreEntry) Key() resource.Key {
+	return resource.Key{Kind: e.Kind, Space: e.Space, Name: e.Name}
+}
 
 // RestoreReport classifies every resource of a snapshot.
 type RestoreReport struct {
