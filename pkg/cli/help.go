@@ -41,6 +41,10 @@ var examples = map[string]string{
 	"status": `  qlikops status --repo ~/qlik-backup
   qlikops status --repo ~/qlik-backup -o json`,
 	"unlock": `  qlikops unlock --repo ~/qlik-backup`,
+	"rehearse": `  # Prove last night's snapshot restores, with no tenant touched (exit 2 if anything would not come back)
+  qlikops rehearse --repo ~/qlik-backup
+  # In CI: the verdict as JSON
+  qlikops rehearse --repo ~/qlik-backup --format json > rehearsal.json`,
 	"restore-report": `  # What restoring last night's snapshot takes, kind by kind and resource by resource
   qlikops restore-report --repo ~/qlik-backup
   # A runbook page for the wiki, from a retention tag

@@ -109,6 +109,7 @@ func newRoot(g *globals) *cobra.Command {
 		newFleetCmd(g),
 		newPruneCmd(g),
 		newRestoreReportCmd(g),
+		newRehearseCmd(g),
 	)
 	addFleetFlags(g, root)
 	decorateHelp(root)
