@@ -120,6 +120,9 @@ func (r *Repo) Commit(paths []string, msg string, opts CommitOptions) (string, b
 	if err := r.moveRef(branch, parent, h); err != nil {
 		return "", false, err
 	}
+	// A kill here leaves the branch moved and the index behind; the next
+	// WriteTree repairs it (repairIndex).
+	crashPoint("branch moved")
 	if err := r.syncIndex(idx, items); err != nil {
 		return h.String(), true, err
 	}
