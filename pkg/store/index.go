@@ -123,101 +123,11 @@ type statInfo struct {
 
 // writeIndex follows git's protocol: index.lock is taken exclusively (so a
 // running git command makes us fail instead of racing it), then renamed over
-// index. The new index is written and fsynced aside first, in a temp file
-// named after this process, and index.lock is a hard link to it: a run
-// killed while holding index.lock leaves a lock that provably is its own
-// (see clearDeadIndexLock), never one a git process might hold.
+// index (see replaceLocked, which also makes a lock left by a killed run
+// recognisable as that run's own).
 func (r *Repo) writeIndex(data []byte) error {
-	final := filepath.Join(r.gitDir, "index")
-	lock := final + ".lock"
-	tmp, err := os.CreateTemp(r.gitDir, indexTmpPattern(os.Getpid()))
-	if err != nil {
-		return fmt.Errorf("write index of %s: %w", r.dir, err)
-	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("write index of %s: %w", r.dir, err)
-	}
-	err = os.Link(tmp.Name(), lock)
-	if errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("write index of %s: %s exists: is another git command running? If none is, delete it", r.dir, lock)
-	}
-	if err != nil {
-		// No hard links on this filesystem: an exclusive create is the
-		// fallback (a kill while it is held then needs the lock removed
-		// by hand).
-		return r.writeIndexExclusive(data, lock, final)
-	}
-	crashPoint("index.lock held")
-	if err := os.Rename(lock, final); err != nil {
-		_ = os.Remove(lock)
+	if err := r.replaceLocked("index", data, nil); err != nil {
 		return fmt.Errorf("write index of %s: %w", r.dir, err)
 	}
 	return nil
 }
-
-func (r *Repo) writeIndexExclusive(data []byte, lock, final string) error {
-	f, err := os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return fmt.Errorf("write index of %s: %w (is another git command running? If none is, delete %s)", r.dir, err, lock)
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(lock, final)
-	}
-	if err != nil {
-		_ = os.Remove(lock)
-		return fmt.Errorf("write index of %s: %w", r.dir, err)
-	}
-	return nil
-}
-
-// indexTmpPattern names the temp files writeIndex links index.lock to.
-func indexTmpPattern(pid int) string { return fmt.Sprintf("qlikops-index-%d-*.tmp", pid) }
-
-// clearDeadIndexLock removes what writeIndex of the dead run pid left: its
-// temp files, and index.lock if that is a hard link to one of them (the run
-// died holding it). Any other index.lock belongs to a git command, perhaps
-// a live one, and is left alone. Called only by the run that has just taken
-// the dead run's qlikops lock over, so no other qlikops run writes the index
-// meanwhile.
-func (r *Repo) clearDeadIndexLock(pid int) error {
-	tmps, err := filepath.Glob(filepath.Join(r.gitDir, strings.Replace(indexTmpPattern(pid), "*", "[0-9]*", 1)))
-	if err != nil || len(tmps) == 0 {
-		return err
-	}
-	lock := filepath.Join(r.gitDir, "index.lock")
-	held, lerr := os.Lstat(lock)
-	for _, tmp := range tmps {
-		fi, err := os.Lstat(tmp)
-		if err != nil {
-			continue
-		}
-		if lerr == nil && os.SameFile(fi, held) {
-			if err := os.Remove(lock); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return fmt.Errorf("remove the index.lock a killed run left in %s: %w", r.dir, err)
-			}
-		}
-		if err := os.Remove(tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("remove %s: %w", tmp, err)
-		}
-	}
-	return nil
-}
-
-// crashPoint marks the moments a SIGKILL is hardest to recover from; tests
-// replace it to stop a child process there and kill it.
-var crashPoint = func(string) {}

@@ -151,12 +151,28 @@ func recoverExport(t *testing.T, dir string, files Files) error {
 	if !w.Empty() {
 		t.Errorf("the killed run's output taken for local work: %+v", w)
 	}
-	ch, err := r.WriteTree(files, owned)
+	head, err := r.ReadRev("HEAD")
 	if err != nil {
 		return err
 	}
-	if !ch.Empty() {
-		_, _, err = r.Commit(ch.Paths(), "recovery export", testOpts)
+	if _, err := r.WriteTree(files, owned); err != nil {
+		return err
+	}
+	// Like export, commit what differs from HEAD, not from the working
+	// tree, which the killed run may have written already.
+	var changed []string
+	for p, b := range files {
+		if string(head[p]) != string(b) {
+			changed = append(changed, p)
+		}
+	}
+	for p := range head {
+		if _, ok := files[p]; !ok && p != "README.md" {
+			changed = append(changed, p)
+		}
+	}
+	if len(changed) > 0 {
+		_, _, err = r.Commit(changed, "recovery export", testOpts)
 	}
 	return err
 }
@@ -176,7 +192,7 @@ func checkRecovered(t *testing.T, r *Repo, files Files) {
 		t.Errorf("write journal left after the recovery: %v", err)
 	}
 	left, _ := filepath.Glob(filepath.Join(r.gitDir, "*.lock"))
-	tmps, _ := filepath.Glob(filepath.Join(r.gitDir, "qlikops-index-*"))
+	tmps, _ := filepath.Glob(filepath.Join(r.gitDir, "qlikops-*.tmp"))
 	if len(left)+len(tmps) != 0 {
 		t.Errorf("left in .git: %v %v", left, tmps)
 	}
@@ -225,6 +241,29 @@ func TestKilledHoldingIndexLockIsCleared(t *testing.T) {
 	checkRecovered(t, r, next)
 }
 
+// Killed while holding the branch's ref lock (refs/heads/main.lock, taken
+// to move the branch): the branch still names the previous commit, the
+// working tree holds the new files, and the next export commits them.
+func TestKilledHoldingRefLockIsCleared(t *testing.T) {
+	r := userRepo(t)
+	before, err := r.ResolveRev("HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	killAt(t, r.Dir(), "refs/heads/main.lock held")
+	if _, err := os.Stat(filepath.Join(r.gitDir, "refs", "heads", "main.lock")); err != nil {
+		t.Fatalf("the kill left no ref lock; the state is not the one under test: %v", err)
+	}
+	if now, err := r.ResolveRev("HEAD"); err != nil || now != before {
+		t.Fatalf("HEAD after a kill before the branch moved: %s, %v; want %s", now, err, before)
+	}
+	gitCLI(t, r.Dir(), "fsck", "--full")
+	if err := recoverExport(t, r.Dir(), killedFiles); err != nil {
+		t.Fatalf("export after the kill: %v", err)
+	}
+	checkRecovered(t, r, killedFiles)
+}
+
 // qlikops unlock clears the same: the dead run's index.lock goes with its lock.
 func TestUnlockClearsTheDeadRunsIndexLock(t *testing.T) {
 	r := userRepo(t)
@@ -233,7 +272,7 @@ func TestUnlockClearsTheDeadRunsIndexLock(t *testing.T) {
 		t.Fatalf("ClearStaleLock = %v, %v", cleared, err)
 	}
 	left, _ := filepath.Glob(filepath.Join(r.gitDir, "*.lock"))
-	tmps, _ := filepath.Glob(filepath.Join(r.gitDir, "qlikops-index-*"))
+	tmps, _ := filepath.Glob(filepath.Join(r.gitDir, "qlikops-*.tmp"))
 	if len(left)+len(tmps) != 0 {
 		t.Errorf("left in .git after unlock: %v %v", left, tmps)
 	}
@@ -252,7 +291,7 @@ func TestTakeoverLeavesAnotherIndexLock(t *testing.T) {
 	writeLock(t, r, LockInfo{PID: pid, Host: hostname(), Started: time.Now().Add(-time.Minute), Token: "dead"})
 	// The dead run's temp file, not linked to index.lock: it died before
 	// taking the lock, and a git command took it since.
-	leftover := filepath.Join(r.gitDir, strings.Replace(indexTmpPattern(pid), "*", "123", 1))
+	leftover := filepath.Join(r.gitDir, strings.Replace(lockTmpPattern(pid, "index"), "*", "123", 1))
 	if err := os.WriteFile(leftover, []byte("half"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -294,4 +333,38 @@ func TestRepairLeavesTheUsersStagedRootFile(t *testing.T) {
 	if got, want := gitCLI(t, r.Dir(), "status", "--porcelain"), "D  qlikops.yaml\n?? qlikops.yaml\n"; got != want {
 		t.Fatalf("git status = %q, want the user's staged removal kept: %q", got, want)
 	}
+}
+
+// A ref is replaced whole (a new file renamed over it), never truncated and
+// rewritten in place as go-git does, where a kill in between leaves an empty
+// ref: a branch that points nowhere. A packed ref is moved the same way.
+func TestMoveRefReplacesTheRefWhole(t *testing.T) {
+	needGit(t)
+	r := newRepo(t)
+	snapshot(t, r, killedBase, "export 1")
+	ref := filepath.Join(r.gitDir, "refs", "heads", "main")
+	before, err := os.Stat(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, h2 := snapshot(t, r, killedFiles, "export 2")
+	after, err := os.Stat(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if os.SameFile(before, after) {
+		t.Errorf("the branch's ref file was rewritten in place")
+	}
+	gitCLI(t, r.Dir(), "pack-refs", "--all")
+	if _, err := os.Stat(ref); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("git pack-refs left the loose ref: %v", err)
+	}
+	_, h3 := snapshot(t, r, killedBase, "export 3")
+	if got := strings.TrimSpace(gitCLI(t, r.Dir(), "rev-parse", "main", "main~1")); got != h3+"\n"+h2 {
+		t.Errorf("main, main~1 = %q, want %s %s", got, h3, h2)
+	}
+	if left, _ := filepath.Glob(filepath.Join(r.gitDir, "qlikops-*.tmp")); len(left) != 0 {
+		t.Errorf("temp files left: %v", left)
+	}
+	gitCLI(t, r.Dir(), "fsck", "--full")
 }

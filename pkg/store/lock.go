@@ -84,7 +84,7 @@ func newLockData() ([]byte, error) {
 // TakeLock is Lock, except that a stale lock (its holder ran on this host
 // and is gone) is taken over instead of reported: a crashed cron run must
 // not block every later one. The index.lock such a run died holding is
-// removed with it (clearDeadIndexLock), or every later commit would fail.
+// removed with it (clearDeadLocks), or every later commit would fail.
 // tookOver, if not nil, is told whose lock it was. A live lock, one from
 // another host (whose pid cannot be checked) and an unreadable one are
 // still *LockedError.
@@ -111,7 +111,7 @@ func (r *Repo) TakeLock(tookOver func(old LockInfo)) (func() error, error) {
 			return nil, err
 		case done:
 			unlock := r.unlocker(data)
-			if err := r.clearDeadIndexLock(le.Holder.PID); err != nil {
+			if err := r.clearDeadLocks(le.Holder.PID); err != nil {
 				_ = unlock()
 				return nil, err
 			}
@@ -281,7 +281,7 @@ func (r *Repo) ClearStaleLock() (bool, error) {
 	}
 	// The index.lock the dead run left goes first: once the lock is gone,
 	// another run may take it and write the index itself.
-	if err := r.clearDeadIndexLock(le.Holder.PID); err != nil {
+	if err := r.clearDeadLocks(le.Holder.PID); err != nil {
 		return false, err
 	}
 	if err := os.Remove(r.lockPath()); err != nil {
