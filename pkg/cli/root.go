@@ -108,6 +108,8 @@ func newRoot(g *globals) *cobra.Command {
 		newStatusCmd(g),
 		newFleetCmd(g),
 		newPruneCmd(g),
+		newHistoryCmd(g),
+		newFindCmd(g),
 	)
 	addFleetFlags(g, root)
 	decorateHelp(root)
