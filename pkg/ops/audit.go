@@ -133,7 +133,15 @@ func (a auditSource) attribute(reg *kinds.Registry, old, new store.Files, change
 	}
 	until := a.now()
 	rep := AuditReport{Status: AuditOK, Since: &from, Until: &until}
-	touches, users, err := a.read(from, until)
+	touches, err := a.read(from, until)
+	var users map[string]auditUser
+	if err == nil {
+		ids := make([]string, 0, len(docs))
+		for _, d := range docs {
+			ids = append(ids, d.id)
+		}
+		users, err = a.users(touches, ids)
+	}
 	if err != nil {
 		rep.Status, rep.Reason = AuditFailed, oneLine(err)
 		for i := range out {
@@ -189,12 +197,11 @@ type auditUser struct {
 // read lists the events of [from, until] oldest first, following the
 // pages, and indexes them by the resource they touched (data.id) and by
 // its top-level resource (extensions.topLevelResourceId: a space's
-// assignment changes the space). It then reads each user who appears.
-func (a auditSource) read(from, until time.Time) (map[string][]touch, map[string]auditUser, error) {
+// assignment changes the space).
+func (a auditSource) read(from, until time.Time) (map[string][]touch, error) {
 	q := url.Values{"eventTime": {from.UTC().Format("2006-01-02T15:04:05.000Z") + "/" + until.UTC().Format("2006-01-02T15:04:05.000Z")},
 		"sort": {"+eventTime"}, "limit": {"100"}}
 	touches := map[string][]touch{}
-	userIDs := map[string]bool{}
 	err := a.client.ListAll(a.ctx, "/api/v1/audits", q, func(raw json.RawMessage) error {
 		var ev struct {
 			EventTime  time.Time           `json:"eventTime"`
@@ -210,7 +217,6 @@ func (a auditSource) read(from, until time.Time) (map[string][]touch, map[string
 		if ev.UserID == "" {
 			return nil
 		}
-		userIDs[ev.UserID] = true
 		for _, id := range []string{ev.Data.ID, ev.Extensions.TopLevelResourceID} {
 			if id != "" {
 				touches[id] = append(touches[id], touch{userID: ev.UserID, at: ev.EventTime})
@@ -219,21 +225,37 @@ func (a auditSource) read(from, until time.Time) (map[string][]touch, map[string
 		return nil
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("read the audit log: %w", err)
+		return nil, fmt.Errorf("read the audit log: %w", err)
 	}
+	return touches, nil
+}
+
+// users reads the users who touched the changed documents (ids), one GET
+// each: the events name users by id only. A user gone from the tenant is
+// left out (the resource is then partly unknown).
+func (a auditSource) users(touches map[string][]touch, ids []string) (map[string]auditUser, error) {
 	users := map[string]auditUser{}
-	for id := range userIDs {
-		var u auditUser
-		err := a.client.Do(a.ctx, http.MethodGet, "/api/v1/users/"+url.PathEscape(id), nil, &u)
-		if qlik.StatusOf(err) == http.StatusNotFound {
+	for _, doc := range ids {
+		if doc == "" {
 			continue
 		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("read user %s of the audit log: %w", id, err)
+		for _, t := range touches[doc] {
+			if _, done := users[t.userID]; done {
+				continue
+			}
+			var u auditUser
+			err := a.client.Do(a.ctx, http.MethodGet, "/api/v1/users/"+url.PathEscape(t.userID), nil, &u)
+			if qlik.StatusOf(err) == http.StatusNotFound {
+				users[t.userID] = auditUser{}
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("read user %s of the audit log: %w", t.userID, err)
+			}
+			users[t.userID] = u
 		}
-		users[id] = u
 	}
-	return touches, users, nil
+	return users, nil
 }
 
 // soleChanger is the one Qlik user who changed everything in a commit, if
