@@ -49,6 +49,16 @@ var examples = map[string]string{
   qlikops restore-report --repo ~/qlik-backup
   # A runbook page for the wiki, from a retention tag
   qlikops restore-report --repo ~/qlik-backup --ref qlikops/daily/2026-12-07 --format markdown > RUNBOOK.md`,
+	"history": `  # Every change to a space: when, who, and the fields
+  qlikops history Space/Finance --repo ~/qlik-backup
+  # A data connection lives in a space; the last 5 changes, as JSON
+  qlikops history DataConnection/Finance/Snowflake --repo ~/qlik-backup --limit 5 --format json`,
+	"find": `  # Recovery points of the Sales apps changed in the last 30 days
+  qlikops find --repo ~/qlik-backup --kind App --name "Sales*" --changed-since 30d
+  # The commit in which Finance's description last changed
+  qlikops find --repo ~/qlik-backup --kind Space --name Finance --field spec.description --limit 1
+  # What carol owns that changed since December, as JSON
+  qlikops find --repo ~/qlik-backup --owner carol.white@example.com --changed-since 2026-12-01 --format json`,
 }
 
 // tenantEnvironment is appended to the help of every command that talks to a

@@ -110,6 +110,8 @@ func newRoot(g *globals) *cobra.Command {
 		newPruneCmd(g),
 		newRestoreReportCmd(g),
 		newRehearseCmd(g),
+		newHistoryCmd(g),
+		newFindCmd(g),
 	)
 	addFleetFlags(g, root)
 	decorateHelp(root)
