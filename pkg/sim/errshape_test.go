@@ -78,6 +78,7 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		styleApps:            "code,title,detail",
 		styleItems:           "code,title,detail,meta",
 		styleTempContents:    "code,title,detail,meta",
+		styleIdPs:            "code,title,detail,meta,source,status",
 	}[style]
 	for k := range e {
 		if !strings.Contains(","+allowed+",", ","+k+",") {
@@ -85,7 +86,7 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		}
 	}
 	switch style {
-	case styleIdentity, styleDataConns:
+	case styleIdentity, styleDataConns, styleIdPs:
 		if status != http.StatusTooManyRequests && e["status"] != float64(status) { // the documented 429 body has no status
 			t.Errorf("%s: errors[].status must be the number %d: %s", path, status, r.Raw)
 		}
@@ -102,6 +103,7 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		styleLicenses:     "errors,error,message",
 		styleApps:         "errors",
 		styleItems:        "errors",
+		styleIdPs:         "errors",
 	}[style]
 	if top == "" {
 		top = "errors,traceId"
@@ -112,7 +114,7 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		}
 	}
 	noTraceID := style == styleDataConns || style == styleOAuthClients || style == styleCSPOrigins ||
-		style == styleLicenses || style == styleApps || style == styleItems
+		style == styleLicenses || style == styleApps || style == styleItems || style == styleIdPs
 	if noTraceID && m["traceId"] != nil {
 		t.Errorf("%s: this service's errors carry no traceId: %s", path, r.Raw)
 	}
@@ -256,6 +258,7 @@ const (
 	styleApps                            // apps (v1 and analytics restore): errors[{code,title,detail}], no traceId
 	styleItems                           // items: errors[{code,title,detail,meta}], no traceId
 	styleTempContents                    // temp-contents: errors[{code,title,detail,meta}], traceId
+	styleIdPs                            // identity-providers: errors[{code,title,detail,source,status}], status a number, no traceId
 )
 
 func styleFor(path string) (errStyle, string) {
@@ -304,6 +307,8 @@ func styleFor(path string) (errStyle, string) {
 		return styleItems, "ITEMS"
 	case core.Under(path, "/api/v1/temp-contents"):
 		return styleTempContents, "TEMP-CONTENTS"
+	case core.Under(path, "/api/v1/identity-providers"):
+		return styleIdPs, "IDP"
 	}
 	return styleGeneric, "HTTP"
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/qlikops/qlikops/pkg/sim/services/dataconnections"
 	"github.com/qlikops/qlikops/pkg/sim/services/glossaries"
 	"github.com/qlikops/qlikops/pkg/sim/services/identity"
+	"github.com/qlikops/qlikops/pkg/sim/services/identityproviders"
 	"github.com/qlikops/qlikops/pkg/sim/services/ippolicies"
 	"github.com/qlikops/qlikops/pkg/sim/services/oauthclients"
 	"github.com/qlikops/qlikops/pkg/sim/services/qext"
@@ -36,6 +37,8 @@ var services = []core.Service{
 	tenantconfig.Service,    // the tenant and its settings singletons
 	ippolicies.Service,      // IP policies, and the allowlist they enforce
 	apps.Service,            // apps, scripts, temp contents, items listing apps
+
+	identityproviders.Service, // identity providers, and who signs in through which
 }
 
 // New returns a simulator holding an empty tenant: the default roles, the
