@@ -34,6 +34,12 @@ var IdentityProviders = identityProviders{REST[apiIdP, idpSpec]{
 		// apart by (see idpName).
 		NameField: "description",
 		Policy:    resource.KindPolicy{Access: true, Switch: "active"},
+		Coverage: Coverage{
+			Exported: "OIDC, SAML and jwtAuth providers: protocol, provider, description (its name), active, interactive, clock tolerance, post-logout URI, and the protocol's options and pending options (claims mapping, client id, discovery URL, realm, scope; SAML entity id, sign-on URL, certificates byte for byte; jwtAuth issuer and public key byte for byte)",
+			Restored: "created (interactive ones with skipVerify, usable at once), patched where Qlik's PATCH takes the path (OIDC options whole, or claims mapping, realm and discovery URL alone; pending options; active, description), pruned (Qlik refuses the active interactive one); a plan that touches an active one is dangerous and needs `--allow-access-changes`, and one that would deactivate or delete the provider the caller signed in through is refused (lock-out guard)",
+			Reentry:  "the OIDC `clientSecret` (options and pendingOptions): a placeholder, from `--secrets`; a SAML provider's live options change only through a validation in the console, and protocol, provider, interactive and a jwtAuth provider's key never change in place (named as not applied)",
+			LeftOut:  "Qlik's built-in providers (Qlik Account, local bearer tokens): in every tenant and read-only; SAML signing keys (the tenant's own)",
+		},
 		Secrets: []SecretField{
 			{Spec: "options.clientSecret", API: "options.clientSecret", IfSet: true},
 			{Spec: "pendingOptions.clientSecret", API: "pendingOptions.clientSecret", IfSet: true},
