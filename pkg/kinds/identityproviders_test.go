@@ -1,6 +1,7 @@
 package kinds_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/qlikops/qlikops/pkg/kinds"
@@ -55,4 +56,52 @@ var identityProvidersFixture = kindtest.Fixture{
 		return map[string]string{"options": got["options"]}
 	},
 	WantStored: map[string]string{"options": idpSecret},
+}
+
+// What Qlik's PATCH cannot do is named, never silently dropped: a SAML
+// provider's live options, a jwtAuth provider's key, and an OIDC options
+// change that needs the whole object when the client secret is not
+// supplied. The rest of each change is made.
+func TestIdentityProviderChangesQlikCannotPatch(t *testing.T) {
+	e := kindtest.NewEnv(t, kindtest.Fixture{Seed: demoSeed}, false, nil)
+	noSecrets := kinds.NewTenant(e.Client)
+	for _, c := range []struct {
+		name, field, value, want string
+	}{
+		{"Entra ID (SAML)", "entityId", "https://sts.example.org/", "spec.options (entityId): Qlik does not allow changing it on a SAML provider"},
+		{"Sales Portal JWT", "issuer", "https://other.example.com", "spec.options (issuer): Qlik does not allow changing it on a jwtAuth provider"},
+		{"Okta", "scope", "openid email", "Qlik replaces options whole, which would clear the client secret; supply identity-providers/Okta/options/clientSecret"},
+	} {
+		have := findIdP(t, e, resource.Key{Kind: "IdentityProvider", Name: c.name})
+		want := findIdP(t, e, have.Key()) // a copy of its own
+		want.Spec["options"].(map[string]any)[c.field] = c.value
+		want.Spec["clockToleranceSec"] = float64(42)
+		res, err := kinds.IdentityProviders.Update(testCtx(t), noSecrets, want, have)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if len(res.NotApplied) == 0 || !strings.Contains(strings.Join(res.NotApplied, "; "), c.want) {
+			t.Errorf("%s: NotApplied = %q, want %q", c.name, res.NotApplied, c.want)
+		}
+		got := findIdP(t, e, want.Key())
+		if got.Spec["options"].(map[string]any)[c.field] == c.value {
+			t.Errorf("%s: %s changed anyway", c.name, c.field)
+		}
+		if c.name != "Sales Portal JWT" && got.Spec["clockToleranceSec"] != float64(42) {
+			t.Errorf("%s: the patchable part was not made: %v", c.name, got.Spec["clockToleranceSec"])
+		}
+	}
+}
+
+func findIdP(t *testing.T, e *kindtest.Env, k resource.Key) resource.Document {
+	t.Helper()
+	docs, err := kinds.IdentityProviders.Read(testCtx(t), e.Tenant())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, ok := lookupDoc(docs, k)
+	if !ok {
+		t.Fatalf("no %s", k)
+	}
+	return d
 }
