@@ -105,6 +105,7 @@ func Default() *Registry {
 	return NewRegistry(
 		Roles,
 		IPPolicies,
+		IdentityProviders,
 		Groups,
 		Users,
 		Spaces,

@@ -2,6 +2,7 @@ package kinds
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/qlikops/qlikops/pkg/resource"
 	"github.com/qlikops/qlikops/pkg/secrets"
@@ -15,8 +16,13 @@ import (
 // rules (pkg/plan/secrets.go, pkg/diff/placeholders.go) see only the
 // placeholders.
 type SecretField struct {
-	Spec string // field of the spec, e.g. "password"
-	API  string // field of the API body, e.g. "qPassword"
+	// Spec is the field of the spec, e.g. "password"; API the field of the
+	// API body, e.g. "qPassword". Either may be a dotted path into nested
+	// objects ("options.clientSecret", an identity provider's): the secret
+	// then lives where the path points, and its placeholder is named after
+	// every step of the path.
+	Spec string
+	API  string
 	// IfSet: the placeholder is written only where the read document has
 	// the field set (FromAPI sets it, to any text, where the API says the
 	// resource has the secret, e.g. a webhook's secretKeyAdded), so that a
@@ -36,7 +42,35 @@ func (d Desc) secretName(doc resource.Document, field ...string) string {
 	if doc.Metadata.Space != "" {
 		parts = append(parts, doc.Metadata.Space)
 	}
-	return secrets.Name(append(append(parts, doc.Metadata.Name), field...)...)
+	parts = append(parts, doc.Metadata.Name)
+	if len(field) > 0 { // the field's path, step by step; a key stays whole
+		parts = append(append(parts, strings.Split(field[0], ".")...), field[1:]...)
+	}
+	return secrets.Name(parts...)
+}
+
+// fieldAt reads the value at a dotted path of nested objects.
+func fieldAt(m map[string]any, path string) any {
+	steps := strings.Split(path, ".")
+	for _, s := range steps[:len(steps)-1] {
+		m, _ = m[s].(map[string]any)
+	}
+	if m == nil {
+		return nil
+	}
+	return m[steps[len(steps)-1]]
+}
+
+// setFieldAt sets the value at a dotted path; it does nothing when an
+// object on the way is missing (there is nothing to hold the secret).
+func setFieldAt(m map[string]any, path string, v any) {
+	steps := strings.Split(path, ".")
+	for _, s := range steps[:len(steps)-1] {
+		m, _ = m[s].(map[string]any)
+	}
+	if m != nil {
+		m[steps[len(steps)-1]] = v
+	}
 }
 
 // placeholders sets every declared secret field of a read document to its
@@ -53,11 +87,11 @@ func (d Desc) placeholders(doc *resource.Document) {
 				m[key] = secrets.Placeholder(d.secretName(*doc, f.Spec, key))
 			}
 		case f.IfSet:
-			if v, _ := doc.Spec[f.Spec].(string); v != "" {
-				doc.Spec[f.Spec] = secrets.Placeholder(d.secretName(*doc, f.Spec))
+			if v, _ := fieldAt(doc.Spec, f.Spec).(string); v != "" {
+				setFieldAt(doc.Spec, f.Spec, secrets.Placeholder(d.secretName(*doc, f.Spec)))
 			}
 		default:
-			doc.Spec[f.Spec] = secrets.Placeholder(d.secretName(*doc, f.Spec))
+			setFieldAt(doc.Spec, f.Spec, secrets.Placeholder(d.secretName(*doc, f.Spec)))
 		}
 	}
 }
@@ -72,7 +106,7 @@ func (d Desc) putSecrets(t *Tenant, want resource.Document, body map[string]any,
 			missing = append(missing, putKeyedSecret(t, f, want, body, write)...)
 			continue
 		}
-		v, _ := want.Spec[f.Spec].(string)
+		v, _ := fieldAt(want.Spec, f.Spec).(string)
 		if v == "" {
 			continue
 		}
@@ -84,7 +118,7 @@ func (d Desc) putSecrets(t *Tenant, want resource.Document, body map[string]any,
 			missing = append(missing, miss...)
 			continue
 		}
-		body[f.API] = val
+		setFieldAt(body, f.API, val)
 	}
 	sort.Strings(missing)
 	return missing

@@ -40,6 +40,16 @@ const CallerAddressEnv = "QLIKOPS_CALLER_ADDRESS"
 
 const callerAddressHeader = "Qliksim-Client-Address"
 
+// CallerProviderEnv names the id of the identity provider the caller signs
+// in through. No Qlik API says which provider a user signed in through;
+// qliksim says it in the Qliksim-Identity-Provider header of every answer.
+// Without either, the guard takes the tenant's active interactive provider
+// (Qlik allows one at a time): that is the one every interactive sign-in
+// goes through.
+const CallerProviderEnv = "QLIKOPS_CALLER_IDP"
+
+const callerProviderHeader = "Qliksim-Identity-Provider"
+
 // ErrAccessChange and ErrLockOut are the guard's refusals.
 var (
 	ErrAccessChange = errors.New("this plan changes access to the tenant")
@@ -66,13 +76,12 @@ func whoAmI(ctx context.Context, cl *qlik.Client) (*caller, error) {
 		ID, Subject, Email string
 		AssignedRoles      []struct{ Name string }               `json:"assignedRoles"`
 		AssignedGroups     []struct{ Name, ProviderType string } `json:"assignedGroups"`
-		IdentityProvider   string                                `json:"idpId"`
 	}
 	resp, err := cl.Send(ctx, qlik.Request{Method: http.MethodGet, Path: "/api/v1/users/me"}, &me)
 	if err != nil {
 		return nil, fmt.Errorf("lock-out guard: who is the caller: %w", err)
 	}
-	c := &caller{ID: me.ID, Subject: me.Subject, Email: me.Email, Provider: me.IdentityProvider}
+	c := &caller{ID: me.ID, Subject: me.Subject, Email: me.Email, Provider: os.Getenv(CallerProviderEnv)}
 	for _, r := range me.AssignedRoles {
 		c.Roles = append(c.Roles, r.Name)
 	}
@@ -85,6 +94,9 @@ func whoAmI(ctx context.Context, cl *qlik.Client) (*caller, error) {
 	c.Address = os.Getenv(CallerAddressEnv)
 	if c.Address == "" && resp != nil {
 		c.Address = resp.Header.Get(callerAddressHeader)
+	}
+	if c.Provider == "" && resp != nil {
+		c.Provider = resp.Header.Get(callerProviderHeader)
 	}
 	return c, nil
 }
@@ -354,11 +366,10 @@ func allows(list any, addr netip.Addr) bool {
 
 // keepsProvider: the identity provider the caller signed in through is
 // still there and active after the plan. Its kind declares itself by its
-// collection path; without it registered there is nothing to check.
+// collection path; without it registered there is nothing to check. A
+// caller whose provider the tenant does not name is taken to sign in
+// through the active interactive provider.
 func keepsProvider(ctx context.Context, env Env, t *kinds.Tenant, p *plan.Plan, c *caller) (string, error) {
-	if c.Provider == "" {
-		return "", nil
-	}
 	kind := ""
 	for _, h := range env.Registry.All() {
 		if h.Declared().ListPath == "/api/v1/identity-providers" {
@@ -372,12 +383,7 @@ func keepsProvider(ctx context.Context, env Env, t *kinds.Tenant, p *plan.Plan, 
 	if err != nil {
 		return "", err
 	}
-	var before *resource.Document
-	for i, d := range live {
-		if d.Metadata.ID == c.Provider {
-			before = &live[i]
-		}
-	}
+	before := callerProvider(live, c.Provider)
 	if before == nil {
 		return "", nil // a built-in provider qlikops does not manage
 	}
@@ -390,4 +396,20 @@ func keepsProvider(ctx context.Context, env Env, t *kinds.Tenant, p *plan.Plan, 
 		}
 	}
 	return fmt.Sprintf("the identity provider the caller signed in through (%s) would be deleted", before.Metadata.Name), nil
+}
+
+// callerProvider is the live provider with the caller's provider id, or,
+// when the tenant does not name it, the active interactive one.
+func callerProvider(live []resource.Document, id string) *resource.Document {
+	for i, d := range live {
+		if id != "" && d.Metadata.ID == id {
+			return &live[i]
+		}
+		active, _ := d.Spec["active"].(bool)
+		interactive, _ := d.Spec["interactive"].(bool)
+		if id == "" && active && interactive {
+			return &live[i]
+		}
+	}
+	return nil
 }

@@ -79,6 +79,7 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		styleItems:           "code,title,detail,meta",
 		styleTempContents:    "code,title,detail,meta",
 		styleAudits:          "code,title,detail",
+		styleIdPs:            "code,title,detail,meta,source,status",
 	}[style]
 	for k := range e {
 		if !strings.Contains(","+allowed+",", ","+k+",") {
@@ -86,7 +87,7 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		}
 	}
 	switch style {
-	case styleIdentity, styleDataConns:
+	case styleIdentity, styleDataConns, styleIdPs:
 		if status != http.StatusTooManyRequests && e["status"] != float64(status) { // the documented 429 body has no status
 			t.Errorf("%s: errors[].status must be the number %d: %s", path, status, r.Raw)
 		}
@@ -103,6 +104,7 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		styleLicenses:     "errors,error,message",
 		styleApps:         "errors",
 		styleItems:        "errors",
+		styleIdPs:         "errors",
 	}[style]
 	if top == "" {
 		top = "errors,traceId"
@@ -113,7 +115,7 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		}
 	}
 	noTraceID := style == styleDataConns || style == styleOAuthClients || style == styleCSPOrigins ||
-		style == styleLicenses || style == styleApps || style == styleItems
+		style == styleLicenses || style == styleApps || style == styleItems || style == styleIdPs
 	if noTraceID && m["traceId"] != nil {
 		t.Errorf("%s: this service's errors carry no traceId: %s", path, r.Raw)
 	}
@@ -258,6 +260,7 @@ const (
 	styleItems                           // items: errors[{code,title,detail,meta}], no traceId
 	styleTempContents                    // temp-contents: errors[{code,title,detail,meta}], traceId
 	styleAudits                          // audits: errors[{code,title,detail}], traceId (ErrorResponse)
+	styleIdPs                            // identity-providers: errors[{code,title,detail,source,status}], status a number, no traceId
 )
 
 func styleFor(path string) (errStyle, string) {
@@ -308,6 +311,8 @@ func styleFor(path string) (errStyle, string) {
 		return styleTempContents, "TEMP-CONTENTS"
 	case core.Under(path, "/api/v1/audits"):
 		return styleAudits, "AUDITS"
+	case core.Under(path, "/api/v1/identity-providers"):
+		return styleIdPs, "IDP"
 	}
 	return styleGeneric, "HTTP"
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/qlikops/qlikops/pkg/sim/services/dataconnections"
 	"github.com/qlikops/qlikops/pkg/sim/services/glossaries"
 	"github.com/qlikops/qlikops/pkg/sim/services/identity"
+	"github.com/qlikops/qlikops/pkg/sim/services/identityproviders"
 	"github.com/qlikops/qlikops/pkg/sim/services/ippolicies"
 	"github.com/qlikops/qlikops/pkg/sim/services/oauthclients"
 	"github.com/qlikops/qlikops/pkg/sim/services/qext"
@@ -23,21 +24,22 @@ import (
 // run: a service seeds after those whose rows it references. Adding a
 // service is its package plus one line here.
 var services = []core.Service{
-	identity.Service,        // users, groups, roles
-	spaces.Service,          // spaces, space assignments
-	dataconnections.Service, // data connections
-	automations.Service,     // automations, automation connections
-	glossaries.Service,      // glossaries, categories, terms, links
-	qext.Service,            // themes, extensions
-	brands.Service,          // brands and their files
-	oauthclients.Service,    // OAuth clients and their secrets
-	webhooks.Service,        // webhooks and their event types
-	webintegrations.Service, // web integrations (embedding origins)
-	csporigins.Service,      // CSP origins and the compiled header
-	tenantconfig.Service,    // the tenant and its settings singletons
-	ippolicies.Service,      // IP policies, and the allowlist they enforce
-	apps.Service,            // apps, scripts, temp contents, items listing apps
-	audits.Service,          // an audit event for every write
+	identity.Service,          // users, groups, roles
+	spaces.Service,            // spaces, space assignments
+	dataconnections.Service,   // data connections
+	automations.Service,       // automations, automation connections
+	glossaries.Service,        // glossaries, categories, terms, links
+	qext.Service,              // themes, extensions
+	brands.Service,            // brands and their files
+	oauthclients.Service,      // OAuth clients and their secrets
+	webhooks.Service,          // webhooks and their event types
+	webintegrations.Service,   // web integrations (embedding origins)
+	csporigins.Service,        // CSP origins and the compiled header
+	tenantconfig.Service,      // the tenant and its settings singletons
+	ippolicies.Service,        // IP policies, and the allowlist they enforce
+	apps.Service,              // apps, scripts, temp contents, items listing apps
+	audits.Service,            // an audit event for every write
+	identityproviders.Service, // identity providers, and who signs in through which
 }
 
 // New returns a simulator holding an empty tenant: the default roles, the

@@ -59,6 +59,7 @@ var DefaultSpecs = []string{
 	"qliksense-apps-api-openapi.yml",
 	"qliksense-items-api-openapi.yml",
 	"qliksense-temporary-contents-api-openapi.yml",
+	"qliksense-idp-api-openapi.yml",
 	"qliksim-analytics-apps-restore.yml",
 	"qliksim-audits.yml",
 }
@@ -168,6 +169,7 @@ func loadSpec(file string) (routers.Router, error) {
 			}
 		}
 		oneOfAsAnyOf(filepath.Base(file), doc)
+		schemaOneOfAsAnyOf(filepath.Base(file), doc)
 		titledOneOfAsEnum(doc)
 		binaryAsString(filepath.Base(file), doc)
 		l.router, l.err = gorillamux.NewRouter(doc)
@@ -184,6 +186,23 @@ func loadSpec(file string) (routers.Router, error) {
 // and oneOf ("exactly one") can never pass. They are checked as anyOf.
 var overlappingOneOf = map[string][]string{
 	"qliksense-oauth-clients-api-openapi.yml": {"/api/v1/oauth-clients", "/api/v1/oauth-clients/{id}"},
+}
+
+// overlappingOneOfSchemas are component schemas whose oneOf alternatives
+// overlap, the same defect: the idp spec's IDP is a oneOf of the OIDC, SAML
+// and jwtAuth providers, none with a required field, and its discriminator
+// (protocol) maps no value to them, so every provider matches all three.
+var overlappingOneOfSchemas = map[string][]string{
+	"qliksense-idp-api-openapi.yml": {"IDP"},
+}
+
+// schemaOneOfAsAnyOf rewrites the overlappingOneOfSchemas of a spec file.
+func schemaOneOfAsAnyOf(file string, doc *openapi3.T) {
+	for _, name := range overlappingOneOfSchemas[file] {
+		if ref := doc.Components.Schemas[name]; ref != nil && ref.Value != nil {
+			ref.Value.AnyOf, ref.Value.OneOf, ref.Value.Discriminator = ref.Value.OneOf, nil, nil
+		}
+	}
 }
 
 // binaryDownloads are downloads whose spec types the file as a JSON object
