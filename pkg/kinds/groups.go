@@ -20,6 +20,12 @@ var Groups = groups{REST[apiGroup, groupSpec]{
 		ListPath: "/api/v1/groups", Query: limit100(),
 		DependsOn: []string{"Role"},
 		Policy:    resource.KindPolicy{Directory: true, Builtin: map[string]string{everyoneGroupName: everyoneGroupID}},
+		Coverage: Coverage{
+			Exported: "name, provider type, description, status, roles",
+			Restored: "custom groups created, updated, pruned; identity-provider groups get their roles",
+			Reentry:  "identity-provider groups appear when the provider syncs them",
+			LeftOut:  "the built-in Everyone group (every tenant has it)",
+		},
 	},
 	FromAPI: func(_ context.Context, _ *Tenant, g apiGroup) (resource.Document, bool, error) {
 		d, err := toDoc("Group", g.Name, g.ID, groupSpec{
@@ -146,4 +152,16 @@ func sortedCopy(names []string) []string {
 	out := append([]string(nil), names...)
 	sort.Strings(out)
 	return out
+}
+
+// FromIdentityProvider implements Provisioned: a group whose provider type
+// is not custom is synced from the identity provider. Its roles are restored
+// by apply once the identity provider has synced it.
+func (groups) FromIdentityProvider(d resource.Document) (string, map[string]any, bool) {
+	s, err := specOf[groupSpec](d)
+	if err != nil || s.ProviderType == "custom" {
+		return "", nil, false
+	}
+	return "the identity provider syncs it (at a member's sign-in or by SCIM); apply then restores its roles",
+		map[string]any{"name": d.Metadata.Name, "providerType": s.ProviderType}, true
 }
