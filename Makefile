@@ -22,7 +22,17 @@ build:
 demo: build
 	$(GO) run ./examples/demo --qlikops bin/qlikops --qliksim bin/qliksim --seed examples/demo-tenant
 
-test: lint unit conformance
+# The conformance check runs beside the Go tests, not after them: it is
+# mostly waiting (one node process per test file, one file at a time, about
+# 20 s of CPU in a minute or more), so on two cores it costs little next to
+# the Go tests. Its output is held back and printed when both are done.
+test: lint
+	@log=$$(mktemp); \
+	$(MAKE) --no-print-directory conformance >$$log 2>&1 & conf=$$!; \
+	$(MAKE) --no-print-directory unit; unit=$$?; \
+	wait $$conf; c=$$?; cat $$log; rm -f $$log; \
+	if [ $$c -ne 0 ]; then echo "make test: conformance failed (exit $$c)"; fi; \
+	[ $$unit -eq 0 ] && [ $$c -eq 0 ]
 
 lint:
 	@out=$$(gofmt -l cmd pkg schemas examples); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -68,6 +68,7 @@ func (o *fleetOptions) run(cmd *cobra.Command) error {
 	}
 	fo := fleet.Options{Op: cmd.Name(), Parallel: o.parallel, Registry: o.registry, Include: o.include, Exclude: o.exclude,
 		Version: Version, Getenv: os.Getenv}
+	fo.Qlik.RetryBackoff = retryBackoff
 	fo.AllowOtherTenant, _ = cmd.Flags().GetBool("allow-other-tenant")
 	fo.Ref, _ = cmd.Flags().GetString("ref")
 	if push, _ := cmd.Flags().GetBool("push"); push {

@@ -104,7 +104,7 @@ func (n *notifyOptions) deliver(ctx context.Context, s notify.Settings, started 
 	if err == nil {
 		// Detached from the command's context, so that an interrupted run
 		// still reports; the sender's own deadline bounds it.
-		err = notify.Sender{}.Send(context.WithoutCancel(ctx), s.URL, body)
+		err = notify.Sender{Backoff: retryBackoff}.Send(context.WithoutCancel(ctx), s.URL, body)
 	}
 	if err != nil {
 		fmt.Fprintf(n.g.stderr, "qlikops: warning: the alert was not delivered: %v\n", err)

@@ -131,6 +131,7 @@ func (g *globals) env(withTenant bool) (ops.Env, error) {
 		return env, err
 	}
 	cfg := qlik.ConfigFromEnv()
+	cfg.RetryBackoff = retryBackoff
 	o.Qlik = &cfg
 	o.CheckConfig = func(repoCfg ops.Config) error {
 		if err := g.checkKinds(repoCfg); err != nil {

@@ -22,7 +22,13 @@ import (
 
 var update = flag.Bool("update", false, "rewrite cmp golden sections of the CLI scripts with actual output")
 
+// scriptRetryBackoff is the retry base of the qlikops the scripts run: the
+// scripts that inject faults count tries, not seconds, and at the default
+// 250 ms (doubling, five retries) each failing read waited about 4 s.
+const scriptRetryBackoff = 5 * time.Millisecond
+
 func TestMain(m *testing.M) {
+	cli.SetRetryBackoff(scriptRetryBackoff)
 	os.Exit(testscript.RunMain(m, map[string]func() int{
 		"qlikops": cli.Main,
 		// qlikops-exit N ARGS... runs qlikops ARGS and succeeds only if it

@@ -203,6 +203,7 @@ func checkRecovered(t *testing.T, r *Repo, files Files) {
 // new snapshot, the index the old one. The next export changes nothing, and
 // must still leave git status clean.
 func TestKilledAfterBranchMovedIndexIsRepaired(t *testing.T) {
+	t.Parallel() // each waits on a child process of its own
 	r := userRepo(t)
 	killAt(t, r.Dir(), "branch moved")
 	// The state the kill leaves, exactly: committed, index behind.
@@ -226,6 +227,7 @@ func TestKilledAfterBranchMovedIndexIsRepaired(t *testing.T) {
 // index): the next export takes the dead run's lock over, removes that
 // index.lock, and commits.
 func TestKilledHoldingIndexLockIsCleared(t *testing.T) {
+	t.Parallel() // each waits on a child process of its own
 	r := userRepo(t)
 	killAt(t, r.Dir(), "index.lock held")
 	if _, err := os.Stat(filepath.Join(r.gitDir, "index.lock")); err != nil {
@@ -245,6 +247,7 @@ func TestKilledHoldingIndexLockIsCleared(t *testing.T) {
 // to move the branch): the branch still names the previous commit, the
 // working tree holds the new files, and the next export commits them.
 func TestKilledHoldingRefLockIsCleared(t *testing.T) {
+	t.Parallel() // each waits on a child process of its own
 	r := userRepo(t)
 	before, err := r.ResolveRev("HEAD")
 	if err != nil {
@@ -266,6 +269,7 @@ func TestKilledHoldingRefLockIsCleared(t *testing.T) {
 
 // qlikops unlock clears the same: the dead run's index.lock goes with its lock.
 func TestUnlockClearsTheDeadRunsIndexLock(t *testing.T) {
+	t.Parallel() // each waits on a child process of its own
 	r := userRepo(t)
 	killAt(t, r.Dir(), "index.lock held")
 	if cleared, err := r.ClearStaleLock(); err != nil || !cleared {
