@@ -128,6 +128,8 @@ func Default() *Registry {
 		ItemsSettings,
 		SharingSettings,
 		LicenseSettings,
+		LicenseAssignments,
+		License,
 	)
 }
 

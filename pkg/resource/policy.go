@@ -37,4 +37,8 @@ type KindPolicy struct {
 	// it, and prune never removes it; absent from a snapshot it is simply
 	// not managed.
 	Singleton bool
+	// ReadOnly: the kind is exported for reference only (the tenant's
+	// licence: its number and seats). No API changes it, so plan never
+	// plans a step for it; diff and drift still show its changes.
+	ReadOnly bool
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/qlikops/qlikops/pkg/sim/services/glossaries"
 	"github.com/qlikops/qlikops/pkg/sim/services/identity"
 	"github.com/qlikops/qlikops/pkg/sim/services/ippolicies"
+	"github.com/qlikops/qlikops/pkg/sim/services/licenses"
 	"github.com/qlikops/qlikops/pkg/sim/services/oauthclients"
 	"github.com/qlikops/qlikops/pkg/sim/services/qext"
 	"github.com/qlikops/qlikops/pkg/sim/services/spaces"
@@ -36,6 +37,7 @@ var services = []core.Service{
 	tenantconfig.Service,    // the tenant and its settings singletons
 	ippolicies.Service,      // IP policies, and the allowlist they enforce
 	apps.Service,            // apps, scripts, temp contents, items listing apps
+	licenses.Service,        // licence assignments (seats per type) and the licence overview
 }
 
 // New returns a simulator holding an empty tenant: the default roles, the
