@@ -304,6 +304,8 @@ func styleFor(path string) (errStyle, string) {
 		return styleItems, "ITEMS"
 	case core.Under(path, "/api/v1/temp-contents"):
 		return styleTempContents, "TEMP-CONTENTS"
+	case core.Under(path, "/api/v1/collections"):
+		return styleItems, "COLLECTIONS" // items and collections share ErrorResponseBody: errors[] only
 	}
 	return styleGeneric, "HTTP"
 }

@@ -5,6 +5,7 @@ import (
 	"github.com/qlikops/qlikops/pkg/sim/services/apps"
 	"github.com/qlikops/qlikops/pkg/sim/services/automations"
 	"github.com/qlikops/qlikops/pkg/sim/services/brands"
+	"github.com/qlikops/qlikops/pkg/sim/services/collections"
 	"github.com/qlikops/qlikops/pkg/sim/services/csporigins"
 	"github.com/qlikops/qlikops/pkg/sim/services/dataconnections"
 	"github.com/qlikops/qlikops/pkg/sim/services/glossaries"
@@ -38,6 +39,7 @@ var services = []core.Service{
 	ippolicies.Service,      // IP policies, and the allowlist they enforce
 	apps.Service,            // apps, scripts, temp contents, items listing apps
 	licenses.Service,        // licence assignments (seats per type) and the licence overview
+	collections.Service,     // tags and collections of items (apps)
 }
 
 // New returns a simulator holding an empty tenant: the default roles, the
