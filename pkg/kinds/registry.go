@@ -130,6 +130,7 @@ func Default() *Registry {
 		LicenseSettings,
 		LicenseAssignments,
 		License,
+		Collections,
 	)
 }
 
