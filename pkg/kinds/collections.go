@@ -22,7 +22,7 @@ import (
 var Collections = collectionsKind{REST[apiCollection, collectionSpec]{
 	Desc: Desc{
 		KindName: "Collection", FolderName: "collections",
-		ListPath: "/api/v1/collections", Query: limit100(),
+		ListPath: "/api/v1/collections", Query: limit100("types", "public,publicgoverned"),
 		PerItem:   []string{"items"},
 		DependsOn: []string{"Space", "App"},
 		Coverage: Coverage{
