@@ -205,3 +205,14 @@ var webIntegrationsFixture = kindtest.Fixture{
 	}),
 	FailPaths: []string{"/api/v1/web-integrations"},
 }
+
+func TestConformanceCollections(t *testing.T) {
+	kindtest.Run(t, kinds.Collections, kindtest.Fixture{
+		Seed: demoSeed,
+		New: resource.New("Collection", "Quarter close", "", spec{"type": "publicgoverned", "description": "Created by the conformance suite.",
+			"items": list{spec{"space": "Executive Dashboards", "app": "Board Pack"}, spec{"space": "Finance", "app": "Cash Flow"}}}),
+		Modified: resource.New("Collection", "Quarter close", "", spec{"type": "publicgoverned",
+			"items": list{spec{"space": "Finance", "app": "Cash Flow"}, spec{"space": "Sales Analytics", "app": "Pipeline Review"}}}),
+		FailPaths: []string{"/api/v1/collections", "/api/v1/collections/*/items"},
+	})
+}

@@ -129,6 +129,9 @@ func Default() *Registry {
 		ItemsSettings,
 		SharingSettings,
 		LicenseSettings,
+		LicenseAssignments,
+		License,
+		Collections,
 	)
 }
 

@@ -102,3 +102,34 @@ func TestConformanceLicenseSettings(t *testing.T) {
 	f.FailPaths = []string{"/api/v1/licenses/settings"}
 	kindtest.Run(t, kinds.LicenseSettings, f)
 }
+
+func TestConformanceLicenseAssignments(t *testing.T) {
+	as := func(pairs ...string) spec {
+		l := list{}
+		for i := 0; i+1 < len(pairs); i += 2 {
+			l = append(l, spec{"user": pairs[i], "type": pairs[i+1]})
+		}
+		return spec{"assignments": l}
+	}
+	seeded := as("admin@example.com", "professional", "bob.smith@example.com", "analyzer", "carol.white@example.com", "analyzer",
+		"dave.brown@example.com", "analyzer", "erin.green@example.com", "professional", "frank.black@example.com", "analyzer",
+		"irene.lopez@example.com", "analyzer", "jane.doe@example.com", "professional", "liam.owen@example.com", "analyzer")
+	// Bob moves up, Carol and Liam lose theirs, Karen gets one.
+	changed := as("admin@example.com", "professional", "bob.smith@example.com", "professional",
+		"dave.brown@example.com", "analyzer", "erin.green@example.com", "professional", "frank.black@example.com", "analyzer",
+		"irene.lopez@example.com", "analyzer", "jane.doe@example.com", "professional", "karen.nash@example.com", "analyzer")
+	f := singletonFixture("LicenseAssignments", "license-assignments", seeded, changed)
+	f.FailPaths = []string{"/api/v1/licenses/assignments"}
+	kindtest.Run(t, kinds.LicenseAssignments, f)
+}
+
+func TestConformanceLicense(t *testing.T) {
+	seeded := spec{"licenseNumber": "9999000000001204", "secondaryNumber": "12345", "product": "Qlik Cloud Analytics Standard",
+		"trial": false, "valid": "2026-01-01/2027-12-31", "allotments": list{
+			spec{"name": "analyzer", "units": 8, "usageClass": "assigned"},
+			spec{"name": "analyzer_time", "units": 300, "overage": 100, "usageClass": "time"},
+			spec{"name": "professional", "units": 5, "usageClass": "assigned"}}}
+	f := singletonFixture("License", "license", seeded, seeded)
+	f.FailPaths = []string{"/api/v1/licenses/overview"}
+	kindtest.Run(t, kinds.License, f)
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -127,6 +128,7 @@ const unrestorable = "Sales Weekly Digest"
 
 type tenantList struct {
 	path  string
+	query url.Values // the kind's own (tags and governed collections, not private ones); nil: limit 100
 	pager qlik.Pager // nil: not paginated ({data:[...]})
 	key   func(map[string]any) string
 	// spaced is the space field of a kind that lives in spaces: its items
@@ -155,7 +157,7 @@ var tenantLists = func() []tenantList {
 		if d.Policy.IdPOwned || d.Policy.Singleton {
 			continue // singletons are no list: the drift check compares them
 		}
-		l := tenantList{path: d.ListPath, pager: d.Pager, key: field(nameField(d))}
+		l := tenantList{path: d.ListPath, query: d.Query, pager: d.Pager, key: field(nameField(d))}
 		if d.Pager == nil {
 			l.pager = qlik.PageLinks
 		}
@@ -203,7 +205,11 @@ func listAll(t *testing.T, c *qlik.Client, l tenantList) []map[string]any {
 		}
 		return body.Data
 	}
-	err := c.ListPages(ctx, l.path, qlik.ListOptions{Query: map[string][]string{"limit": {"100"}}, Pager: l.pager}, func(raw json.RawMessage) error {
+	query := l.query
+	if query == nil {
+		query = url.Values{"limit": {"100"}}
+	}
+	err := c.ListPages(ctx, l.path, qlik.ListOptions{Query: query, Pager: l.pager}, func(raw json.RawMessage) error {
 		var m map[string]any
 		if err := json.Unmarshal(raw, &m); err != nil {
 			return err

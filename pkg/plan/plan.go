@@ -149,6 +149,9 @@ func Build(k Kinds, in Input) (*Plan, error) {
 		return nil, err
 	}
 	for _, c := range diff.Live(have, want, in.Supplied) {
+		if k.Policy(c.Kind).ReadOnly {
+			continue // for reference only: nothing can write it
+		}
 		if k.Policy(c.Kind).Singleton && c.Op != diff.Changed {
 			// A singleton always exists and cannot be created or deleted;
 			// a document under another name is refused by its check.

@@ -35,7 +35,8 @@ func (fakeKinds) Builtin(k resource.Key) bool {
 // Policy declares users owned by the identity provider, spaces as
 // containers and Settings a singleton, as the real kinds do.
 func (fakeKinds) Policy(kind string) resource.KindPolicy {
-	return map[string]resource.KindPolicy{"User": {IdPOwned: true}, "Space": {Container: true}, "Settings": {Singleton: true}}[kind]
+	return map[string]resource.KindPolicy{"User": {IdPOwned: true}, "Space": {Container: true}, "Settings": {Singleton: true},
+		"Licence": {Singleton: true, ReadOnly: true}}[kind]
 }
 
 func doc(kind, name string, spec map[string]any) resource.Document {
@@ -248,6 +249,28 @@ func TestSingletonIsNeverCreatedOrDeleted(t *testing.T) {
 	}
 	want := []string{"create Group/New", "update Settings/settings", "delete Group/Old"}
 	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("steps (-want +got):\n%s", diff)
+	}
+}
+
+// A read-only kind (the licence) is never planned: neither a changed nor
+// a missing nor an extra document makes a step, even with --prune.
+func TestReadOnlyKindIsNeverPlanned(t *testing.T) {
+	live := []resource.Document{
+		resource.New("Licence", "license", "t1", map[string]any{"seats": 5}),
+		resource.New("Licence", "stray", "t1", map[string]any{}),
+		resource.New("Settings", "settings", "t1", map[string]any{"a": true}),
+	}
+	desired := []resource.Document{
+		resource.New("Licence", "license", "", map[string]any{"seats": 8}),
+		resource.New("Licence", "extra", "", map[string]any{}),
+		resource.New("Settings", "settings", "", map[string]any{"a": false}),
+	}
+	p, err := Build(fakeKinds{}, Input{Desired: desired, Live: live, Scope: []string{"Licence", "Settings"}, Prune: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"update Settings/settings"}, summary(p)); diff != "" {
 		t.Errorf("steps (-want +got):\n%s", diff)
 	}
 }

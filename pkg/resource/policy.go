@@ -41,4 +41,8 @@ type KindPolicy struct {
 	// (apps are exported without data). The text is what to do about it;
 	// restore-report lists the kind's resources under "needs a reload".
 	NeedsReload string
+	// ReadOnly: the kind is exported for reference only (the tenant's
+	// licence: its number and seats). No API changes it, so plan never
+	// plans a step for it; diff and drift still show its changes.
+	ReadOnly bool
 }

@@ -313,6 +313,8 @@ func styleFor(path string) (errStyle, string) {
 		return styleAudits, "AUDITS"
 	case core.Under(path, "/api/v1/identity-providers"):
 		return styleIdPs, "IDP"
+	case core.Under(path, "/api/v1/collections"):
+		return styleItems, "COLLECTIONS" // items and collections share ErrorResponseBody: errors[] only
 	}
 	return styleGeneric, "HTTP"
 }

@@ -6,12 +6,14 @@ import (
 	"github.com/qlikops/qlikops/pkg/sim/services/audits"
 	"github.com/qlikops/qlikops/pkg/sim/services/automations"
 	"github.com/qlikops/qlikops/pkg/sim/services/brands"
+	"github.com/qlikops/qlikops/pkg/sim/services/collections"
 	"github.com/qlikops/qlikops/pkg/sim/services/csporigins"
 	"github.com/qlikops/qlikops/pkg/sim/services/dataconnections"
 	"github.com/qlikops/qlikops/pkg/sim/services/glossaries"
 	"github.com/qlikops/qlikops/pkg/sim/services/identity"
 	"github.com/qlikops/qlikops/pkg/sim/services/identityproviders"
 	"github.com/qlikops/qlikops/pkg/sim/services/ippolicies"
+	"github.com/qlikops/qlikops/pkg/sim/services/licenses"
 	"github.com/qlikops/qlikops/pkg/sim/services/oauthclients"
 	"github.com/qlikops/qlikops/pkg/sim/services/qext"
 	"github.com/qlikops/qlikops/pkg/sim/services/spaces"
@@ -40,6 +42,8 @@ var services = []core.Service{
 	apps.Service,              // apps, scripts, temp contents, items listing apps
 	audits.Service,            // an audit event for every write
 	identityproviders.Service, // identity providers, and who signs in through which
+	licenses.Service,          // licence assignments (seats per type) and the licence overview
+	collections.Service,       // tags and collections of items (apps)
 }
 
 // New returns a simulator holding an empty tenant: the default roles, the

@@ -62,6 +62,7 @@ var DefaultSpecs = []string{
 	"qliksense-idp-api-openapi.yml",
 	"qliksim-analytics-apps-restore.yml",
 	"qliksim-audits.yml",
+	"qliksense-collections-api-openapi.yml",
 }
 
 // localSpecDir holds spec files transcribed from @qlik/api's types for

@@ -33,7 +33,7 @@ var (
 		}
 		return map[string]any{"errors": []any{map[string]any{"code": f.Status, "title": title}}, "traceId": core.NewTraceID()}
 	}}
-	licenseErrors = &core.ErrorStyle{Code: "LICENSES", Body: func(f core.ErrorFields) any {
+	LicenseErrors = &core.ErrorStyle{Code: "LICENSES", Body: func(f core.ErrorFields) any {
 		msg := f.Title
 		if f.Detail != "" {
 			msg = f.Detail
@@ -48,7 +48,7 @@ var Service = core.Service{
 	APIs: []core.API{
 		{Prefixes: []string{"/api/v1/tenants"}, Errors: tenantErrors},
 		{Prefixes: []string{"/api/v1/tenant-settings"}, Errors: tenantSettingsErrors},
-		{Prefixes: []string{"/api/v1/licenses"}, Errors: licenseErrors},
+		{Prefixes: []string{"/api/v1/licenses"}, Errors: LicenseErrors},
 	},
 	Routes: func(s *core.Server, mux *core.RouteMux) {
 		mux.HandleFunc("GET /api/v1/tenants/me", func(w http.ResponseWriter, r *http.Request) {
