@@ -21,10 +21,12 @@ import (
 // app.qvf (the app exported without data, opaque bytes). Apps in personal
 // spaces are their owners' private work and are left out.
 //
-// The QVF and the script are read on every export: incremental export
-// (skipping apps whose modified time has not moved since the last
-// snapshot) is not built yet, and the modified time is not recorded, as a
-// time in the document would change it on every restore.
+// Export is incremental: the item's modified time goes into
+// metadata.modified (observed, like metadata.id: never written back, never
+// compared, so a restore still converges), and an app whose modified time
+// has not moved since the previous snapshot (Tenant.Prior) keeps that
+// snapshot's script and app file instead of reading the script and
+// exporting the app again, the two calls (one of them Tier 2) an app costs.
 var Apps = appsKind{Desc{
 	KindName: "App", FolderName: "apps",
 	ListPath: "/api/v1/items", Query: limit100("resourceType", "app", "noActions", "true"),
@@ -130,13 +132,17 @@ func readApp(ctx context.Context, t *Tenant, it apiAppItem) (resource.Document, 
 	if err != nil || !ok {
 		return resource.Document{}, false, err
 	}
-	script, err := readScript(ctx, t, it.ResourceID)
-	if err != nil {
-		return resource.Document{}, false, fmt.Errorf("read app %s/%s: script: %w", space, it.Name, err)
-	}
-	qvf, err := exportQVF(ctx, t, it.ResourceID)
-	if err != nil {
-		return resource.Document{}, false, fmt.Errorf("read app %s/%s: export: %w", space, it.Name, err)
+	modified := it.modified()
+	script, qvf, reused := priorContent(t, it.ResourceID, modified)
+	if !reused {
+		s, err := readScript(ctx, t, it.ResourceID)
+		if err != nil {
+			return resource.Document{}, false, fmt.Errorf("read app %s/%s: script: %w", space, it.Name, err)
+		}
+		if qvf, err = exportQVF(ctx, t, it.ResourceID); err != nil {
+			return resource.Document{}, false, fmt.Errorf("read app %s/%s: export: %w", space, it.Name, err)
+		}
+		script = s
 	}
 	spec := appSpec{Description: it.Description, Usage: it.Attributes.Usage, DataConnections: scriptConnections(script)}
 	if owner, ok, err := t.Names.KeyOf(ctx, "User", it.OwnerID); err != nil {
@@ -149,9 +155,34 @@ func readApp(ctx context.Context, t *Tenant, it apiAppItem) (resource.Document, 
 	}
 	sort.Strings(spec.Tags)
 	d, err := toDoc("App", it.Name, it.ResourceID, spec)
-	d.Metadata.Space = space
+	d.Metadata.Space, d.Metadata.Modified = space, modified
 	d.Files = map[string][]byte{appScriptFile: []byte(script), appQVFFile: qvf}
 	return d, true, err
+}
+
+// modified is when the app last changed: its own modifiedDate, else the
+// item's resourceUpdatedAt.
+func (it apiAppItem) modified() string {
+	if it.Attributes.ModifiedDate != "" {
+		return it.Attributes.ModifiedDate
+	}
+	return it.UpdatedAt
+}
+
+// priorContent is the previous snapshot's script and app file of the app,
+// when its modified time is the one listed now and the snapshot holds both.
+// An app without a modified time is always read.
+func priorContent(t *Tenant, id, modified string) (string, []byte, bool) {
+	prior, ok := t.Prior.Lookup("App", id)
+	if !ok || modified == "" || prior.Metadata.Modified != modified {
+		return "", nil, false
+	}
+	script, okScript := prior.Files[appScriptFile]
+	qvf, okQVF := prior.Files[appQVFFile]
+	if !okScript || !okQVF {
+		return "", nil, false
+	}
+	return string(script), qvf, true
 }
 
 func appPath(id string, rest ...string) string {

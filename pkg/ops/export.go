@@ -138,14 +138,26 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 	return res, err
 }
 
-// priorSnapshot is HEAD's documents, which kinds reuse for resources the
-// tenant lists as unchanged. Without it an export only costs more calls,
-// so a snapshot that cannot be read is a warning, not a failure.
+// priorSnapshot is the documents of the last export's snapshot, which
+// kinds reuse for resources the tenant lists as unchanged. Not the branch
+// tip: a commit made in Git (a merged pull request not yet applied) holds
+// what the tenant should become, not what it is, and reusing its script
+// would pass the edit off as the tenant's. Without a prior an export only
+// costs more calls, so a snapshot that cannot be read is a warning.
 func priorSnapshot(repo *store.Repo, env Env) *kinds.Prior {
 	if _, err := repo.ResolveRev("HEAD"); errors.Is(err, store.ErrNoCommits) {
 		return nil
 	}
-	snap, err := LoadSnapshot(repo, env.Registry, "")
+	records, err := runRecords(repo)
+	if err != nil {
+		env.warn("the run records could not be read, so everything is read again: " + oneLine(err))
+		return nil
+	}
+	i := slices.IndexFunc(records, func(r runRecord) bool { return r.Op == "export" && r.Commit != "" })
+	if i < 0 {
+		return nil
+	}
+	snap, err := LoadSnapshot(repo, env.Registry, records[i].Commit)
 	if err != nil {
 		env.warn("the previous snapshot could not be read, so everything is read again: " + oneLine(err))
 		return nil

@@ -112,7 +112,14 @@ func renderApp(a *app) map[string]any {
 		"create": []any{map[string]any{"resource": "sheet", "canCreate": true}}}
 }
 
-// touch records a change of the app by the caller.
+// touch records a change of the app by the caller. The modified time only
+// moves forward, by at least a millisecond (its precision): clients skip
+// re-reading an app whose modified time has not moved, so two changes in
+// one millisecond must not share one.
 func (s server) touch(st *core.State, a *app) {
-	a.ModifiedAt, a.UpdaterID = s.Now(), core.CallerOf(st).ID
+	now := s.Now()
+	if !now.After(a.ModifiedAt) {
+		now = a.ModifiedAt.Add(time.Millisecond)
+	}
+	a.ModifiedAt, a.UpdaterID = now, core.CallerOf(st).ID
 }
