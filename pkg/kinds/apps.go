@@ -265,3 +265,7 @@ func scriptConnections(script string) []appConnRef {
 	})
 	return out
 }
+
+// ArtifactFiles is the app file: with export --artifacts it lives in the
+// content-addressed store and app.yaml keeps its sha256.
+func (appsKind) ArtifactFiles() []string { return []string{appQVFFile} }

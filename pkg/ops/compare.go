@@ -138,6 +138,14 @@ func prepare(env Env, ref string) (Snapshot, []kinds.Handler, error) {
 		return snap, nil, err
 	}
 	hs, err := scope(env, snap)
+	if err != nil {
+		return snap, nil, err
+	}
+	inScope := map[string]bool{}
+	for _, h := range hs {
+		inScope[h.Kind()] = true
+	}
+	err = hydrateArtifacts(env.Registry, env.Artifacts, snap.Docs, inScope, func(d resource.Document) string { return snap.sources[d.Key()] })
 	return snap, hs, err
 }
 

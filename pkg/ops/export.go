@@ -16,6 +16,7 @@ import (
 	"github.com/qlikops/qlikops/pkg/qlik"
 	"github.com/qlikops/qlikops/pkg/resource"
 	"github.com/qlikops/qlikops/pkg/secrets"
+	"github.com/qlikops/qlikops/pkg/retention"
 	"github.com/qlikops/qlikops/pkg/snapshot"
 	"github.com/qlikops/qlikops/pkg/store"
 )
@@ -50,6 +51,10 @@ type Env struct {
 	Warn func(msg string)
 	// Force lets export write over local work after saving it to a side ref.
 	Force bool
+	// Artifacts is the content-addressed store (DIR/sha256/<hex>) binary
+	// side files go to on export and are read from on plan, drift and
+	// apply; "" keeps them in the repo.
+	Artifacts string
 
 	// statsAtStart is the client's traffic when the command began, so that
 	// the run record counts this run's calls only.
@@ -118,6 +123,11 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 	}
 	m.Kinds = reports
 	m.Warnings = t.Warnings()
+	if env.Artifacts != "" {
+		if err := stowArtifacts(env.Registry, env.Artifacts, docs); err != nil {
+			return ExportResult{}, err
+		}
+	}
 	files, err := snapshot.Encode(env.Registry, docs)
 	if err != nil {
 		return ExportResult{}, err
@@ -161,6 +171,13 @@ func priorSnapshot(repo *store.Repo, env Env) *kinds.Prior {
 	if err != nil {
 		env.warn("the previous snapshot could not be read, so everything is read again: " + oneLine(err))
 		return nil
+	}
+	// A document whose stored side files cannot be read back (no store
+	// given, a file swept away) lacks them, and is read again.
+	for i := range snap.Docs {
+		if stowed, ok := snap.Docs[i].Spec[kinds.ArtifactsField].(map[string]any); ok && env.Artifacts != "" {
+			_ = hydrateDoc(env.Registry, retention.Store{Dir: env.Artifacts}, &snap.Docs[i], stowed, snapshotPath(env.Registry))
+		}
 	}
 	return kinds.NewPrior(snap.Docs)
 }
