@@ -15,8 +15,8 @@ import (
 	"github.com/qlikops/qlikops/pkg/kinds"
 	"github.com/qlikops/qlikops/pkg/qlik"
 	"github.com/qlikops/qlikops/pkg/resource"
-	"github.com/qlikops/qlikops/pkg/secrets"
 	"github.com/qlikops/qlikops/pkg/retention"
+	"github.com/qlikops/qlikops/pkg/secrets"
 	"github.com/qlikops/qlikops/pkg/snapshot"
 	"github.com/qlikops/qlikops/pkg/store"
 )
