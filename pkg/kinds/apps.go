@@ -54,6 +54,16 @@ type appSpec struct {
 	Usage           string       `json:"usage,omitempty"`
 	Tags            []string     `json:"tags,omitempty"`
 	DataConnections []appConnRef `json:"dataConnections,omitempty"`
+	// Source is, for a published copy, the app it was published from; the
+	// managed space it was published to is the copy's own space.
+	Source *appSource `json:"source,omitempty"`
+}
+
+// appSource names the source app of a published copy by space and name.
+// Space is "" for a source in its owner's personal space.
+type appSource struct {
+	Space string `json:"space,omitempty"`
+	Name  string `json:"name"`
 }
 
 // appConnRef is a data connection a script names: "Space:Name" or a bare
@@ -76,6 +86,7 @@ type apiAppItem struct {
 	Attributes   struct {
 		Usage        string `json:"usage"`
 		ModifiedDate string `json:"modifiedDate"`
+		OriginAppID  string `json:"originAppId"`
 	} `json:"resourceAttributes"`
 	Meta struct {
 		Tags []struct {
@@ -105,8 +116,12 @@ func (a appsKind) Read(ctx context.Context, t *Tenant) ([]resource.Document, err
 	}
 	docs := make([]resource.Document, len(items))
 	keep := make([]bool, len(items))
+	byID := make(map[string]apiAppItem, len(items))
+	for _, it := range items {
+		byID[it.ResourceID] = it
+	}
 	err = forEach(ctx, len(items), func(ctx context.Context, i int) error {
-		d, ok, err := readApp(ctx, t, items[i])
+		d, ok, err := readApp(ctx, t, items[i], byID)
 		docs[i], keep[i] = d, ok
 		return err
 	})
@@ -124,7 +139,7 @@ func (a appsKind) Read(ctx context.Context, t *Tenant) ([]resource.Document, err
 
 // readApp builds one app's document: its item, its current script and its
 // NoData export. ok is false for an app in a personal space.
-func readApp(ctx context.Context, t *Tenant, it apiAppItem) (resource.Document, bool, error) {
+func readApp(ctx context.Context, t *Tenant, it apiAppItem, byID map[string]apiAppItem) (resource.Document, bool, error) {
 	if it.SpaceID == "" {
 		return resource.Document{}, false, nil // personal: its owner's private work
 	}
@@ -149,6 +164,9 @@ func readApp(ctx context.Context, t *Tenant, it apiAppItem) (resource.Document, 
 		return resource.Document{}, false, err
 	} else if ok {
 		spec.Owner = resource.UserRef(owner)
+	}
+	if spec.Source, err = sourceOf(ctx, t, it, byID); err != nil {
+		return resource.Document{}, false, err
 	}
 	for _, tag := range it.Meta.Tags {
 		spec.Tags = append(spec.Tags, tag.Name)

@@ -35,6 +35,8 @@ func (s server) routeApps(mux *core.RouteMux) {
 	mux.HandleFunc("GET "+base+"/{appId}/scripts", s.listScripts)
 	mux.HandleFunc("POST "+base+"/{appId}/scripts", s.setScript)
 	mux.HandleFunc("GET "+base+"/{appId}/scripts/{id}", s.getScript)
+	mux.HandleFunc("POST "+base+"/{appId}/publish", s.publishApp)
+	mux.HandleFunc("PUT "+base+"/{appId}/publish", s.republishApp)
 	mux.HandleFunc("POST /api/analytics/apps/{appId}/actions/restore", s.restoreApp)
 }
 

@@ -26,9 +26,13 @@ type app struct {
 	ModifiedAt  time.Time       `json:"modifiedAt"`
 	Scripts     []scriptVersion `json:"scripts"` // oldest first; the last is current
 	Objects     []appObject     `json:"objects"`
-	Deleted     bool            `json:"deleted,omitempty"`
-	DeletedAt   time.Time       `json:"deletedAt,omitzero"`
-	Seq         int64           `json:"seq"`
+	// OriginAppID is the source app of a published copy; PublishTime
+	// when it was last published (zero: not a published copy).
+	OriginAppID string    `json:"originAppId,omitempty"`
+	PublishTime time.Time `json:"publishTime,omitzero"`
+	Deleted     bool      `json:"deleted,omitempty"`
+	DeletedAt   time.Time `json:"deletedAt,omitzero"`
+	Seq         int64     `json:"seq"`
 }
 
 // scriptVersion is one saved version of an app's load script.
@@ -97,6 +101,9 @@ func attributes(a *app) map[string]any {
 	}
 	if a.Locale != "" {
 		m["locale"] = a.Locale
+	}
+	if a.OriginAppID != "" {
+		m["originAppId"], m["publishTime"] = a.OriginAppID, core.FmtTime(a.PublishTime)
 	}
 	return m
 }
