@@ -38,6 +38,12 @@ var Apps = appsKind{Desc{
 	// An app imported from app.qvf gets a new id; links, embeds and
 	// anything else outside the tenant that named the old one break.
 	Policy: resource.KindPolicy{IDReferencedOutside: "re-point links and embeds that use the old app id"},
+	Coverage: Coverage{
+		Exported: "name, space, description, owner, usage, tags, the data connections its script names (`lib://Space:Conn/...`, `LIB CONNECT TO`; informational), for a published copy its source app by space and name (`spec.source`; the managed space it was published to is its own), the load script byte for byte (`script.qvs`) and the app exported without data (`app.qvf`, opaque); listed through `/api/v1/items?resourceType=app`; its modified time (`metadata.modified`, observed like `metadata.id`, never compared or written back): an app whose modified time has not moved since the last export keeps that snapshot's script and app file, so an unchanged tenant costs no script read and no export. With `export --artifacts DIR` the app file goes to the content-addressed store `DIR/sha256/<digest>` (written once per digest) instead of the repo, and `app.yaml` keeps `spec.artifacts[\"app.qvf\"].sha256`; plan, drift and apply take the same `--artifacts DIR` and check the digest (a missing file is an error naming the document and the digest, before any write)",
+		Restored: "a changed script (new script version whose message names the commit), description or owner in place; a deleted app from Qlik's recycle bin with its id, else imported from `app.qvf` into its space with its owner set, and republished over its published copies (which then point at the new id; apply prints the old and new id); a published copy gone for good is published again from its source (linked), only without a source imported unlinked; pruned to the recycle bin. Every restored app is reported as needing a reload",
+		Reentry:  "a reload, to bring back the data (nothing with data is exported); sheets and master items changed in place (reported as not applied: REST cannot write them, the engine API can)",
+		LeftOut:  "apps in personal spaces (their owners' private work; `--include-personal` is not built yet); report filters and space shares (not yet); a space move restores as a new app, not in place",
+	},
 }}
 
 type appsKind struct{ Desc }
