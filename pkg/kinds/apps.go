@@ -19,7 +19,8 @@ import (
 // folder, apps/<space>/<app>/, holding app.yaml, script.qvs (the current
 // load script, byte for byte, so a one-line change is a one-line diff) and
 // app.qvf (the app exported without data, opaque bytes). Apps in personal
-// spaces are their owners' private work and are left out.
+// spaces are their owners' private work and are left out unless
+// Tenant.IncludePersonal (export --include-personal).
 //
 // Export is incremental: the item's modified time goes into
 // metadata.modified (observed, like metadata.id: never written back, never
@@ -42,7 +43,7 @@ var Apps = appsKind{Desc{
 		Exported: "name, space, description, owner, usage, tags, the data connections its script names (`lib://Space:Conn/...`, `LIB CONNECT TO`; informational), for a published copy its source app by space and name (`spec.source`; the managed space it was published to is its own), the load script byte for byte (`script.qvs`) and the app exported without data (`app.qvf`, opaque); listed through `/api/v1/items?resourceType=app`; its modified time (`metadata.modified`, observed like `metadata.id`, never compared or written back): an app whose modified time has not moved since the last export keeps that snapshot's script and app file, so an unchanged tenant costs no script read and no export. With `export --artifacts DIR` the app file goes to the content-addressed store `DIR/sha256/<digest>` (written once per digest) instead of the repo, and `app.yaml` keeps `spec.artifacts[\"app.qvf\"].sha256`; plan, drift and apply take the same `--artifacts DIR` and check the digest (a missing file is an error naming the document and the digest, before any write)",
 		Restored: "a changed script (new script version whose message names the commit), description or owner in place; a deleted app from Qlik's recycle bin with its id, else imported from `app.qvf` into its space with its owner set, and republished over its published copies (which then point at the new id; apply prints the old and new id); a published copy gone for good is published again from its source (linked), only without a source imported unlinked; pruned to the recycle bin. Every restored app is reported as needing a reload",
 		Reentry:  "a reload, to bring back the data (nothing with data is exported); sheets and master items changed in place (reported as not applied: REST cannot write them, the engine API can)",
-		LeftOut:  "apps in personal spaces (their owners' private work; `--include-personal` is not built yet); report filters and space shares (not yet); a space move restores as a new app, not in place",
+		LeftOut:  "apps in personal spaces unless `export --include-personal` (they are their owners' private work; with the flag they are documents of the space `personal:<owner email>`, compared, and restored into the owner's personal space); report filters and space shares (not yet); `--restore-app-content` (not built: content beyond the script is reported as not applied); a space move restores as a new app, not in place",
 	},
 }}
 
@@ -104,7 +105,10 @@ type apiAppItem struct {
 func (appsKind) FileLayout() resource.FileLayout { return resource.FileLayout{Bundle: appDocFile} }
 
 func (appsKind) Refs(d resource.Document) []resource.Ref {
-	refs := []resource.Ref{{Key: resource.Key{Kind: "Space", Name: d.Metadata.Space}, Field: "metadata.space"}}
+	var refs []resource.Ref
+	if !IsPersonalApp(d) {
+		refs = append(refs, resource.Ref{Key: resource.Key{Kind: "Space", Name: d.Metadata.Space}, Field: "metadata.space"})
+	}
 	s, err := specOf[appSpec](d)
 	if err != nil {
 		return refs
@@ -146,10 +150,7 @@ func (a appsKind) Read(ctx context.Context, t *Tenant) ([]resource.Document, err
 // readApp builds one app's document: its item, its current script and its
 // NoData export. ok is false for an app in a personal space.
 func readApp(ctx context.Context, t *Tenant, it apiAppItem, byID map[string]apiAppItem) (resource.Document, bool, error) {
-	if it.SpaceID == "" {
-		return resource.Document{}, false, nil // personal: its owner's private work
-	}
-	space, ok, err := t.Names.KeyOf(ctx, "Space", it.SpaceID)
+	space, ok, err := appSpaceOf(ctx, t, it)
 	if err != nil || !ok {
 		return resource.Document{}, false, err
 	}
@@ -207,6 +208,43 @@ func priorContent(t *Tenant, id, modified string) (string, []byte, bool) {
 		return "", nil, false
 	}
 	return string(script), qvf, true
+}
+
+// personalPrefix starts the space of an app in its owner's personal space:
+// "personal:<owner email>". No space can be named so (Qlik forbids ":" in
+// space names), so it never collides with a real space.
+const personalPrefix = "personal:"
+
+// appSpaceOf is the space an app's document names. An app in a personal
+// space is its owner's private work, left out unless IncludePersonal.
+func appSpaceOf(ctx context.Context, t *Tenant, it apiAppItem) (string, bool, error) {
+	if it.SpaceID != "" {
+		return t.Names.KeyOf(ctx, "Space", it.SpaceID)
+	}
+	if !t.IncludePersonal {
+		return "", false, nil
+	}
+	owner, ok, err := t.Names.KeyOf(ctx, "User", it.OwnerID)
+	if err != nil || !ok {
+		return "", false, err
+	}
+	return personalPrefix + owner, true, nil
+}
+
+// IsPersonalApp reports a document of an app in a personal space.
+func IsPersonalApp(d resource.Document) bool {
+	return d.Kind == "App" && strings.HasPrefix(d.Metadata.Space, personalPrefix)
+}
+
+// HasPersonalApps reports whether a snapshot holds apps of personal spaces,
+// so that plan, drift and apply read those of the tenant too.
+func HasPersonalApps(docs []resource.Document) bool {
+	for _, d := range docs {
+		if IsPersonalApp(d) {
+			return true
+		}
+	}
+	return false
 }
 
 func appPath(id string, rest ...string) string {

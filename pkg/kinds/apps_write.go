@@ -37,12 +37,9 @@ func (a appsKind) Create(ctx context.Context, t *Tenant, want resource.Document)
 	if err != nil {
 		return Result{}, err
 	}
-	spaceID, ok, err := t.Names.Resolve(ctx, resource.Key{Kind: "Space", Name: want.Metadata.Space})
+	spaceID, err := appSpaceID(ctx, t, want)
 	if err != nil {
 		return Result{}, err
-	}
-	if !ok {
-		return Result{}, fmt.Errorf("space %q does not exist in the tenant", want.Metadata.Space)
 	}
 	var res Result
 	if s.Source != nil {
@@ -104,6 +101,22 @@ func republished(ctx context.Context, t *Tenant, want resource.Document, s appSp
 		return nil, "", err
 	}
 	return live, fmt.Sprintf("published again from %s as a new app (id %s)", s.Source.display(), live.Attributes.ID), nil
+}
+
+// appSpaceID is the id of the document's space; "" for a personal space
+// (the app is then its owner's, set after the import).
+func appSpaceID(ctx context.Context, t *Tenant, want resource.Document) (string, error) {
+	if IsPersonalApp(want) {
+		return "", nil
+	}
+	spaceID, ok, err := t.Names.Resolve(ctx, resource.Key{Kind: "Space", Name: want.Metadata.Space})
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", fmt.Errorf("space %q does not exist in the tenant", want.Metadata.Space)
+	}
+	return spaceID, nil
 }
 
 // restoreFromBin asks the recycle bin for the app of that id. A refusal

@@ -47,7 +47,9 @@ func Drift(ctx context.Context, env Env, ref string) ([]diff.Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	live, err := readLive(ctx, env, kinds.NewTenant(env.Client), hs)
+	t := kinds.NewTenant(env.Client)
+	t.IncludePersonal = kinds.HasPersonalApps(snap.Docs)
+	live, err := readLive(ctx, env, t, hs)
 	if err != nil {
 		return nil, err
 	}
@@ -97,6 +99,7 @@ func planOn(ctx context.Context, env Env, t *kinds.Tenant, o PlanOptions) (*plan
 	if err != nil {
 		return nil, err
 	}
+	t.IncludePersonal = kinds.HasPersonalApps(snap.Docs)
 	live, err := readLive(ctx, env, t, hs)
 	if err != nil {
 		return nil, err

@@ -55,6 +55,8 @@ type Env struct {
 	// side files go to on export and are read from on plan, drift and
 	// apply; "" keeps them in the repo.
 	Artifacts string
+	// IncludePersonal exports apps in personal spaces too.
+	IncludePersonal bool
 
 	// statsAtStart is the client's traffic when the command began, so that
 	// the run record counts this run's calls only.
@@ -117,6 +119,7 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 	m := Manifest{Op: "export", Tool: "qlikops " + env.Version, Tenant: hostOf(env.Client.TenantURL()), TenantID: env.Target.ID, StartedAt: env.now()}
 	t := kinds.NewTenant(env.Client)
 	t.Prior = priorSnapshot(repo, env)
+	t.IncludePersonal = env.IncludePersonal
 	docs, reports := readKinds(ctx, t, hs, env.Progress)
 	if err := ctx.Err(); err != nil {
 		return ExportResult{}, err
