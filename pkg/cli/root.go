@@ -108,6 +108,8 @@ func newRoot(g *globals) *cobra.Command {
 		newStatusCmd(g),
 		newFleetCmd(g),
 		newPruneCmd(g),
+		newRestoreReportCmd(g),
+		newRehearseCmd(g),
 	)
 	addFleetFlags(g, root)
 	decorateHelp(root)

@@ -58,6 +58,13 @@ func TestScripts(t *testing.T) {
 			env.Setenv("SEEDS", filepath.Join(repoRoot, "testdata", "seeds"))
 			env.Setenv("QLIK_TENANT_URL", "")
 			env.Setenv("QLIK_API_KEY", "")
+			derived, err := registryEnv()
+			if err != nil {
+				return err
+			}
+			for k, v := range derived {
+				env.Setenv(k, v)
+			}
 			env.Values[receiverKey{}] = &receiver{}
 			env.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(env.WorkDir, ".gitconfig"))
 			return os.WriteFile(filepath.Join(env.WorkDir, ".gitconfig"), []byte("[user]\n\tname = Tester\n\temail = tester@example.com\n[init]\n\tdefaultBranch = main\n"), 0o644)
@@ -78,6 +85,7 @@ func TestScripts(t *testing.T) {
 			"expand":         cmdExpand,
 			"oauth-secret":   cmdOAuthSecret,
 			"webhook-secret": cmdWebhookSecret,
+			"grab":           cmdGrab,
 		},
 	})
 }
