@@ -81,6 +81,7 @@ func (o *applyOptions) run(cmd *cobra.Command, _ []string) error {
 	if err := o.checkTenant(cmd.Context(), &env, "apply", false, o.targetTenant); err != nil {
 		return err
 	}
+	env.Artifacts = o.artifacts
 	o.target, o.otherTenant = env.Target, env.OtherTenant
 	var values map[string]string
 	if o.secretsFile != "" {

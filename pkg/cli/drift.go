@@ -13,6 +13,7 @@ type driftOptions struct {
 	*globals
 	ref          string
 	targetTenant string
+	artifacts    string
 }
 
 func newDriftCmd(g *globals) *cobra.Command {
@@ -28,6 +29,7 @@ Git but gone from the tenant, "+" is in the tenant but not in Git.`,
 	}
 	cmd.Flags().StringVar(&o.ref, "ref", "HEAD", "commit, tag or branch to compare with")
 	cmd.Flags().StringVar(&o.targetTenant, "target-tenant", "", targetTenantUsage)
+	cmd.Flags().StringVar(&o.artifacts, "artifacts", "", artifactsUsage)
 	return withNotify(g, "drift", cmd)
 }
 
@@ -39,6 +41,7 @@ func (o *driftOptions) run(cmd *cobra.Command, _ []string) error {
 	if err := o.checkTenant(cmd.Context(), &env, "drift", false, o.targetTenant); err != nil {
 		return err
 	}
+	env.Artifacts = o.artifacts
 	changes, err := ops.Drift(cmd.Context(), env, o.ref)
 	if err != nil {
 		return err

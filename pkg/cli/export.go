@@ -16,6 +16,8 @@ type exportOptions struct {
 	branch           string
 	author           string
 	force            bool
+	artifacts        string
+	includePersonal  bool
 	push             pushFlags
 }
 
@@ -59,6 +61,8 @@ tags the policy no longer names.`,
 	cmd.Flags().StringVar(&o.branch, "branch", "", "commit to this branch (default: the checked-out one)")
 	cmd.Flags().StringVar(&o.author, "author", "", `commit author, "Name <email>" (default: git config user.name/user.email)`)
 	cmd.Flags().BoolVar(&o.force, "force", false, "write over local work in kind folders, after saving it to refs/qlikops/saved/<time>")
+	cmd.Flags().StringVar(&o.artifacts, "artifacts", "", "keep app files (app.qvf) in this content-addressed store (DIR/sha256/<digest>) instead of the repo; app.yaml keeps their sha256")
+	cmd.Flags().BoolVar(&o.includePersonal, "include-personal", false, "also export apps in personal spaces (left out by default: their owners' private work), under apps/personal-<owner>/")
 	o.push.add(cmd)
 	return withNotify(g, "export", cmd)
 }
@@ -78,6 +82,7 @@ func (o *exportOptions) run(cmd *cobra.Command, _ []string) error {
 	}
 	env.Branch, env.Author = o.branch, o.author
 	env.Force = o.force
+	env.Artifacts, env.IncludePersonal = o.artifacts, o.includePersonal
 	prog, err := o.exportProgress(&env)
 	if err != nil {
 		return err

@@ -28,9 +28,14 @@ type planOptions struct {
 	rewriteSecrets bool
 	// allowUnresolved is --allow-unresolved.
 	allowUnresolved bool
+	// artifacts is --artifacts: the store app files are read from.
+	artifacts string
 	// only is apply's --only: KIND/NAME selectors.
 	only []string
 }
+
+// artifactsUsage is the --artifacts help of plan, drift and apply.
+const artifactsUsage = "the content-addressed store (DIR/sha256/<digest>) export --artifacts kept the app files in; needed when the snapshot names them by sha256"
 
 func (o *planOptions) addFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
@@ -38,6 +43,7 @@ func (o *planOptions) addFlags(cmd *cobra.Command) {
 	f.BoolVar(&o.prune, "prune", false, "delete resources that are not in the snapshot (only within kinds the snapshot contains)")
 	f.IntVar(&o.maxDeletes, "max-deletes", 0, "refuse to prune more than this many resources (default 10, and at most 10% of a kind)")
 	f.StringVar(&o.targetTenant, "target-tenant", "", targetTenantUsage)
+	f.StringVar(&o.artifacts, "artifacts", "", artifactsUsage)
 	f.BoolVar(&o.allowUnresolved, "allow-unresolved", false, "skip members and owners whose user or group the repo's own tenant lacks, instead of stopping (apply then exits 3)")
 }
 
@@ -79,6 +85,7 @@ func (o *planOptions) run(cmd *cobra.Command, _ []string) error {
 	if err := o.checkTenant(cmd.Context(), &env, "plan", false, o.targetTenant); err != nil {
 		return err
 	}
+	env.Artifacts = o.artifacts
 	// Values in the environment show which pending re-entries apply would
 	// write; plan never reads or sends them.
 	env.Secrets = secrets.NewStore(nil, os.Getenv)

@@ -230,6 +230,21 @@ func cmdSimCtl(ts *testscript.TestScript, neg bool, args []string) {
 		if err == nil && (st.Writes == int64(n)) == neg {
 			err = fmt.Errorf("simulator saw %d writes (%v), want %d", st.Writes, st.ByMethod, n)
 		}
+	case "calls":
+		// calls COUNTER N: qliksim counted N of tier1, tier2, writes, or
+		// a family of requests ("GET /api/v1/apps").
+		want(2)
+		n, convErr := strconv.Atoi(args[2])
+		ts.Check(convErr)
+		var st simctl.Stats
+		st, err = ctl.SimStats(ctx)
+		got, named := map[string]int64{"tier1": st.Tier1, "tier2": st.Tier2, "writes": st.Writes}[args[1]]
+		if !named {
+			got = st.ByFamily[args[1]]
+		}
+		if err == nil && got != int64(n) {
+			err = fmt.Errorf("simulator counted %d %s (%v), want %d", got, args[1], st.ByFamily, n)
+		}
 	default:
 		ts.Fatalf("unknown simctl command %q", args[0])
 	}

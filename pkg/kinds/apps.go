@@ -19,12 +19,15 @@ import (
 // folder, apps/<space>/<app>/, holding app.yaml, script.qvs (the current
 // load script, byte for byte, so a one-line change is a one-line diff) and
 // app.qvf (the app exported without data, opaque bytes). Apps in personal
-// spaces are their owners' private work and are left out.
+// spaces are their owners' private work and are left out unless
+// Tenant.IncludePersonal (export --include-personal).
 //
-// The QVF and the script are read on every export: incremental export
-// (skipping apps whose modified time has not moved since the last
-// snapshot) is not built yet, and the modified time is not recorded, as a
-// time in the document would change it on every restore.
+// Export is incremental: the item's modified time goes into
+// metadata.modified (observed, like metadata.id: never written back, never
+// compared, so a restore still converges), and an app whose modified time
+// has not moved since the previous snapshot (Tenant.Prior) keeps that
+// snapshot's script and app file instead of reading the script and
+// exporting the app again, the two calls (one of them Tier 2) an app costs.
 var Apps = appsKind{Desc{
 	KindName: "App", FolderName: "apps",
 	ListPath: "/api/v1/items", Query: limit100("resourceType", "app", "noActions", "true"),
@@ -38,10 +41,10 @@ var Apps = appsKind{Desc{
 	Policy: resource.KindPolicy{IDReferencedOutside: "re-point links and embeds that use the old app id",
 		NeedsReload: "reload it: apps are exported without data"},
 	Coverage: Coverage{
-		Exported: "name, space, description, owner, usage, tags, the data connections its script names (`lib://Space:Conn/...`, `LIB CONNECT TO`; informational), the load script byte for byte (`script.qvs`) and the app exported without data (`app.qvf`, opaque); listed through `/api/v1/items?resourceType=app`",
-		Restored: "a changed script (new script version whose message names the commit), description or owner in place; a deleted app from Qlik's recycle bin with its id, else imported from `app.qvf` into its space with its owner set; pruned to the recycle bin. Every restored app is reported as needing a reload",
+		Exported: "name, space, description, owner, usage, tags, the data connections its script names (`lib://Space:Conn/...`, `LIB CONNECT TO`; informational), for a published copy its source app by space and name (`spec.source`; the managed space it was published to is its own), the load script byte for byte (`script.qvs`) and the app exported without data (`app.qvf`, opaque); listed through `/api/v1/items?resourceType=app`; its modified time (`metadata.modified`, observed like `metadata.id`, never compared or written back): an app whose modified time has not moved since the last export keeps that snapshot's script and app file, so an unchanged tenant costs no script read and no export. With `export --artifacts DIR` the app file goes to the content-addressed store `DIR/sha256/<digest>` (written once per digest) instead of the repo, and `app.yaml` keeps `spec.artifacts[\"app.qvf\"].sha256`; plan, drift and apply take the same `--artifacts DIR` and check the digest (a missing file is an error naming the document and the digest, before any write)",
+		Restored: "a changed script (new script version whose message names the commit), description or owner in place; a deleted app from Qlik's recycle bin with its id, else imported from `app.qvf` into its space with its owner set, and republished over its published copies (which then point at the new id; apply prints the old and new id); a published copy gone for good is published again from its source (linked), only without a source imported unlinked; pruned to the recycle bin. Every restored app is reported as needing a reload",
 		Reentry:  "a reload, to bring back the data (nothing with data is exported); sheets and master items changed in place (reported as not applied: REST cannot write them, the engine API can)",
-		LeftOut:  "apps in personal spaces (their owners' private work; `--include-personal` is not built yet); published copies, report filters and space shares (not yet); a space move restores as a new app, not in place; every export reads each app's script and QVF (no incremental export by modified time yet)",
+		LeftOut:  "apps in personal spaces unless `export --include-personal` (they are their owners' private work; with the flag they are documents of the space `personal:<owner email>`, compared, and restored into the owner's personal space); report filters and space shares (not yet); `--restore-app-content` (not built: content beyond the script is reported as not applied); a space move restores as a new app, not in place",
 	},
 }}
 
@@ -59,6 +62,16 @@ type appSpec struct {
 	Usage           string       `json:"usage,omitempty"`
 	Tags            []string     `json:"tags,omitempty"`
 	DataConnections []appConnRef `json:"dataConnections,omitempty"`
+	// Source is, for a published copy, the app it was published from; the
+	// managed space it was published to is the copy's own space.
+	Source *appSource `json:"source,omitempty"`
+}
+
+// appSource names the source app of a published copy by space and name.
+// Space is "" for a source in its owner's personal space.
+type appSource struct {
+	Space string `json:"space,omitempty"`
+	Name  string `json:"name"`
 }
 
 // appConnRef is a data connection a script names: "Space:Name" or a bare
@@ -81,6 +94,7 @@ type apiAppItem struct {
 	Attributes   struct {
 		Usage        string `json:"usage"`
 		ModifiedDate string `json:"modifiedDate"`
+		OriginAppID  string `json:"originAppId"`
 	} `json:"resourceAttributes"`
 	Meta struct {
 		Tags []struct {
@@ -92,7 +106,10 @@ type apiAppItem struct {
 func (appsKind) FileLayout() resource.FileLayout { return resource.FileLayout{Bundle: appDocFile} }
 
 func (appsKind) Refs(d resource.Document) []resource.Ref {
-	refs := []resource.Ref{{Key: resource.Key{Kind: "Space", Name: d.Metadata.Space}, Field: "metadata.space"}}
+	var refs []resource.Ref
+	if !IsPersonalApp(d) {
+		refs = append(refs, resource.Ref{Key: resource.Key{Kind: "Space", Name: d.Metadata.Space}, Field: "metadata.space"})
+	}
 	s, err := specOf[appSpec](d)
 	if err != nil {
 		return refs
@@ -110,8 +127,12 @@ func (a appsKind) Read(ctx context.Context, t *Tenant) ([]resource.Document, err
 	}
 	docs := make([]resource.Document, len(items))
 	keep := make([]bool, len(items))
+	byID := make(map[string]apiAppItem, len(items))
+	for _, it := range items {
+		byID[it.ResourceID] = it
+	}
 	err = forEach(ctx, len(items), func(ctx context.Context, i int) error {
-		d, ok, err := readApp(ctx, t, items[i])
+		d, ok, err := readApp(ctx, t, items[i], byID)
 		docs[i], keep[i] = d, ok
 		return err
 	})
@@ -129,21 +150,22 @@ func (a appsKind) Read(ctx context.Context, t *Tenant) ([]resource.Document, err
 
 // readApp builds one app's document: its item, its current script and its
 // NoData export. ok is false for an app in a personal space.
-func readApp(ctx context.Context, t *Tenant, it apiAppItem) (resource.Document, bool, error) {
-	if it.SpaceID == "" {
-		return resource.Document{}, false, nil // personal: its owner's private work
-	}
-	space, ok, err := t.Names.KeyOf(ctx, "Space", it.SpaceID)
+func readApp(ctx context.Context, t *Tenant, it apiAppItem, byID map[string]apiAppItem) (resource.Document, bool, error) {
+	space, ok, err := appSpaceOf(ctx, t, it)
 	if err != nil || !ok {
 		return resource.Document{}, false, err
 	}
-	script, err := readScript(ctx, t, it.ResourceID)
-	if err != nil {
-		return resource.Document{}, false, fmt.Errorf("read app %s/%s: script: %w", space, it.Name, err)
-	}
-	qvf, err := exportQVF(ctx, t, it.ResourceID)
-	if err != nil {
-		return resource.Document{}, false, fmt.Errorf("read app %s/%s: export: %w", space, it.Name, err)
+	modified := it.modified()
+	script, qvf, reused := priorContent(t, it.ResourceID, modified)
+	if !reused {
+		s, err := readScript(ctx, t, it.ResourceID)
+		if err != nil {
+			return resource.Document{}, false, fmt.Errorf("read app %s/%s: script: %w", space, it.Name, err)
+		}
+		if qvf, err = exportQVF(ctx, t, it.ResourceID); err != nil {
+			return resource.Document{}, false, fmt.Errorf("read app %s/%s: export: %w", space, it.Name, err)
+		}
+		script = s
 	}
 	spec := appSpec{Description: it.Description, Usage: it.Attributes.Usage, DataConnections: scriptConnections(script)}
 	if owner, ok, err := t.Names.KeyOf(ctx, "User", it.OwnerID); err != nil {
@@ -151,14 +173,79 @@ func readApp(ctx context.Context, t *Tenant, it apiAppItem) (resource.Document, 
 	} else if ok {
 		spec.Owner = resource.UserRef(owner)
 	}
+	if spec.Source, err = sourceOf(ctx, t, it, byID); err != nil {
+		return resource.Document{}, false, err
+	}
 	for _, tag := range it.Meta.Tags {
 		spec.Tags = append(spec.Tags, tag.Name)
 	}
 	sort.Strings(spec.Tags)
 	d, err := toDoc("App", it.Name, it.ResourceID, spec)
-	d.Metadata.Space = space
+	d.Metadata.Space, d.Metadata.Modified = space, modified
 	d.Files = map[string][]byte{appScriptFile: []byte(script), appQVFFile: qvf}
 	return d, true, err
+}
+
+// modified is when the app last changed: its own modifiedDate, else the
+// item's resourceUpdatedAt.
+func (it apiAppItem) modified() string {
+	if it.Attributes.ModifiedDate != "" {
+		return it.Attributes.ModifiedDate
+	}
+	return it.UpdatedAt
+}
+
+// priorContent is the previous snapshot's script and app file of the app,
+// when its modified time is the one listed now and the snapshot holds both.
+// An app without a modified time is always read.
+func priorContent(t *Tenant, id, modified string) (string, []byte, bool) {
+	prior, ok := t.Prior.Lookup("App", id)
+	if !ok || modified == "" || prior.Metadata.Modified != modified {
+		return "", nil, false
+	}
+	script, okScript := prior.Files[appScriptFile]
+	qvf, okQVF := prior.Files[appQVFFile]
+	if !okScript || !okQVF {
+		return "", nil, false
+	}
+	return string(script), qvf, true
+}
+
+// personalPrefix starts the space of an app in its owner's personal space:
+// "personal:<owner email>". No space can be named so (Qlik forbids ":" in
+// space names), so it never collides with a real space.
+const personalPrefix = "personal:"
+
+// appSpaceOf is the space an app's document names. An app in a personal
+// space is its owner's private work, left out unless IncludePersonal.
+func appSpaceOf(ctx context.Context, t *Tenant, it apiAppItem) (string, bool, error) {
+	if it.SpaceID != "" {
+		return t.Names.KeyOf(ctx, "Space", it.SpaceID)
+	}
+	if !t.IncludePersonal {
+		return "", false, nil
+	}
+	owner, ok, err := t.Names.KeyOf(ctx, "User", it.OwnerID)
+	if err != nil || !ok {
+		return "", false, err
+	}
+	return personalPrefix + owner, true, nil
+}
+
+// IsPersonalApp reports a document of an app in a personal space.
+func IsPersonalApp(d resource.Document) bool {
+	return d.Kind == "App" && strings.HasPrefix(d.Metadata.Space, personalPrefix)
+}
+
+// HasPersonalApps reports whether a snapshot holds apps of personal spaces,
+// so that plan, drift and apply read those of the tenant too.
+func HasPersonalApps(docs []resource.Document) bool {
+	for _, d := range docs {
+		if IsPersonalApp(d) {
+			return true
+		}
+	}
+	return false
 }
 
 func appPath(id string, rest ...string) string {
@@ -241,3 +328,7 @@ func scriptConnections(script string) []appConnRef {
 	})
 	return out
 }
+
+// ArtifactFiles is the app file: with export --artifacts it lives in the
+// content-addressed store and app.yaml keeps its sha256.
+func (appsKind) ArtifactFiles() []string { return []string{appQVFFile} }

@@ -37,33 +37,86 @@ func (a appsKind) Create(ctx context.Context, t *Tenant, want resource.Document)
 	if err != nil {
 		return Result{}, err
 	}
-	spaceID, ok, err := t.Names.Resolve(ctx, resource.Key{Kind: "Space", Name: want.Metadata.Space})
+	spaceID, err := appSpaceID(ctx, t, want)
 	if err != nil {
 		return Result{}, err
 	}
-	if !ok {
-		return Result{}, fmt.Errorf("space %q does not exist in the tenant", want.Metadata.Space)
-	}
 	var res Result
+	if s.Source != nil {
+		if deferred, err := sourceComesBack(ctx, t, *s.Source); err != nil || deferred {
+			if deferred {
+				res.Notes = []string{fmt.Sprintf("brought back by the step of its source %s, which this run re-creates", s.Source.display())}
+			}
+			return res, err
+		}
+	}
 	live, how, err := a.restoreFromBin(ctx, t, want.Metadata.ID)
 	if err != nil {
 		return Result{}, err
 	}
+	if live == nil && s.Source != nil {
+		if live, how, err = republished(ctx, t, want, s, spaceID); err != nil {
+			return Result{}, err
+		}
+	}
+	imported := false
 	if live == nil {
 		if live, err = importApp(ctx, t, want, spaceID); err != nil {
 			return Result{}, err
 		}
+		imported = true
 		how = fmt.Sprintf("imported from %s as a new app (id %s)", appQVFFile, live.Attributes.ID)
 		if want.Metadata.ID != "" {
 			how += fmt.Sprintf(", was %s", want.Metadata.ID)
+		}
+		if s.Source != nil {
+			res.NotApplied = append(res.NotApplied, fmt.Sprintf("published from %s: the source app is not in the tenant, so the copy was imported unlinked", s.Source.display()))
 		}
 	}
 	res.ID = live.Attributes.ID
 	if err := syncApp(ctx, t, live, want, s, spaceID, &res); err != nil {
 		return res, err
 	}
+	if imported {
+		if err := republishCopies(ctx, t, want.Metadata.ID, live.Attributes.ID, &res); err != nil {
+			return res, err
+		}
+	}
+	if err := a.bringBackCopies(ctx, t, want, live.Attributes.ID, imported, &res); err != nil {
+		return res, err
+	}
 	res.Notes = append([]string{how}, append(res.Notes, needsReload)...)
 	return res, nil
+}
+
+// republished publishes a gone copy again from its live source; nil when
+// the tenant lacks the source (the caller imports instead).
+func republished(ctx context.Context, t *Tenant, want resource.Document, s appSpec, spaceID string) (*apiApp, string, error) {
+	srcID, err := findSource(ctx, t, *s.Source)
+	if err != nil || srcID == "" {
+		return nil, "", err
+	}
+	live, err := publishFrom(ctx, t, srcID, want, s, spaceID)
+	if err != nil {
+		return nil, "", err
+	}
+	return live, fmt.Sprintf("published again from %s as a new app (id %s)", s.Source.display(), live.Attributes.ID), nil
+}
+
+// appSpaceID is the id of the document's space; "" for a personal space
+// (the app is then its owner's, set after the import).
+func appSpaceID(ctx context.Context, t *Tenant, want resource.Document) (string, error) {
+	if IsPersonalApp(want) {
+		return "", nil
+	}
+	spaceID, ok, err := t.Names.Resolve(ctx, resource.Key{Kind: "Space", Name: want.Metadata.Space})
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", fmt.Errorf("space %q does not exist in the tenant", want.Metadata.Space)
+	}
+	return spaceID, nil
 }
 
 // restoreFromBin asks the recycle bin for the app of that id. A refusal
@@ -221,6 +274,9 @@ func (appsKind) Update(ctx context.Context, t *Tenant, want, have resource.Docum
 	}
 	if !scriptChanged && string(want.Files[appQVFFile]) != string(have.Files[appQVFFile]) {
 		res.NotApplied = append(res.NotApplied, "app content beyond the script (sheets, master items): REST cannot restore it in place")
+	}
+	if (ws.Source == nil) != (hs.Source == nil) || (ws.Source != nil && *ws.Source != *hs.Source) {
+		res.NotApplied = append(res.NotApplied, "source: which app a copy was published from is set by publishing, not in place")
 	}
 	if ws.Usage != hs.Usage {
 		res.NotApplied = append(res.NotApplied, fmt.Sprintf("usage %s: Qlik sets it when an app is created", ws.Usage))

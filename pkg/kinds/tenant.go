@@ -31,6 +31,9 @@ type Tenant struct {
 	// a kind whose write depends on its siblings' (activating one brand
 	// deactivates the others). Nil outside apply; read-only while it runs.
 	Applying []resource.Document
+	// IncludePersonal reads apps in personal spaces too (export
+	// --include-personal; plan, drift and apply when the snapshot has any).
+	IncludePersonal bool
 
 	warnMu   sync.Mutex
 	warnings []string

@@ -48,7 +48,9 @@ func Drift(ctx context.Context, env Env, ref string) ([]diff.Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	live, err := readLive(ctx, env, kinds.NewTenant(env.Client), hs)
+	t := kinds.NewTenant(env.Client)
+	t.IncludePersonal = kinds.HasPersonalApps(snap.Docs)
+	live, err := readLive(ctx, env, t, hs)
 	if err != nil {
 		return nil, err
 	}
@@ -101,6 +103,7 @@ func planOn(ctx context.Context, env Env, t *kinds.Tenant, o PlanOptions) (*plan
 	if err != nil {
 		return nil, err
 	}
+	t.IncludePersonal = kinds.HasPersonalApps(snap.Docs)
 	sel, err := selectors(env, snap, o)
 	if err != nil {
 		return nil, err
@@ -153,6 +156,14 @@ func prepare(env Env, ref string) (Snapshot, []kinds.Handler, error) {
 		return snap, nil, err
 	}
 	hs, err := scope(env, snap)
+	if err != nil {
+		return snap, nil, err
+	}
+	inScope := map[string]bool{}
+	for _, h := range hs {
+		inScope[h.Kind()] = true
+	}
+	err = hydrateArtifacts(env.Registry, env.Artifacts, snap.Docs, inScope, func(d resource.Document) string { return snap.sources[d.Key()] })
 	return snap, hs, err
 }
 

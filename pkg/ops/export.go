@@ -15,6 +15,7 @@ import (
 	"github.com/qlikops/qlikops/pkg/kinds"
 	"github.com/qlikops/qlikops/pkg/qlik"
 	"github.com/qlikops/qlikops/pkg/resource"
+	"github.com/qlikops/qlikops/pkg/retention"
 	"github.com/qlikops/qlikops/pkg/secrets"
 	"github.com/qlikops/qlikops/pkg/snapshot"
 	"github.com/qlikops/qlikops/pkg/store"
@@ -50,6 +51,12 @@ type Env struct {
 	Warn func(msg string)
 	// Force lets export write over local work after saving it to a side ref.
 	Force bool
+	// Artifacts is the content-addressed store (DIR/sha256/<hex>) binary
+	// side files go to on export and are read from on plan, drift and
+	// apply; "" keeps them in the repo.
+	Artifacts string
+	// IncludePersonal exports apps in personal spaces too.
+	IncludePersonal bool
 
 	// statsAtStart is the client's traffic when the command began, so that
 	// the run record counts this run's calls only.
@@ -114,12 +121,18 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 	m := Manifest{Op: "export", Tool: "qlikops " + env.Version, Tenant: hostOf(env.Client.TenantURL()), TenantID: env.Target.ID, StartedAt: env.now()}
 	t := kinds.NewTenant(env.Client)
 	t.Prior = priorSnapshot(repo, env)
+	t.IncludePersonal = env.IncludePersonal
 	docs, reports := readKinds(ctx, t, hs, env.Progress)
 	if err := ctx.Err(); err != nil {
 		return ExportResult{}, err
 	}
 	m.Kinds = reports
 	m.Warnings = t.Warnings()
+	if env.Artifacts != "" {
+		if err := stowArtifacts(env.Registry, env.Artifacts, docs); err != nil {
+			return ExportResult{}, err
+		}
+	}
 	files, err := snapshot.Encode(env.Registry, docs)
 	if err != nil {
 		return ExportResult{}, err
@@ -144,17 +157,36 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 	return res, err
 }
 
-// priorSnapshot is HEAD's documents, which kinds reuse for resources the
-// tenant lists as unchanged. Without it an export only costs more calls,
-// so a snapshot that cannot be read is a warning, not a failure.
+// priorSnapshot is the documents of the last export's snapshot, which
+// kinds reuse for resources the tenant lists as unchanged. Not the branch
+// tip: a commit made in Git (a merged pull request not yet applied) holds
+// what the tenant should become, not what it is, and reusing its script
+// would pass the edit off as the tenant's. Without a prior an export only
+// costs more calls, so a snapshot that cannot be read is a warning.
 func priorSnapshot(repo *store.Repo, env Env) *kinds.Prior {
 	if _, err := repo.ResolveRev("HEAD"); errors.Is(err, store.ErrNoCommits) {
 		return nil
 	}
-	snap, err := LoadSnapshot(repo, env.Registry, "")
+	records, err := runRecords(repo)
+	if err != nil {
+		env.warn("the run records could not be read, so everything is read again: " + oneLine(err))
+		return nil
+	}
+	i := slices.IndexFunc(records, func(r runRecord) bool { return r.Op == "export" && r.Commit != "" })
+	if i < 0 {
+		return nil
+	}
+	snap, err := LoadSnapshot(repo, env.Registry, records[i].Commit)
 	if err != nil {
 		env.warn("the previous snapshot could not be read, so everything is read again: " + oneLine(err))
 		return nil
+	}
+	// A document whose stored side files cannot be read back (no store
+	// given, a file swept away) lacks them, and is read again.
+	for i := range snap.Docs {
+		if stowed, ok := snap.Docs[i].Spec[kinds.ArtifactsField].(map[string]any); ok && env.Artifacts != "" {
+			_ = hydrateDoc(env.Registry, retention.Store{Dir: env.Artifacts}, &snap.Docs[i], stowed, snapshotPath(env.Registry))
+		}
 	}
 	return kinds.NewPrior(snap.Docs)
 }

@@ -27,10 +27,16 @@ type Document struct {
 // or within its space for kinds that live in spaces. ID is the id in the
 // tenant the document was exported from: informational, and used only as a
 // fast path when applying back to that same tenant.
+//
+// Modified is, for a kind whose list says when each resource last changed
+// (apps), that time as the tenant lists it: observed, like ID, never
+// written back and never compared by diff or plan. Export keys incremental
+// reads on it (what has not moved since the previous snapshot is reused).
 type Metadata struct {
-	Name  string `json:"name"`
-	Space string `json:"space,omitempty"`
-	ID    string `json:"id,omitempty"`
+	Name     string `json:"name"`
+	Space    string `json:"space,omitempty"`
+	ID       string `json:"id,omitempty"`
+	Modified string `json:"modified,omitempty"`
 }
 
 // Key is the identity of a resource across tenants: its kind and natural

@@ -6,6 +6,8 @@
 // contents (exportApp: 201 + Location; temp-contents.js downloadTempFile,
 // getTempFileDetails), import (uploadTempFile + importApp ?fileId=&spaceId=),
 // soft delete and the recycle-bin restore (analytics/apps.js restoreApp),
+// publishing (publishApp, republishApp: a copy in a managed space whose
+// originAppId names its source),
 // and the 412 of a space an app keeps non-empty. qliksim's app file is its
 // own format (a deterministic zip), opaque to the client.
 import { describe, it, after } from "node:test";
@@ -183,6 +185,38 @@ describe("apps", () => {
     assert.equal(r.data.attributes.spaceId, finance, "same space");
     assert.equal((await api.apps.getAppScript(id, "current", fresh)).data.script, "LOAD 1 AS x AUTOGENERATE 1;\n");
     await expectHttpError(api.analytics.apps.restoreApp(id), 404); // live again: not in the bin
+  });
+
+  it("publishes an app to a managed space and republishes it (publishApp, republishApp)", async () => {
+    const exec = await spaceId("Executive Dashboards");
+    const seededCopy = (await allAppItems({ spaceId: exec })).items.find((i) => i.name === "Pipeline Review");
+    assert.ok(seededCopy, "the demo tenant's published copy of Pipeline Review");
+    const source = (await allAppItems({ spaceId: await spaceId("Sales Analytics") })).items.find((i) => i.name === "Pipeline Review");
+    assert.equal(seededCopy.resourceAttributes.originAppId, source.resourceId, "the copy names its source");
+    assert.ok(Date.parse(seededCopy.resourceAttributes.publishTime) > 0, "publishTime");
+
+    const c = await api.apps.createApp({ attributes: { name: uniqueName("pub"), spaceId: await spaceId("Sales Analytics") } });
+    const src = c.data.attributes.id;
+    created.push(src);
+    await api.apps.updateAppScript(src, { script: "LOAD 1 AS v1 AUTOGENERATE 1;\n", versionMessage: "v1" });
+    const p = await api.apps.publishApp(src, { spaceId: exec, attributes: { name: uniqueName("published") } });
+    assert.equal(p.status, 200, "publish answers 200 with the copy");
+    const copy = p.data.attributes.id;
+    created.push(copy);
+    assert.notEqual(copy, src);
+    assert.equal(p.data.attributes.originAppId, src);
+    assert.equal(p.data.attributes.spaceId, exec);
+    assert.equal((await api.apps.getAppScript(copy, "current", fresh)).data.script, "LOAD 1 AS v1 AUTOGENERATE 1;\n");
+    await expectHttpError(api.apps.publishApp(src, { spaceId: await spaceId("Sales Analytics") }), 400); // not managed
+
+    await api.apps.updateAppScript(src, { script: "LOAD 2 AS v2 AUTOGENERATE 1;\n", versionMessage: "v2" });
+    const r = await api.apps.republishApp(src, { targetId: copy });
+    assert.equal(r.status, 200, "republish answers 200");
+    assert.equal((await api.apps.getAppScript(copy, "current", fresh)).data.script, "LOAD 2 AS v2 AUTOGENERATE 1;\n");
+    // Another source: refused by the origin check, re-pointed without it.
+    await expectHttpError(api.apps.republishApp(source.resourceId, { targetId: copy }), 400);
+    const re = await api.apps.republishApp(source.resourceId, { targetId: copy, checkOriginAppId: false });
+    assert.equal(re.data.attributes.originAppId, source.resourceId);
   });
 
   it("refuses to delete a space that holds an app (412)", async () => {

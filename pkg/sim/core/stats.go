@@ -19,6 +19,16 @@ type Stats struct {
 	ByMethod  map[string]int64 `json:"byMethod"`
 	Writes    int64            `json:"writes"`
 	Throttled int64            `json:"throttled"`
+	// ByFamily counts /api/ requests by method and the path's first three
+	// segments ("GET /api/v1/apps"), so a test can tell script reads and
+	// app exports from list calls.
+	ByFamily map[string]int64 `json:"byFamily"`
+}
+
+// familyOf is a request's ByFamily key.
+func familyOf(r *http.Request) string {
+	parts := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 4)
+	return r.Method + " /" + strings.Join(parts[:min(3, len(parts))], "/")
 }
 
 type statsCounter struct {
@@ -37,6 +47,10 @@ func (c *statsCounter) count(r *http.Request, readOnly bool) {
 	if !isAPIPath(r.URL.Path) {
 		return
 	}
+	if c.s.ByFamily == nil {
+		c.s.ByFamily = map[string]int64{}
+	}
+	c.s.ByFamily[familyOf(r)]++
 	if tierOf(r.Method) == 1 {
 		c.s.Tier1++
 	} else {
@@ -61,6 +75,10 @@ func (s *Server) Stats() Stats {
 	out.ByMethod = maps.Clone(out.ByMethod)
 	if out.ByMethod == nil {
 		out.ByMethod = map[string]int64{}
+	}
+	out.ByFamily = maps.Clone(out.ByFamily)
+	if out.ByFamily == nil {
+		out.ByFamily = map[string]int64{}
 	}
 	return out
 }

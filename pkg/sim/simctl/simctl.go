@@ -136,6 +136,7 @@ type Stats struct {
 	Tier2    int64            `json:"tier2"`
 	Writes   int64            `json:"writes"`
 	ByMethod map[string]int64 `json:"byMethod"`
+	ByFamily map[string]int64 `json:"byFamily"`
 }
 
 // SimStats reads the counters.

@@ -35,6 +35,8 @@ func (s server) routeApps(mux *core.RouteMux) {
 	mux.HandleFunc("GET "+base+"/{appId}/scripts", s.listScripts)
 	mux.HandleFunc("POST "+base+"/{appId}/scripts", s.setScript)
 	mux.HandleFunc("GET "+base+"/{appId}/scripts/{id}", s.getScript)
+	mux.HandleFunc("POST "+base+"/{appId}/publish", s.publishApp)
+	mux.HandleFunc("PUT "+base+"/{appId}/publish", s.republishApp)
 	mux.HandleFunc("POST /api/analytics/apps/{appId}/actions/restore", s.restoreApp)
 }
 
@@ -158,7 +160,8 @@ func (s server) deleteApp(w http.ResponseWriter, r *http.Request) {
 }
 
 // restoreApp brings a soft-deleted app back: same id, same space, same
-// owner and script.
+// owner and script, and (a guess: Qlik does not say) the same modified time,
+// since its content did not change.
 func (s server) restoreApp(w http.ResponseWriter, r *http.Request) {
 	s.Mu.Lock()
 	defer s.Mu.Unlock()
@@ -174,7 +177,6 @@ func (s server) restoreApp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.Deleted, a.DeletedAt = false, time.Time{}
-	s.touch(s.St, a)
 	core.WriteJSON(w, http.StatusOK, renderApp(a))
 }
 

@@ -26,9 +26,13 @@ type app struct {
 	ModifiedAt  time.Time       `json:"modifiedAt"`
 	Scripts     []scriptVersion `json:"scripts"` // oldest first; the last is current
 	Objects     []appObject     `json:"objects"`
-	Deleted     bool            `json:"deleted,omitempty"`
-	DeletedAt   time.Time       `json:"deletedAt,omitzero"`
-	Seq         int64           `json:"seq"`
+	// OriginAppID is the source app of a published copy; PublishTime
+	// when it was last published (zero: not a published copy).
+	OriginAppID string    `json:"originAppId,omitempty"`
+	PublishTime time.Time `json:"publishTime,omitzero"`
+	Deleted     bool      `json:"deleted,omitempty"`
+	DeletedAt   time.Time `json:"deletedAt,omitzero"`
+	Seq         int64     `json:"seq"`
 }
 
 // scriptVersion is one saved version of an app's load script.
@@ -98,6 +102,9 @@ func attributes(a *app) map[string]any {
 	if a.Locale != "" {
 		m["locale"] = a.Locale
 	}
+	if a.OriginAppID != "" {
+		m["originAppId"], m["publishTime"] = a.OriginAppID, core.FmtTime(a.PublishTime)
+	}
 	return m
 }
 
@@ -112,7 +119,14 @@ func renderApp(a *app) map[string]any {
 		"create": []any{map[string]any{"resource": "sheet", "canCreate": true}}}
 }
 
-// touch records a change of the app by the caller.
+// touch records a change of the app by the caller. The modified time only
+// moves forward, by at least a millisecond (its precision): clients skip
+// re-reading an app whose modified time has not moved, so two changes in
+// one millisecond must not share one.
 func (s server) touch(st *core.State, a *app) {
-	a.ModifiedAt, a.UpdaterID = s.Now(), core.CallerOf(st).ID
+	now := s.Now()
+	if !now.After(a.ModifiedAt) {
+		now = a.ModifiedAt.Add(time.Millisecond)
+	}
+	a.ModifiedAt, a.UpdaterID = now, core.CallerOf(st).ID
 }

@@ -11,7 +11,8 @@ import (
 
 // seedApp is one entry of a seed directory's apps.yaml. space is a space
 // name from spaces.yaml ("" is the owner's personal space); owner a user's
-// email ("" the API-key caller).
+// email ("" the API-key caller); publishTo names managed spaces the app is
+// published to, each copy owned by the app's owner.
 type seedApp struct {
 	Name        string      `json:"name"`
 	Description string      `json:"description,omitempty"`
@@ -20,6 +21,7 @@ type seedApp struct {
 	Usage       string      `json:"usage,omitempty"`
 	Script      string      `json:"script,omitempty"`
 	Objects     []appObject `json:"objects,omitempty"`
+	PublishTo   []string    `json:"publishTo,omitempty"`
 }
 
 // seed creates the apps of apps.yaml, in file order, each with its script
@@ -68,5 +70,18 @@ func (s server) seedOne(st *core.State, e seedApp) error {
 	a := s.newApp(st, e.Name, e.Description, spaceID, e.Usage, script, e.Objects)
 	a.OwnerID, a.CreatorID, a.UpdaterID = owner.ID, owner.ID, owner.ID
 	a.Scripts[0].ModifierID = owner.ID
+	for j, name := range e.PublishTo {
+		to, err := core.SeedSpaceID(st, name)
+		if err != nil || to == "" {
+			return fmt.Errorf("publishTo[%d]: %q is not a space of spaces.yaml", j, name)
+		}
+		if sp := core.Spaces.Get(st, to); sp.Type != "managed" {
+			return fmt.Errorf("publishTo[%d]: %q is a %s space; apps are published to managed spaces", j, name, sp.Type)
+		}
+		c := s.newApp(st, a.Name, a.Description, to, a.Usage, script, cloneObjects(a.Objects))
+		c.OwnerID, c.CreatorID, c.UpdaterID = owner.ID, owner.ID, owner.ID
+		c.Scripts[0].ModifierID, c.Scripts[0].VersionMessage = owner.ID, "Published"
+		c.OriginAppID, c.PublishTime = a.ID, c.CreatedAt
+	}
 	return nil
 }

@@ -54,7 +54,7 @@ func names(items []map[string]any) string {
 func TestSeededAppsListedAsItems(t *testing.T) {
 	e := seededEnv(t, sim.Options{})
 	all := appItems(t, e, "")
-	if got := names(all); got != "Profit and Loss, Cash Flow, Pipeline Review, Board Pack, Scratch Analysis" {
+	if got := names(all); got != "Profit and Loss, Cash Flow, Pipeline Review, Pipeline Review, Board Pack, Scratch Analysis" {
 		t.Fatalf("apps in creation order = %s", got)
 	}
 	pnl := all[0]
@@ -72,7 +72,7 @@ func TestSeededAppsListedAsItems(t *testing.T) {
 	if got := names(appItems(t, e, "&spaceId=personal")); got != "Scratch Analysis" {
 		t.Errorf("personal apps = %s", got)
 	}
-	if got := names(appItems(t, e, "&sort=-name")); got != "Scratch Analysis, Profit and Loss, Pipeline Review, Cash Flow, Board Pack" {
+	if got := names(appItems(t, e, "&sort=-name")); got != "Scratch Analysis, Profit and Loss, Pipeline Review, Pipeline Review, Cash Flow, Board Pack" {
 		t.Errorf("by -name = %s", got)
 	}
 	if got := names(appItems(t, e, "&query=cash")); got != "Cash Flow" {
@@ -268,13 +268,17 @@ func TestSoftDeleteRestoreAndSpaceContent(t *testing.T) {
 	exec := e.SpaceID("Executive Dashboards")
 	e.Must(412, e.Do("DELETE", "/api/v1/spaces/"+exec, nil))
 	e.Must(200, e.Do("DELETE", "/api/v1/apps/"+board, nil))
+	e.Must(412, e.Do("DELETE", "/api/v1/spaces/"+exec, nil)) // the published Pipeline Review
+	for _, it := range appItems(t, e, "&spaceId="+exec) {
+		e.Must(200, e.Do("DELETE", "/api/v1/apps/"+simtest.Str(it["resourceId"]), nil))
+	}
 	if r := e.Do("DELETE", "/api/v1/spaces/"+exec, nil); r.Status != http.StatusNoContent {
 		t.Fatalf("delete the emptied space = %d %s", r.Status, r.Raw)
 	}
 	e.Must(403, e.Do("POST", "/api/analytics/apps/"+board+"/actions/restore", nil))
 	// Emptying the recycle bin makes a restore impossible.
 	req, _ := http.NewRequest("DELETE", e.Ts.URL+"/_sim/apps/recycle-bin", nil)
-	if p := simtest.SendRequest(e, req); p.Status != 200 || p.Obj()["purged"] != float64(3) {
+	if p := simtest.SendRequest(e, req); p.Status != 200 || p.Obj()["purged"] != float64(4) {
 		t.Fatalf("purge = %d %s", p.Status, p.Raw)
 	}
 	e.Must(404, e.Do("POST", "/api/analytics/apps/"+cash+"/actions/restore", nil))
