@@ -43,6 +43,12 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		return
 	}
 	e, _ := errs[0].(map[string]any)
+	if style == styleTasks {
+		if e["code"] != float64(status) || simtest.Str(e["title"]) == "" || simtest.Str(m["traceId"]) == "" {
+			t.Errorf("%s: want the tasks API's errors[{code: %d, title, context}] and traceId, got %s", path, status, r.Raw)
+		}
+		return
+	}
 	if style == styleTenantSettings {
 		if e["code"] != float64(status) || simtest.Str(e["title"]) == "" || len(e) != 2 {
 			t.Errorf("%s: want tenant settings' errors[{code: %d, title}], got %s", path, status, r.Raw)
@@ -256,6 +262,7 @@ const (
 	styleApps                            // apps (v1 and analytics restore): errors[{code,title,detail}], no traceId
 	styleItems                           // items: errors[{code,title,detail,meta}], no traceId
 	styleTempContents                    // temp-contents: errors[{code,title,detail,meta}], traceId
+	styleTasks                           // tasks: errors[HttpResult{code (the status, a number), title, context}], traceId
 )
 
 func styleFor(path string) (errStyle, string) {
@@ -304,6 +311,10 @@ func styleFor(path string) (errStyle, string) {
 		return styleItems, "ITEMS"
 	case core.Under(path, "/api/v1/temp-contents"):
 		return styleTempContents, "TEMP-CONTENTS"
+	case core.Under(path, "/api/v1/tasks"):
+		return styleTasks, "TASKS"
+	case core.Under(path, "/api/v1/reload-tasks"):
+		return styleGeneric, "TASKS" // reload-tasks Errors: errors[{code,title,detail}], traceId
 	}
 	return styleGeneric, "HTTP"
 }

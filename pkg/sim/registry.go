@@ -13,6 +13,7 @@ import (
 	"github.com/qlikops/qlikops/pkg/sim/services/oauthclients"
 	"github.com/qlikops/qlikops/pkg/sim/services/qext"
 	"github.com/qlikops/qlikops/pkg/sim/services/spaces"
+	"github.com/qlikops/qlikops/pkg/sim/services/tasks"
 	"github.com/qlikops/qlikops/pkg/sim/services/tenantconfig"
 	"github.com/qlikops/qlikops/pkg/sim/services/webhooks"
 	"github.com/qlikops/qlikops/pkg/sim/services/webintegrations"
@@ -36,6 +37,7 @@ var services = []core.Service{
 	tenantconfig.Service,    // the tenant and its settings singletons
 	ippolicies.Service,      // IP policies, and the allowlist they enforce
 	apps.Service,            // apps, scripts, temp contents, items listing apps
+	tasks.Service,           // reload schedules: tasks and the deprecated reload-tasks
 }
 
 // New returns a simulator holding an empty tenant: the default roles, the

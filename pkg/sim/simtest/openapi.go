@@ -60,6 +60,8 @@ var DefaultSpecs = []string{
 	"qliksense-items-api-openapi.yml",
 	"qliksense-temporary-contents-api-openapi.yml",
 	"qliksim-analytics-apps-restore.yml",
+	"qliksense-task-api-openapi.yml",
+	"qliksense-reload-tasks-api-openapi.yml",
 }
 
 // localSpecDir holds spec files transcribed from @qlik/api's types for
