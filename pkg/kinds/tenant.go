@@ -24,6 +24,9 @@ type Tenant struct {
 	// Commit is the snapshot commit apply writes from, for writes that
 	// carry a message (an app script version); "" outside apply.
 	Commit string
+	// Prior is the last snapshot, for incremental export; nil outside
+	// export, and on a first export.
+	Prior *Prior
 	// Applying are the documents the running apply creates or updates, for
 	// a kind whose write depends on its siblings' (activating one brand
 	// deactivates the others). Nil outside apply; read-only while it runs.

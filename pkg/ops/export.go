@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -110,6 +111,7 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 	env.statsAtStart = env.Client.Stats()
 	m := Manifest{Op: "export", Tool: "qlikops " + env.Version, Tenant: hostOf(env.Client.TenantURL()), TenantID: env.Target.ID, StartedAt: env.now()}
 	t := kinds.NewTenant(env.Client)
+	t.Prior = priorSnapshot(repo, env)
 	docs, reports := readKinds(ctx, t, hs, env.Progress)
 	if err := ctx.Err(); err != nil {
 		return ExportResult{}, err
@@ -134,6 +136,21 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 	res, err := commitSnapshot(repo, env, m, files, owned, shared)
 	res.RecordedTenantID = recorded
 	return res, err
+}
+
+// priorSnapshot is HEAD's documents, which kinds reuse for resources the
+// tenant lists as unchanged. Without it an export only costs more calls,
+// so a snapshot that cannot be read is a warning, not a failure.
+func priorSnapshot(repo *store.Repo, env Env) *kinds.Prior {
+	if _, err := repo.ResolveRev("HEAD"); errors.Is(err, store.ErrNoCommits) {
+		return nil
+	}
+	snap, err := LoadSnapshot(repo, env.Registry, "")
+	if err != nil {
+		env.warn("the previous snapshot could not be read, so everything is read again: " + oneLine(err))
+		return nil
+	}
+	return kinds.NewPrior(snap.Docs)
 }
 
 // readKinds reads every selected kind in parallel. Users and groups are

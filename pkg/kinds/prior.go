@@ -1,0 +1,54 @@
+package kinds
+
+import "github.com/qlikops/qlikops/pkg/resource"
+
+// Prior is the last snapshot's documents, by kind and tenant id. A kind
+// whose list says when each resource last changed reuses the document (or
+// the parts of it that cost extra calls: a script, a QVF, a workspace) of
+// a resource that has not changed since, instead of reading it again. That
+// is incremental export: a tenant where little changed costs few calls.
+//
+// Reuse is always keyed by the id and a change marker the tenant lists, so
+// a stale prior can cost calls but never hide a change.
+type Prior struct {
+	byID map[string]map[string]resource.Document
+}
+
+// NewPrior indexes the documents of a snapshot. Documents without an id
+// (singletons, documents written by hand) are never reused.
+func NewPrior(docs []resource.Document) *Prior {
+	p := &Prior{byID: map[string]map[string]resource.Document{}}
+	for _, d := range docs {
+		if d.Metadata.ID == "" {
+			continue
+		}
+		if p.byID[d.Kind] == nil {
+			p.byID[d.Kind] = map[string]resource.Document{}
+		}
+		p.byID[d.Kind][d.Metadata.ID] = d
+	}
+	return p
+}
+
+// Lookup returns the last snapshot's document of the resource of this kind
+// with this tenant id. A nil Prior (a first export, or a snapshot that
+// could not be read) has nothing.
+func (p *Prior) Lookup(kind, id string) (resource.Document, bool) {
+	if p == nil || id == "" {
+		return resource.Document{}, false
+	}
+	d, ok := p.byID[kind][id]
+	return d, ok
+}
+
+// Len is the number of documents the prior holds, for the run record.
+func (p *Prior) Len() int {
+	if p == nil {
+		return 0
+	}
+	n := 0
+	for _, m := range p.byID {
+		n += len(m)
+	}
+	return n
+}
