@@ -115,6 +115,7 @@ func Default() *Registry {
 		Themes,
 		Extensions,
 		Apps,
+		ReloadTasks,
 		Brands,
 		OAuthClients,
 		Webhooks,
