@@ -84,6 +84,7 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		styleApps:            "code,title,detail",
 		styleItems:           "code,title,detail,meta",
 		styleTempContents:    "code,title,detail,meta",
+		styleReportTemplates: "code,title,detail,meta",
 	}[style]
 	for k := range e {
 		if !strings.Contains(","+allowed+",", ","+k+",") {
@@ -108,6 +109,8 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		styleLicenses:     "errors,error,message",
 		styleApps:         "errors",
 		styleItems:        "errors",
+		// statusCode is ErrorResult's; the documented 429 body has none.
+		styleReportTemplates: "errors,statusCode",
 	}[style]
 	if top == "" {
 		top = "errors,traceId"
@@ -118,7 +121,7 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		}
 	}
 	noTraceID := style == styleDataConns || style == styleOAuthClients || style == styleCSPOrigins ||
-		style == styleLicenses || style == styleApps || style == styleItems
+		style == styleLicenses || style == styleApps || style == styleItems || style == styleReportTemplates
 	if noTraceID && m["traceId"] != nil {
 		t.Errorf("%s: this service's errors carry no traceId: %s", path, r.Raw)
 	}
@@ -263,6 +266,7 @@ const (
 	styleItems                           // items: errors[{code,title,detail,meta}], no traceId
 	styleTempContents                    // temp-contents: errors[{code,title,detail,meta}], traceId
 	styleTasks                           // tasks: errors[HttpResult{code (the status, a number), title, context}], traceId
+	styleReportTemplates                 // report-templates ErrorResult: errors[{code,title,detail,meta}], statusCode, no traceId
 )
 
 func styleFor(path string) (errStyle, string) {
@@ -311,6 +315,8 @@ func styleFor(path string) (errStyle, string) {
 		return styleItems, "ITEMS"
 	case core.Under(path, "/api/v1/temp-contents"):
 		return styleTempContents, "TEMP-CONTENTS"
+	case core.Under(path, "/api/v1/report-templates"):
+		return styleReportTemplates, "REPORT-TEMPLATES"
 	case core.Under(path, "/api/v1/tasks"):
 		return styleTasks, "TASKS"
 	case core.Under(path, "/api/v1/reload-tasks"):

@@ -12,6 +12,7 @@ import (
 	"github.com/qlikops/qlikops/pkg/sim/services/ippolicies"
 	"github.com/qlikops/qlikops/pkg/sim/services/oauthclients"
 	"github.com/qlikops/qlikops/pkg/sim/services/qext"
+	"github.com/qlikops/qlikops/pkg/sim/services/reporttemplates"
 	"github.com/qlikops/qlikops/pkg/sim/services/spaces"
 	"github.com/qlikops/qlikops/pkg/sim/services/tasks"
 	"github.com/qlikops/qlikops/pkg/sim/services/tenantconfig"
@@ -38,6 +39,7 @@ var services = []core.Service{
 	ippolicies.Service,      // IP policies, and the allowlist they enforce
 	apps.Service,            // apps, scripts, temp contents, items listing apps
 	tasks.Service,           // reload schedules: tasks and the deprecated reload-tasks
+	reporttemplates.Service, // report templates and their files
 }
 
 // New returns a simulator holding an empty tenant: the default roles, the

@@ -62,6 +62,7 @@ var DefaultSpecs = []string{
 	"qliksim-analytics-apps-restore.yml",
 	"qliksense-task-api-openapi.yml",
 	"qliksense-reload-tasks-api-openapi.yml",
+	"qliksense-report-templates-api-openapi.yml",
 }
 
 // localSpecDir holds spec files transcribed from @qlik/api's types for
