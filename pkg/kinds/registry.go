@@ -116,6 +116,7 @@ func Default() *Registry {
 		Extensions,
 		Apps,
 		ReloadTasks,
+		ReportTemplates,
 		Brands,
 		OAuthClients,
 		Webhooks,
