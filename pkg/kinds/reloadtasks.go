@@ -78,10 +78,10 @@ func (s taskSchedule) legacy() bool { return len(s.Recurrence) > 0 && s.Cron == 
 
 // apiTask is a task of /api/v1/tasks as far as a reload schedule goes.
 type apiTask struct {
-	ID          string          `json:"id"`
-	Name        string          `json:"name"`
-	Description string          `json:"description"`
-	Enabled     bool            `json:"enabled"`
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Enabled     bool   `json:"enabled"`
 	Start       *struct {
 		Schedule json.RawMessage `json:"schedule"`
 	} `json:"start"`

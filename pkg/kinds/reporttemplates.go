@@ -67,7 +67,9 @@ func (reportTemplatesKind) FileLayout() resource.FileLayout {
 }
 
 // Decode implements Decoder.
-func (reportTemplatesKind) Decode(raw json.RawMessage) error { return decodeOne[apiReportTemplate](raw) }
+func (reportTemplatesKind) Decode(raw json.RawMessage) error {
+	return decodeOne[apiReportTemplate](raw)
+}
 
 func (reportTemplatesKind) Refs(d resource.Document) []resource.Ref {
 	s, err := specOf[reportTemplateSpec](d)
