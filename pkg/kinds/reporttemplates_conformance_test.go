@@ -1,6 +1,8 @@
 package kinds_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"testing"
 
 	"github.com/qlikops/qlikops/pkg/kinds"
@@ -23,8 +25,26 @@ func reportTemplateDoc(s spec, files map[string][]byte) resource.Document {
 var reportTemplatesFixture = kindtest.Fixture{
 	Seed: demoSeed,
 	New: reportTemplateDoc(spec{"description": "Weekly cash for treasury.", "sourceApp": spec{"space": "Finance", "name": "Cash Flow"}},
-		map[string][]byte{"template.pptx": []byte("PK\x03\x04 cash deck v1 \x00\xff")}),
+		map[string][]byte{"template.pptx": officeFile("cash deck v1 \x00\xff")}),
 	Modified: reportTemplateDoc(spec{"description": "Weekly cash, with forecasts.", "sourceApp": spec{"space": "Finance", "name": "Cash Flow"}},
-		map[string][]byte{"template.pptx": []byte("PK\x03\x04 cash deck v2 \x00\xfe")}),
+		map[string][]byte{"template.pptx": officeFile("cash deck v2 \x00\xfe")}),
 	FailPaths: []string{"/api/v1/report-templates"},
+}
+
+// officeFile is a stand-in Office file: a zip holding one part, which is
+// what a template download is checked to be whole against.
+func officeFile(content string) []byte {
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	w, err := z.Create("ppt/slides/slide1.xml")
+	if err == nil {
+		_, err = w.Write([]byte(content))
+	}
+	if err == nil {
+		err = z.Close()
+	}
+	if err != nil {
+		panic(err)
+	}
+	return b.Bytes()
 }
