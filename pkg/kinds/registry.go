@@ -116,6 +116,8 @@ func Default() *Registry {
 		Themes,
 		Extensions,
 		Apps,
+		ReloadTasks,
+		ReportTemplates,
 		Brands,
 		OAuthClients,
 		Webhooks,

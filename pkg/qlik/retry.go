@@ -181,8 +181,10 @@ func (k *call) success(ctx context.Context, resp *http.Response) outcome {
 	if errors.As(err, &de) || errors.As(err, &bad) {
 		// A 2xx read whose body is cut (a framed but short answer, a proxy
 		// that gave up) is worth another try like a reset: reading twice
-		// changes nothing. A write is not replayed: it may have been applied.
-		retry := isRead(k.method) && (bad != nil || de.cut())
+		// changes nothing, and so does resending a POST the caller marked
+		// Repeatable (a download). A write is not replayed: it may have
+		// been applied.
+		retry := (isRead(k.method) || k.repeatable) && (bad != nil || de.cut())
 		return outcome{resp: resp, err: fmt.Errorf("%s %s: %d: %w", k.method, k.display, resp.StatusCode, err), retry: retry}
 	}
 	if ctx.Err() != nil {

@@ -43,6 +43,12 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		return
 	}
 	e, _ := errs[0].(map[string]any)
+	if style == styleTasks {
+		if e["code"] != float64(status) || simtest.Str(e["title"]) == "" || simtest.Str(m["traceId"]) == "" {
+			t.Errorf("%s: want the tasks API's errors[{code: %d, title, context}] and traceId, got %s", path, status, r.Raw)
+		}
+		return
+	}
 	if style == styleTenantSettings {
 		if e["code"] != float64(status) || simtest.Str(e["title"]) == "" || len(e) != 2 {
 			t.Errorf("%s: want tenant settings' errors[{code: %d, title}], got %s", path, status, r.Raw)
@@ -80,6 +86,7 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		styleTempContents:    "code,title,detail,meta",
 		styleAudits:          "code,title,detail",
 		styleIdPs:            "code,title,detail,meta,source,status",
+		styleReportTemplates: "code,title,detail,meta",
 	}[style]
 	for k := range e {
 		if !strings.Contains(","+allowed+",", ","+k+",") {
@@ -105,6 +112,8 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		styleApps:         "errors",
 		styleItems:        "errors",
 		styleIdPs:         "errors",
+		// statusCode is ErrorResult's; the documented 429 body has none.
+		styleReportTemplates: "errors,statusCode",
 	}[style]
 	if top == "" {
 		top = "errors,traceId"
@@ -115,7 +124,8 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		}
 	}
 	noTraceID := style == styleDataConns || style == styleOAuthClients || style == styleCSPOrigins ||
-		style == styleLicenses || style == styleApps || style == styleItems || style == styleIdPs
+		style == styleLicenses || style == styleApps || style == styleItems || style == styleIdPs ||
+		style == styleReportTemplates
 	if noTraceID && m["traceId"] != nil {
 		t.Errorf("%s: this service's errors carry no traceId: %s", path, r.Raw)
 	}
@@ -261,6 +271,8 @@ const (
 	styleTempContents                    // temp-contents: errors[{code,title,detail,meta}], traceId
 	styleAudits                          // audits: errors[{code,title,detail}], traceId (ErrorResponse)
 	styleIdPs                            // identity-providers: errors[{code,title,detail,source,status}], status a number, no traceId
+	styleTasks                           // tasks: errors[HttpResult{code (the status, a number), title, context}], traceId
+	styleReportTemplates                 // report-templates ErrorResult: errors[{code,title,detail,meta}], statusCode, no traceId
 )
 
 func styleFor(path string) (errStyle, string) {
@@ -315,6 +327,12 @@ func styleFor(path string) (errStyle, string) {
 		return styleIdPs, "IDP"
 	case core.Under(path, "/api/v1/collections"):
 		return styleItems, "COLLECTIONS" // items and collections share ErrorResponseBody: errors[] only
+	case core.Under(path, "/api/v1/report-templates"):
+		return styleReportTemplates, "REPORT-TEMPLATES"
+	case core.Under(path, "/api/v1/tasks"):
+		return styleTasks, "TASKS"
+	case core.Under(path, "/api/v1/reload-tasks"):
+		return styleGeneric, "TASKS" // reload-tasks Errors: errors[{code,title,detail}], traceId
 	}
 	return styleGeneric, "HTTP"
 }

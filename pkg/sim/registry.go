@@ -16,7 +16,9 @@ import (
 	"github.com/qlikops/qlikops/pkg/sim/services/licenses"
 	"github.com/qlikops/qlikops/pkg/sim/services/oauthclients"
 	"github.com/qlikops/qlikops/pkg/sim/services/qext"
+	"github.com/qlikops/qlikops/pkg/sim/services/reporttemplates"
 	"github.com/qlikops/qlikops/pkg/sim/services/spaces"
+	"github.com/qlikops/qlikops/pkg/sim/services/tasks"
 	"github.com/qlikops/qlikops/pkg/sim/services/tenantconfig"
 	"github.com/qlikops/qlikops/pkg/sim/services/webhooks"
 	"github.com/qlikops/qlikops/pkg/sim/services/webintegrations"
@@ -44,6 +46,8 @@ var services = []core.Service{
 	identityproviders.Service, // identity providers, and who signs in through which
 	licenses.Service,          // licence assignments (seats per type) and the licence overview
 	collections.Service,       // tags and collections of items (apps)
+	tasks.Service,             // reload schedules: tasks and the deprecated reload-tasks
+	reporttemplates.Service,   // report templates and their files
 }
 
 // New returns a simulator holding an empty tenant: the default roles, the

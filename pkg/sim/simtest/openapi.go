@@ -63,6 +63,9 @@ var DefaultSpecs = []string{
 	"qliksim-analytics-apps-restore.yml",
 	"qliksim-audits.yml",
 	"qliksense-collections-api-openapi.yml",
+	"qliksense-task-api-openapi.yml",
+	"qliksense-reload-tasks-api-openapi.yml",
+	"qliksense-report-templates-api-openapi.yml",
 }
 
 // localSpecDir holds spec files transcribed from @qlik/api's types for
