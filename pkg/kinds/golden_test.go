@@ -18,6 +18,7 @@ import (
 	"github.com/qlikops/qlikops/pkg/qlik"
 	"github.com/qlikops/qlikops/pkg/resource"
 	"github.com/qlikops/qlikops/pkg/sim"
+	"github.com/qlikops/qlikops/pkg/sim/simtest"
 	"github.com/qlikops/qlikops/pkg/snapshot"
 )
 
@@ -60,7 +61,8 @@ func exportDemo(t *testing.T, c *qlik.Client) snapshot.Files {
 
 func demoClient(t *testing.T) *qlik.Client {
 	t.Helper()
-	s := sim.New(sim.Options{APIKey: "golden-key", Deterministic: true})
+	// A fixed clock: the documents carry the tenant's updated times.
+	s := sim.New(sim.Options{APIKey: "golden-key", Deterministic: true, Now: simtest.NewFakeClock().Now})
 	if err := s.LoadSeed(demoSeed); err != nil {
 		t.Fatal(err)
 	}

@@ -52,3 +52,36 @@ func (p *Prior) Len() int {
 	}
 	return n
 }
+
+// Unchanged returns the last snapshot's document of the resource when the
+// tenant's list says it has not changed since: the document was read with
+// the same non-empty updated time. Anything else (no prior, no time, a
+// time that moved either way) means read it again.
+func (p *Prior) Unchanged(kind, id, updated string) (resource.Document, bool) {
+	d, ok := p.Lookup(kind, id)
+	if !ok || updated == "" || d.Metadata.Updated != updated {
+		return resource.Document{}, false
+	}
+	return d, true
+}
+
+// Settle keeps the prior document's updated time when a resource whose
+// time moved reads back the same, ids aside: a save that changed nothing
+// then makes no commit, at the cost of reading the resource again on the
+// next export.
+func (p *Prior) Settle(d resource.Document) resource.Document {
+	old, ok := p.Lookup(d.Kind, d.Metadata.ID)
+	if !ok || old.Metadata.Updated == d.Metadata.Updated {
+		return d
+	}
+	moved := d
+	moved.Metadata.Updated = old.Metadata.Updated
+	if sameDocument(moved, old) {
+		return moved
+	}
+	return d
+}
+
+func sameDocument(a, b resource.Document) bool {
+	return a.Kind == b.Kind && a.Metadata == b.Metadata && unchanged(a, b)
+}

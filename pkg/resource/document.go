@@ -31,6 +31,12 @@ type Metadata struct {
 	Name  string `json:"name"`
 	Space string `json:"space,omitempty"`
 	ID    string `json:"id,omitempty"`
+	// Updated is when the tenant last changed the resource, as its list
+	// says (data connections, automations): informational like ID, and
+	// tenant-specific like it. Export compares it with the tenant's list to
+	// skip the per-item read of a resource that has not changed; diff, plan
+	// and apply never look at it.
+	Updated string `json:"updated,omitempty"`
 }
 
 // Key is the identity of a resource across tenants: its kind and natural

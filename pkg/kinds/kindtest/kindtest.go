@@ -241,8 +241,9 @@ func canonical(t *testing.T, d resource.Document) resource.Document {
 	return c
 }
 
-// ignoreID compares documents with metadata.id aside.
-var ignoreID = cmpopts.IgnoreFields(resource.Metadata{}, "ID")
+// ignoreID compares documents with metadata.id (and metadata.updated, as
+// tenant-specific) aside.
+var ignoreID = cmpopts.IgnoreFields(resource.Metadata{}, "ID", "Updated")
 
 // ignoreFiles leaves side files to sameFiles, which compares them byte for
 // byte and says which file differs where.
