@@ -36,6 +36,12 @@ var Apps = appsKind{Desc{
 	// An app imported from app.qvf gets a new id; links, embeds and
 	// anything else outside the tenant that named the old one break.
 	Policy: resource.KindPolicy{IDReferencedOutside: "re-point links and embeds that use the old app id"},
+	Coverage: Coverage{
+		Exported: "name, space, description, owner, usage, tags, the data connections its script names (`lib://Space:Conn/...`, `LIB CONNECT TO`; informational), the load script byte for byte (`script.qvs`) and the app exported without data (`app.qvf`, opaque); listed through `/api/v1/items?resourceType=app`",
+		Restored: "a changed script (new script version whose message names the commit), description or owner in place; a deleted app from Qlik's recycle bin with its id, else imported from `app.qvf` into its space with its owner set; pruned to the recycle bin. Every restored app is reported as needing a reload",
+		Reentry:  "a reload, to bring back the data (nothing with data is exported); sheets and master items changed in place (reported as not applied: REST cannot write them, the engine API can)",
+		LeftOut:  "apps in personal spaces (their owners' private work; `--include-personal` is not built yet); published copies, report filters and space shares (not yet); a space move restores as a new app, not in place; every export reads each app's script and QVF (no incremental export by modified time yet)",
+	},
 }}
 
 type appsKind struct{ Desc }

@@ -26,6 +26,12 @@ var AutomationConnections = automationConnections{Desc{
 	// export summaries, the Qlikops-Kinds trailer and saved plans show
 	// that order.
 	After: []string{"DataConnection", "Glossary"},
+	Coverage: Coverage{
+		Exported: "name, space, connector, owner, parameter names",
+		Restored: "created (values from secrets), renamed, owner changed, pruned (refused while in use)",
+		Reentry:  "every parameter value (the API does not say which parameters are secret, and hides the values of password fields); OAuth sign-ins",
+		LeftOut:  "-",
+	},
 }}
 
 type automationConnections struct{ Desc }

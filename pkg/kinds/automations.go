@@ -22,6 +22,12 @@ var Automations = automations{Desc{
 	KindName: "Automation", FolderName: "automations",
 	ListPath: "/api/v1/automations", Query: url.Values{"limit": {"200"}, "listAll": {"true"}}, GetEach: true,
 	DependsOn: []string{"User", "Space", "AutomationConnection"},
+	Coverage: Coverage{
+		Exported: "name, space, owner, description, state, schedules, max concurrent runs, workspace (side file)",
+		Restored: "created, updated (PUT), enabled/disabled, moved, owner changed, pruned",
+		Reentry:  "-",
+		LeftOut:  "the definition of an automation only its owner may read: exported without it, named in the manifest, never overwritten; run history and execution tokens",
+	},
 }}
 
 type automations struct{ Desc }

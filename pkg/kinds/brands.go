@@ -23,6 +23,12 @@ var Brands = brands{REST[apiBrand, brandSpec]{
 	Desc: Desc{
 		KindName: "Brand", FolderName: "brands",
 		ListPath: brandsPath, Query: limit100(),
+		Coverage: Coverage{
+			Exported: "name, description, active or not, its files byte for byte (`files/logo.png` or `logo.jpg`, `files/favicon.ico`, `files/styles.json`)",
+			Restored: "created with a multipart upload, description patched, each changed file added, replaced or removed through its own route, activated or deactivated, pruned; the deactivation of the old active brand is left to the activation of the new one, so a failed step never leaves the tenant on Qlik's default brand when the snapshot has an active one",
+			Reentry:  "-",
+			LeftOut:  "a file id other than logo, favIcon and styles (warned); a favicon's declared type (`image/x-icon` or `image/vnd.microsoft.icon`): the bytes are kept, the upload says `image/x-icon`",
+		},
 	},
 	FromAPI: brandFromAPI,
 }}

@@ -18,6 +18,12 @@ var CspOrigins = REST[apiCspOrigin, cspOriginSpec]{
 		KindName: "CspOrigin", FolderName: "csp-origins",
 		ListPath: "/api/v1/csp-origins", Query: limit100(),
 		NameField: "origin",
+		Coverage: Coverage{
+			Exported: "origin (the natural key: the tenant allows one entry per origin), name, description, each directive flag (flags that are off are left out)",
+			Restored: "created, replaced whole (PUT), pruned",
+			Reentry:  "-",
+			LeftOut:  "createdDate and modifiedDate: the tenant sets them",
+		},
 	},
 	FromAPI: func(_ context.Context, _ *Tenant, o apiCspOrigin) (resource.Document, bool, error) {
 		d, err := toDoc("CspOrigin", o.Origin, o.ID, o.cspOriginSpec)

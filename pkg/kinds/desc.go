@@ -62,6 +62,11 @@ type Desc struct {
 	// Secrets are the spec fields that hold secrets: exported as
 	// placeholders, filled from the secrets source on write.
 	Secrets []SecretField
+
+	// Coverage is the kind's row in the README's "What is covered" table,
+	// which is generated from the registry: a kind states what a backup of
+	// it holds in the same file as what it does.
+	Coverage Coverage
 }
 
 // Kind is the document kind.
@@ -126,4 +131,11 @@ func (d Desc) MinReadCalls(n int) int {
 		perItem++
 	}
 	return pages + n*perItem
+}
+
+// Coverage is what a backup holds of a kind, for the README: what is
+// exported, what apply restores, what must be re-entered or is left to
+// others, and what is left out and why. Markdown; "-" for none.
+type Coverage struct {
+	Exported, Restored, Reentry, LeftOut string
 }

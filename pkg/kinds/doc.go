@@ -60,7 +60,9 @@
 // Outside this package a kind needs, and TestEveryKindHasItsPlaces checks:
 // its JSON Schema in schemas/<kind>.schema.json; qliksim routes for its
 // collection (pkg/sim); a sample in examples/demo-tenant; a conformance test
-// through @qlik/api in testdata/conformance naming its list path; a row in
+// through @qlik/api in testdata/conformance naming its list path. Its
+// Desc declares its Coverage (what a backup holds of it), from which
+// `go test ./pkg/kinds -run TestReadmeCoverage -update` writes its row in
 // the README's "What is covered" table. Then add it to the kindtest suite
 // with one line: kindtest.Run(t, kinds.CspOrigins, fixture).
 package kinds

@@ -20,6 +20,12 @@ var Groups = groups{REST[apiGroup, groupSpec]{
 		ListPath: "/api/v1/groups", Query: limit100(),
 		DependsOn: []string{"Role"},
 		Policy:    resource.KindPolicy{Directory: true, Builtin: map[string]string{everyoneGroupName: everyoneGroupID}},
+		Coverage: Coverage{
+			Exported: "name, provider type, description, status, roles",
+			Restored: "custom groups created, updated, pruned; identity-provider groups get their roles",
+			Reentry:  "identity-provider groups appear when the provider syncs them",
+			LeftOut:  "the built-in Everyone group (every tenant has it)",
+		},
 	},
 	FromAPI: func(_ context.Context, _ *Tenant, g apiGroup) (resource.Document, bool, error) {
 		d, err := toDoc("Group", g.Name, g.ID, groupSpec{

@@ -57,7 +57,7 @@ func TestInvariantsCatchAKindWithoutPlaces(t *testing.T) {
 	reg := kinds.NewRegistry(append(kinds.Default().All(), fake)...)
 	env := newPlaces(t, reg)
 	got := env.problems(reg, fake)
-	for _, want := range []string{"no schema", "qliksim answers", "demo tenant", "no conformance test", "README", "not registered"} {
+	for _, want := range []string{"no schema", "qliksim answers", "demo tenant", "no conformance test", "Coverage", "README", "not registered"} {
 		found := false
 		for _, p := range got {
 			found = found || strings.Contains(p, want)
@@ -89,8 +89,8 @@ func newPlaces(t *testing.T, reg *kinds.Registry) places {
 //   - a sample in the demo tenant: reading the demo tenant gives at least
 //     one document of the kind;
 //   - a conformance test through @qlik/api that names its list path;
-//   - a row in the README's "What is covered" table whose first cell names
-//     it;
+//   - a declared Coverage, and the README "What is covered" row generated
+//     from it;
 //   - a wave above every kind it depends on, and above every kind its demo
 //     documents reference.
 func (p places) problems(reg *kinds.Registry, h kinds.Handler) []string {
@@ -109,8 +109,11 @@ func (p places) problems(reg *kinds.Registry, h kinds.Handler) []string {
 	if !strings.Contains(p.conformance, d.ListPath) {
 		bad("no conformance test in %s names %s; add one that drives qliksim through @qlik/api", conformanceDir, d.ListPath)
 	}
+	if c := d.Coverage; c.Exported == "" || c.Restored == "" || c.Reentry == "" || c.LeftOut == "" {
+		bad("its Desc declares no Coverage, or leaves a cell empty (\"-\" says none); the README row is generated from it")
+	}
 	if !p.covered[d.KindName] {
-		bad("the README's \"What is covered\" table has no row for it")
+		bad("the README's \"What is covered\" table has no row for it; run go test ./pkg/kinds -run TestReadmeCoverage -update")
 	}
 	w := reg.Wave(d.KindName)
 	for _, dep := range d.DependsOn {

@@ -17,6 +17,12 @@ var IPPolicies = REST[apiIPPolicy, ipPolicySpec]{
 		KindName: "IpPolicy", FolderName: "ip-policies",
 		ListPath: "/api/core/ip-policies", Query: limit100(),
 		Policy: resource.KindPolicy{Access: true, Switch: "enabled"},
+		Coverage: Coverage{
+			Exported: "name, enabled, allowed IPv4 addresses and ranges",
+			Restored: "created, patched, pruned; a plan that touches one is dangerous and needs `--allow-access-changes`, and one that would shut out the caller's address is refused (lock-out guard)",
+			Reentry:  "-",
+			LeftOut:  "-",
+		},
 	},
 	FromAPI: func(_ context.Context, _ *Tenant, p apiIPPolicy) (resource.Document, bool, error) {
 		d, err := toDoc("IpPolicy", p.Name, p.ID, ipPolicySpec{Enabled: p.Enabled, AllowedIPs: sortedCopy(p.AllowedIPs)})

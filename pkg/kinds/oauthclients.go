@@ -22,6 +22,12 @@ var OAuthClients = oauthClients{REST[apiOAuthClient, oauthClientSpec]{
 		KindName: "OAuthClient", FolderName: "oauth-clients",
 		ListPath: "/api/v1/oauth-clients", Query: limit100(),
 		IDField: "clientId", NameField: "clientName",
+		Coverage: Coverage{
+			Exported: "name, app type, description, client and logo URIs, redirect URIs, allowed origins, scopes, grant types, auth methods, JWKS URI and public keys, connection config (consent method)",
+			Restored: "created, updated (PATCH; the connection config through its own endpoint), pruned. The client id is the tenant's: a restored client has a **new client id**, so apps and scripts that use the old one must be given the new one",
+			Reentry:  "the client secret: Qlik generates a new one when apply creates the client (or turns `client_secret` on), and apply prints it once to the terminal (see below); it is never written anywhere",
+			LeftOut:  "client secrets of the exported tenant (Qlik never shows them again); a change of `appType` (immutable); logout URLs (not in Qlik's OAuth clients API)",
+		},
 	},
 	FromAPI: func(_ context.Context, _ *Tenant, c apiOAuthClient) (resource.Document, bool, error) {
 		d, err := toDoc("OAuthClient", c.ClientName, c.ClientID, c.spec())

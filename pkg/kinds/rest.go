@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"sort"
 
 	"github.com/qlikops/qlikops/pkg/resource"
@@ -180,3 +181,7 @@ func equalJSON(a, b any) bool {
 	y, _ := json.Marshal(b)
 	return string(x) == string(y)
 }
+
+// SpecType is the Go type of the kind's spec, so that a test can hold its
+// JSON Schema to the fields the kind really reads and writes.
+func (k REST[A, S]) SpecType() reflect.Type { return reflect.TypeFor[S]() }

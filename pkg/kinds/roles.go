@@ -18,6 +18,12 @@ var Roles = REST[apiRole, roleSpec]{
 	Desc: Desc{
 		KindName: "Role", FolderName: "roles",
 		ListPath: "/api/v1/roles", Query: limit100(),
+		Coverage: Coverage{
+			Exported: "custom roles: name, description, assigned scopes",
+			Restored: "created, patched, pruned (Qlik refuses while a user or group still holds it); ordered before the users and groups that name it",
+			Reentry:  "-",
+			LeftOut:  "default roles (TenantAdmin, ...): built in and read-only in every tenant",
+		},
 	},
 	FromAPI: func(_ context.Context, _ *Tenant, r apiRole) (resource.Document, bool, error) {
 		if r.Type != "custom" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -266,3 +267,6 @@ func refused(err error) bool {
 func qlikMessage(err error) string {
 	return "Qlik refused it: " + strings.ReplaceAll(err.Error(), "\n", "; ")
 }
+
+// SpecType is the Go type of the singleton's spec (see REST.SpecType).
+func (k Singleton[A, S]) SpecType() reflect.Type { return reflect.TypeFor[S]() }

@@ -19,6 +19,12 @@ var Spaces = spaces{Desc{
 	DependsOn:   []string{"User", "Group"},
 	Policy:      resource.KindPolicy{Container: true},
 	ElementKeys: [][]string{{"group", "user"}},
+	Coverage: Coverage{
+		Exported: "name, type, description, owner, members with roles",
+		Restored: "created; description, owner and members reconciled; deleted with `--prune`",
+		Reentry:  "members whose user is not in the target (reported)",
+		LeftOut:  "a change of `type`: Qlik makes it immutable",
+	},
 }}
 
 type spaces struct{ Desc }

@@ -41,7 +41,12 @@ type tenantSpec struct {
 // is its identity, not a setting: it is left out, so that a restore into
 // another tenant converges.
 var TenantKind = Singleton[tenantAPI, tenantSpec]{
-	Desc:     Desc{KindName: "Tenant", FolderName: "tenant", Dir: tenantDir, ListPath: "/api/v1/tenants/me"},
+	Desc: Desc{KindName: "Tenant", FolderName: "tenant", Dir: tenantDir, ListPath: "/api/v1/tenants/me", Coverage: Coverage{
+		Exported: "`tenant/tenant.yaml`: display name, hostname alias, the three auto-assign flags for professional users",
+		Restored: "a PATCH of the changed fields only; the alias is set or replaced",
+		Reentry:  "-",
+		LeftOut:  "the tenant's own hostname (its identity: left out, so a restore into another tenant converges); removing the alias or adding a second (Qlik cannot: reported as not applied); region, status and dates; create and deactivate (they go through Qlik's register service)",
+	}},
 	Requires: []string{"id", "name", "hostnames"},
 	// The tenant's id comes from the redirect's target.
 	WritePath: "/api/v1/tenants/{id}",
@@ -106,7 +111,12 @@ type tenantSettingsSpec struct {
 // cadence and the session-replay opt-out. Cross-region processing is
 // changed through an action of its own and is left out.
 var TenantSettings = Singleton[tenantSettingsSpec, tenantSettingsSpec]{
-	Desc:     Desc{KindName: "TenantSettings", FolderName: "tenant-settings", Dir: tenantDir, ListPath: "/api/v1/tenant-settings"},
+	Desc: Desc{KindName: "TenantSettings", FolderName: "tenant-settings", Dir: tenantDir, ListPath: "/api/v1/tenant-settings", Coverage: Coverage{
+		Exported: "`tenant/tenant-settings.yaml`: start page, no-access page, release cadence, session-replay opt-out",
+		Restored: "a PATCH of the changed fields only",
+		Reentry:  "-",
+		LeftOut:  "cross-region data processing (set through an action of its own, with a consent header)",
+	}},
 	Requires: []string{"id", "tenantId"},
 	FromAPI:  sameSpec[tenantSettingsSpec],
 	Patch: map[string]string{"preferredStartPage": "/preferredStartPage", "customizeNoAccess": "/customizeNoAccess",
@@ -122,7 +132,12 @@ type authSettingsSpec struct {
 
 // AuthSettings are the session timeouts and dynamic client registration.
 var AuthSettings = Singleton[authSettingsSpec, authSettingsSpec]{
-	Desc:     Desc{KindName: "AuthSettings", FolderName: "auth-settings", Dir: tenantDir, ListPath: "/api/core/auth-settings"},
+	Desc: Desc{KindName: "AuthSettings", FolderName: "auth-settings", Dir: tenantDir, ListPath: "/api/core/auth-settings", Coverage: Coverage{
+		Exported: "`tenant/auth-settings.yaml`: session inactivity timeout, longest session, dynamic client registration and its methods",
+		Restored: "a PATCH of the changed fields only",
+		Reentry:  "-",
+		LeftOut:  "-",
+	}},
 	Requires: []string{"tenantId", "userSessionInactivityTimeoutMinutes", "maxUserSessionLifespanMinutes"},
 	FromAPI:  sameSpec[authSettingsSpec],
 	Patch: map[string]string{
@@ -148,7 +163,12 @@ type apiKeysConfigSpec struct {
 // ApiKeysConfig is the tenant's API-key policy: keys per user and the
 // longest expiry of a user's key and of a SCIM client's.
 var ApiKeysConfig = Singleton[apiKeysConfigAPI, apiKeysConfigSpec]{
-	Desc:     Desc{KindName: "ApiKeysConfig", FolderName: "api-keys-config", Dir: tenantDir, ListPath: "/api/v1/api-keys/configs/{tenantId}"},
+	Desc: Desc{KindName: "ApiKeysConfig", FolderName: "api-keys-config", Dir: tenantDir, ListPath: "/api/v1/api-keys/configs/{tenantId}", Coverage: Coverage{
+		Exported: "`tenant/api-keys-config.yaml`: keys per user, longest key expiry, SCIM client expiry",
+		Restored: "a PATCH of the changed fields only",
+		Reentry:  "-",
+		LeftOut:  "the API keys themselves: a token cannot be read back",
+	}},
 	Requires: []string{"max_keys_per_user", "max_api_key_expiry"},
 	FromAPI: func(_ context.Context, _ *Tenant, a apiKeysConfigAPI) (apiKeysConfigSpec, string, error) {
 		return apiKeysConfigSpec{MaxKeysPerUser: a.MaxKeysPerUser, MaxAPIKeyExpiry: a.MaxAPIKeyExpiry, ScimExternalClientExpiry: a.ScimExternalClientExpiry}, "", nil
@@ -165,7 +185,12 @@ type groupSettingsSpec struct {
 // GroupSettings: whether groups from the identity provider are created
 // and kept in sync.
 var GroupSettings = Singleton[groupSettingsSpec, groupSettingsSpec]{
-	Desc:     Desc{KindName: "GroupSettings", FolderName: "group-settings", Dir: tenantDir, ListPath: "/api/v1/groups/settings"},
+	Desc: Desc{KindName: "GroupSettings", FolderName: "group-settings", Dir: tenantDir, ListPath: "/api/v1/groups/settings", Coverage: Coverage{
+		Exported: "`tenant/group-settings.yaml`: auto-create groups, sync groups from the identity provider",
+		Restored: "a PATCH of the changed fields only",
+		Reentry:  "-",
+		LeftOut:  "the Everyone group's roles (not yet)",
+	}},
 	Requires: []string{"tenantId", "autoCreateGroups"},
 	FromAPI:  sameSpec[groupSettingsSpec],
 	Patch:    map[string]string{"autoCreateGroups": "/autoCreateGroups", "syncIdpGroups": "/syncIdpGroups"},
@@ -177,7 +202,7 @@ type itemsSettingsSpec struct {
 
 // ItemsSettings: whether usage metrics are collected for items.
 var ItemsSettings = Singleton[itemsSettingsSpec, itemsSettingsSpec]{
-	Desc:     Desc{KindName: "ItemsSettings", FolderName: "items-settings", Dir: tenantDir, ListPath: "/api/v1/items/settings"},
+	Desc:     Desc{KindName: "ItemsSettings", FolderName: "items-settings", Dir: tenantDir, ListPath: "/api/v1/items/settings", Coverage: itemsSettingsCoverage},
 	Requires: []string{"usageMetricsEnabled"},
 	FromAPI:  sameSpec[itemsSettingsSpec],
 	Patch:    map[string]string{"usageMetricsEnabled": "/usageMetricsEnabled"},
@@ -195,7 +220,7 @@ type sharingSettingsSpec struct {
 
 // SharingSettings: whether sharing and report subscriptions are on.
 var SharingSettings = Singleton[sharingSettingsAPI, sharingSettingsSpec]{
-	Desc:     Desc{KindName: "SharingSettings", FolderName: "sharing-settings", Dir: tenantDir, ListPath: "/api/v1/sharing-tasks/settings"},
+	Desc:     Desc{KindName: "SharingSettings", FolderName: "sharing-settings", Dir: tenantDir, ListPath: "/api/v1/sharing-tasks/settings", Coverage: itemsSettingsCoverage},
 	Requires: []string{"enable-sharing"},
 	FromAPI: func(_ context.Context, _ *Tenant, a sharingSettingsAPI) (sharingSettingsSpec, string, error) {
 		return sharingSettingsSpec{EnableSharing: a.EnableSharing, EnableReportSubscription: a.EnableReportSubscription}, "", nil
@@ -211,8 +236,21 @@ type licenseSettingsSpec struct {
 // LicenseSettings: whether new users get an analyzer or a professional
 // licence automatically. Qlik writes them with a PUT of both.
 var LicenseSettings = Singleton[licenseSettingsSpec, licenseSettingsSpec]{
-	Desc:     Desc{KindName: "LicenseSettings", FolderName: "licenses-settings", Dir: tenantDir, ListPath: "/api/v1/licenses/settings"},
+	Desc: Desc{KindName: "LicenseSettings", FolderName: "licenses-settings", Dir: tenantDir, ListPath: "/api/v1/licenses/settings", Coverage: Coverage{
+		Exported: "`tenant/licenses-settings.yaml`: auto-assign analyzer and professional licences",
+		Restored: "a PUT of both flags (Qlik has no PATCH here)",
+		Reentry:  "-",
+		LeftOut:  "-",
+	}},
 	Requires: []string{"autoAssignAnalyzer", "autoAssignProfessional"},
 	FromAPI:  sameSpec[licenseSettingsSpec],
 	Put:      func(s licenseSettingsSpec) any { return s },
+}
+
+// itemsSettingsCoverage is the one coverage row of ItemsSettings and SharingSettings: they behave alike.
+var itemsSettingsCoverage = Coverage{
+	Exported: "`tenant/items-settings.yaml` (usage metrics), `tenant/sharing-settings.yaml` (sharing, report subscriptions)",
+	Restored: "a PATCH of the changed fields only",
+	Reentry:  "-",
+	LeftOut:  "sharing limits and the reporting service's status (read-only)",
 }

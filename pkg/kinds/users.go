@@ -19,6 +19,12 @@ var Users = users{REST[apiUser, userSpec]{
 		ListPath: "/api/v1/users", Query: limit100(),
 		DependsOn: []string{"Role", "Group"},
 		Policy:    resource.KindPolicy{IdPOwned: true, Directory: true},
+		Coverage: Coverage{
+			Exported: "subject, email, name, status, roles, custom-group membership",
+			Restored: "name, roles, custom groups, and active/disabled for users that exist",
+			Reentry:  "users themselves: the identity provider creates them at first login",
+			LeftOut:  "invited/provisioned status: it follows the user's sign-in",
+		},
 	},
 	FromAPI: func(_ context.Context, _ *Tenant, u apiUser) (resource.Document, bool, error) {
 		d, err := toDoc("User", u.ref(), u.ID, userSpec{

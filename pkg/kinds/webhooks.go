@@ -26,6 +26,12 @@ var Webhooks = webhooks{REST[apiWebhook, webhookSpec]{
 			{Spec: "secret", API: "secret", IfSet: true},
 			{Spec: "encryptedHeaders", API: "encryptedHeaders", Keyed: true},
 		},
+		Coverage: Coverage{
+			Exported: "name, description, URL, event types, filter, headers, header names of the encrypted headers, enabled, level, owner (by email), certificate revocation check, cloud event delivery",
+			Restored: "created, updated (PATCH; a change of filter, level, owner or certificate check needs Qlik's PUT, which clears the secrets it omits, so it is made only when the webhook's secrets are supplied and otherwise reported as not applied), pruned",
+			Reentry:  "the signing secret and the values of encrypted headers (placeholders)",
+			LeftOut:  "Qlik's *disabled* verdict: a webhook Qlik disabled after failed deliveries is exported as disabled and named, with Qlik's reason, in the run's warnings; webhooks an automation created for itself (origin `automations`); delivery history",
+		},
 	},
 	FromAPI:      webhookFromAPI,
 	ToAPI:        webhookToAPI,

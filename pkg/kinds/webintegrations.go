@@ -18,6 +18,12 @@ var WebIntegrations = REST[apiWebIntegration, webIntegrationSpec]{
 		KindName: "WebIntegration", FolderName: "web-integrations",
 		ListPath: "/api/v1/web-integrations", Query: limit100(), Pager: qlik.PageStartingAfter,
 		Policy: resource.KindPolicy{IDReferencedOutside: "update the embedding sites"},
+		Coverage: Coverage{
+			Exported: "name, valid origins (in the tenant's order)",
+			Restored: "created, origins updated (PATCH), pruned",
+			Reentry:  "the id: the tenant issues a new one, so the restored web integration's id differs and the embedding sites must be given it; apply prints `WebIntegration NAME: new id NEW (was OLD): update the embedding sites`, and its JSON output and run record hold `newId`",
+			LeftOut:  "created, createdBy, lastUpdated: the tenant sets them",
+		},
 	},
 	FromAPI: func(_ context.Context, _ *Tenant, w apiWebIntegration) (resource.Document, bool, error) {
 		origins := w.ValidOrigins

@@ -119,6 +119,24 @@ type KindReport struct {
 	Unauthorized bool `json:"unauthorized,omitempty"`
 }
 
+// UnmarshalJSON reads the run records of every version: the first ones
+// recorded a kind's reason as "error".
+func (k *KindReport) UnmarshalJSON(b []byte) error {
+	type current KindReport // without this method
+	var v struct {
+		current
+		Error string `json:"error"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*k = KindReport(v.current)
+	if k.Reason == "" {
+		k.Reason = v.Error
+	}
+	return nil
+}
+
 // Failed lists the kinds that could not be read.
 func (m Manifest) Failed() []string {
 	var out []string

@@ -154,3 +154,23 @@ func TestStatusMaxAgeUsesTheClock(t *testing.T) {
 		}
 	}
 }
+
+// The first run records named a failed kind's reason "error"; status and
+// prune still read them.
+func TestKindReportReadsLegacyError(t *testing.T) {
+	var m ops.Manifest
+	raw := `{"op":"export","kinds":[{"kind":"Space","folder":"spaces","status":"failed","count":0,"error":"read spaces: 503"},
+		{"kind":"User","folder":"users","status":"failed","count":0,"reason":"read users: 401","error":"ignored"}]}`
+	if err := json.Unmarshal([]byte(raw), &m); err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Kinds[0].Reason; got != "read spaces: 503" {
+		t.Errorf("legacy error read as reason %q", got)
+	}
+	if got := m.Kinds[1].Reason; got != "read users: 401" {
+		t.Errorf("reason must win over a legacy error: got %q", got)
+	}
+	if m.Kinds[0].Status != ops.KindFailed || m.Kinds[0].Folder != "spaces" {
+		t.Errorf("other fields lost: %+v", m.Kinds[0])
+	}
+}
