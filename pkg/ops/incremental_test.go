@@ -38,6 +38,14 @@ func TestIncrementalPerItemReads(t *testing.T) {
 		if err != nil || res.Partial() {
 			t.Fatalf("%s: %v %+v", what, err, res.Manifest.Kinds)
 		}
+		// The run record holds the real reads against the minimum, and
+		// the real count is within the simulator's (which also saw the run's
+		// tenant checks before the count starts).
+		api := res.Manifest.API
+		t.Logf("%s: %d reads, minimum %d", what, api.Tier1.Calls, api.MinTier1Calls)
+		if api.Tier1.Calls > s.Stats().Tier1 || api.MinTier1Calls == 0 || float64(api.Tier1.Calls) > 1.05*float64(api.MinTier1Calls)+3 {
+			t.Errorf("%s: %d reads (simulator %d), minimum %d: more than 5%% over", what, api.Tier1.Calls, s.Stats().Tier1, api.MinTier1Calls)
+		}
 		return res
 	}
 	perItem := func() (int64, int64) {
