@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/qlikops/qlikops/pkg/kinds"
 	"github.com/qlikops/qlikops/pkg/ops"
@@ -126,5 +127,37 @@ func decodeAll(into *[]map[string]any) func(json.RawMessage) error {
 		}
 		*into = append(*into, m)
 		return nil
+	}
+}
+
+// Paced at the tenant's limits (scaled: a "minute" of a second), an export of
+// more reads than one window holds stays under them: not one 429.
+func TestPacedRunsMakeNo429(t *testing.T) {
+	opts := sim.Options{APIKey: "paced", Tier1PerMin: 100, Tier2PerMin: 100, RateMinute: time.Second}
+	s := sim.New(opts)
+	counts := generate.Counts{Spaces: 6, Assignments: 12, Users: 8, Connections: 110, Automations: 10}
+	if err := sim.LoadGenerated(s, counts, 2); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	c, err := qlik.New(qlik.Config{TenantURL: srv.URL, APIKey: "paced", Tier1PerMin: 100, Tier2PerMin: 100, RateMinute: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := ops.Env{RepoDir: runsCheckedRepo(t), Client: c, Registry: kinds.Default(), Version: "test"}
+	start := time.Now()
+	res, err := ops.Export(context.Background(), env)
+	if err != nil || res.Partial() {
+		t.Fatalf("export: %v %+v", err, res.Manifest.Kinds)
+	}
+	st := s.Stats()
+	// 95 reads a window: the export needed more than one.
+	if st.Tier1 < 120 || time.Since(start) < time.Second {
+		t.Fatalf("export made %d reads in %v: too few to test pacing", st.Tier1, time.Since(start))
+	}
+	t.Logf("sim tier1 %d (429 %d), tier2 %d (429 %d), client tier1 %d, waited %v", st.Tier1, st.Tier1Throttled, st.Tier2, st.Tier2Throttled, c.Stats().Tier1.Requests, c.Stats().Tier1.Waited)
+	if st.Throttled != 0 || c.Stats().Throttled() != 0 {
+		t.Errorf("paced export: %d 429s from the simulator, %d seen by the client", st.Throttled, c.Stats().Throttled())
 	}
 }
