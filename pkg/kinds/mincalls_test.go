@@ -38,3 +38,28 @@ func TestMinCalls(t *testing.T) {
 		t.Errorf("connections, 3 moved: %d, want 5", got)
 	}
 }
+
+func TestPriorSettle(t *testing.T) {
+	doc := func(updated, typ string) resource.Document {
+		d := resource.New("DataConnection", "c", "id1", map[string]any{"type": typ})
+		d.Metadata.Space, d.Metadata.Updated = "S", updated
+		return d
+	}
+	prior := kinds.NewPrior([]resource.Document{doc("t1", "snowflake")})
+	if got := prior.Settle(doc("t2", "snowflake")); got.Metadata.Updated != "t1" {
+		t.Errorf("a save without change: updated %q, want the prior's t1 (no commit)", got.Metadata.Updated)
+	}
+	if got := prior.Settle(doc("t2", "postgres")); got.Metadata.Updated != "t2" {
+		t.Errorf("a real change: updated %q, want t2", got.Metadata.Updated)
+	}
+	legacy := kinds.NewPrior([]resource.Document{doc("", "snowflake")})
+	if got := legacy.Settle(doc("t2", "snowflake")); got.Metadata.Updated != "t2" {
+		t.Errorf("a prior without a time: updated %q, want t2 recorded", got.Metadata.Updated)
+	}
+	if _, ok := prior.Unchanged("DataConnection", "id1", "t1"); !ok {
+		t.Error("same time: not reused")
+	}
+	if _, ok := prior.Unchanged("DataConnection", "id1", ""); ok {
+		t.Error("no time in the list: reused")
+	}
+}

@@ -97,12 +97,13 @@ func (p *Prior) Moved(kind string) (n int, tracked bool) {
 }
 
 // Settle keeps the prior document's updated time when a resource whose
-// time moved reads back the same, ids aside: a save that changed nothing
-// then makes no commit, at the cost of reading the resource again on the
-// next export.
+// time moved reads back the same: a save that changed nothing then makes
+// no commit, at the cost of reading the resource again on the next export.
+// A prior document without a time (written before qlikops recorded them)
+// takes the new one, once.
 func (p *Prior) Settle(d resource.Document) resource.Document {
 	old, ok := p.Lookup(d.Kind, d.Metadata.ID)
-	if !ok || old.Metadata.Updated == d.Metadata.Updated {
+	if !ok || old.Metadata.Updated == "" || old.Metadata.Updated == d.Metadata.Updated {
 		return d
 	}
 	moved := d
