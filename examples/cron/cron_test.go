@@ -20,7 +20,8 @@ import (
 // the snapshot, the second (nothing changed) pushes only a new run record.
 // Then a pull request is merged on the remote before the third night: that
 // night still pushes, keeps the merge on main, and puts the live state on
-// qlikops/drift instead of on top of the unapplied merge.
+// qlikops/drift instead of on top of the unapplied merge. Each night also
+// rehearses a restore of its snapshot, which passes.
 func TestNightlyExportPushesSnapshotAndRunRecords(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git not on PATH")
@@ -56,7 +57,9 @@ func TestNightlyExportPushesSnapshotAndRunRecords(t *testing.T) {
 	run("git", "init", "-q", "--bare", remote)
 	run("git", "clone", "-q", remote, repo)
 
-	run("./nightly-export.sh", repo)
+	if out := run("./nightly-export.sh", repo); !strings.Contains(out, "Verdict: PASS: all ") || !strings.Contains(out, "Restore report for commit") {
+		t.Errorf("the first night does not rehearse the restore:\n%s", out)
+	}
 	first := run("git", "--git-dir", remote, "rev-list", "--count", "main")
 	run("./nightly-export.sh", repo)
 	if second := run("git", "--git-dir", remote, "rev-list", "--count", "main"); second != first || strings.TrimSpace(first) != "1" {

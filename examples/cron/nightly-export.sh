@@ -5,8 +5,14 @@
 #
 #   nightly-export.sh REPO_DIR [REMOTE]
 #
-# Exit codes: 0 backed up; 3 backed up partially (some kinds failed, their
-# previous files kept: look at the run record); anything else: failed.
+# After each export it rehearses a restore of the new snapshot (qlikops
+# rehearse: into an in-process qliksim, no tenant touched) and prints the
+# verdict and the restore report; QLIKOPS_REHEARSE=0 skips that.
+#
+# Exit codes: 0 backed up (and the rehearsal passed); 3 backed up partially
+# (some kinds failed, their previous files kept: look at the run record);
+# 2 backed up, but the rehearsal found resources that would not come back
+# identical (its output names them); anything else: failed.
 set -euo pipefail
 repo=${1:?usage: nightly-export.sh REPO_DIR [REMOTE]}
 remote=${2:-origin}
@@ -56,9 +62,22 @@ if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
   exit "$status"
 fi
 
+# 2b. Rehearse a restore of what was just exported. A failed rehearsal still
+# pushes the backup: it is the best there is, and the exit code says to look.
+rehearsal=0
+if [ "${QLIKOPS_REHEARSE:-1}" != 0 ]; then
+  "$qlikops" rehearse --repo "$repo" || rehearsal=$?
+  if [ "$rehearsal" -ne 0 ] && [ "$rehearsal" -ne 2 ]; then
+    echo "nightly-export: the rehearsal could not run (exit $rehearsal)" >&2
+  fi
+fi
+
 # 3. Push the snapshot branch, the drift branch qlikops may have written (it
 # is qlikops' own, so forced), and the run records: they show when the tenant
 # was last checked even on nights when nothing changed.
 g push --quiet "$remote" "$branch" '+refs/heads/qlikops/*:refs/heads/qlikops/*' refs/qlikops/runs:refs/qlikops/runs
 "$qlikops" status --repo "$repo"
+if [ "$status" -eq 0 ] && [ "$rehearsal" -ne 0 ]; then
+  exit 2
+fi
 exit "$status"

@@ -39,7 +39,7 @@ func TestWorkflows(t *testing.T) {
 		file, trigger string
 		commands      []string // substrings some qlikops command must have
 	}{
-		{"nightly-export.yml", `"schedule"`, []string{"export --repo . --push"}},
+		{"nightly-export.yml", `"schedule"`, []string{"export --repo . --push", "rehearse --repo . --format json"}},
 		{"drift-check.yml", `"pull_request"`, []string{"drift --repo .", "plan --repo . --ref HEAD --format markdown"}},
 		{"fleet-matrix.yml", `"schedule"`, []string{"fleet list --fleet fleet.yaml", "export --repo", "export --fleet fleet.yaml --parallel 4 --push"}},
 		{"apply-on-merge.yml", `"push"`, []string{"apply --repo . --plan plan.json --yes"}},

@@ -4,6 +4,7 @@ package gitlabci
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/qlikops/qlikops/pkg/testkit/recipetest"
@@ -27,6 +28,9 @@ func TestPipeline(t *testing.T) {
 		if j["script"] == nil || j["stage"] == nil {
 			t.Errorf("job %s lacks script or stage", job)
 		}
+	}
+	if script, _ := doc["nightly-export"].(map[string]any)["script"].([]any); len(script) == 0 || !strings.Contains(script[len(script)-1].(string), "qlikops rehearse --repo .") {
+		t.Error("the nightly export does not rehearse a restore after exporting")
 	}
 	if env, _ := doc["apply"].(map[string]any)["environment"].(map[string]any); env["name"] != "qlik-production" {
 		t.Error("apply does not run in a protected environment")

@@ -48,6 +48,7 @@ left unresolved, or a created resource still needs a secret re-entered.`,
 	}
 	o.addFlags(cmd)
 	f := cmd.Flags()
+	f.StringArrayVar(&o.only, "only", nil, "restore only these resources, KIND/NAME[,KIND/NAME...] (Space/Finance, DataConnection/Finance/Snowflake), plus what they need in order to exist (their space, connections, custom groups) and nothing else")
 	f.StringVar(&o.planFile, "plan", "", "execute this saved plan (from plan --out) instead of planning anew")
 	f.BoolVar(&o.dryRun, "dry-run", false, "print the plan and write nothing")
 	f.BoolVarP(&o.yes, "yes", "y", false, "do not ask for confirmation")
@@ -63,6 +64,9 @@ left unresolved, or a created resource still needs a secret re-entered.`,
 func (o *applyOptions) run(cmd *cobra.Command, _ []string) error {
 	if o.planFile != "" && cmd.Flags().Changed("ref") {
 		return errors.New("--plan and --ref cannot be used together")
+	}
+	if o.planFile != "" && len(o.only) > 0 {
+		return errors.New("--plan and --only cannot be used together: --only plans anew")
 	}
 	if o.onError != "continue" && o.onError != "abort" {
 		return fmt.Errorf("--on-error must be continue or abort, not %q", o.onError)

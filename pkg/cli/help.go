@@ -33,10 +33,32 @@ var examples = map[string]string{
   git -C ~/qlik-backup revert --no-edit HEAD && qlikops apply --repo ~/qlik-backup --yes
   # Restore into another tenant, re-entering secrets
   qlikops apply --repo ~/qlik-backup --tenant https://dr.eu.qlikcloud.com \
-    --target-tenant https://dr.eu.qlikcloud.com --secrets secrets.yaml --yes`,
+    --target-tenant https://dr.eu.qlikcloud.com --secrets secrets.yaml --yes
+  # Bring back one deleted space from last night's snapshot, members and all, and nothing else
+  qlikops apply --repo ~/qlik-backup --ref qlikops/daily/2026-12-07 --only Space/Finance --yes
+  # Two resources; a data connection is named by its space
+  qlikops apply --repo ~/qlik-backup --only "Space/HR Confidential,DataConnection/Finance/Finance Snowflake" --yes`,
 	"status": `  qlikops status --repo ~/qlik-backup
   qlikops status --repo ~/qlik-backup -o json`,
 	"unlock": `  qlikops unlock --repo ~/qlik-backup`,
+	"rehearse": `  # Prove last night's snapshot restores, with no tenant touched (exit 2 if anything would not come back)
+  qlikops rehearse --repo ~/qlik-backup
+  # In CI: the verdict as JSON
+  qlikops rehearse --repo ~/qlik-backup --format json > rehearsal.json`,
+	"restore-report": `  # What restoring last night's snapshot takes, kind by kind and resource by resource
+  qlikops restore-report --repo ~/qlik-backup
+  # A runbook page for the wiki, from a retention tag
+  qlikops restore-report --repo ~/qlik-backup --ref qlikops/daily/2026-12-07 --format markdown > RUNBOOK.md`,
+	"history": `  # Every change to a space: when, who, and the fields
+  qlikops history Space/Finance --repo ~/qlik-backup
+  # A data connection lives in a space; the last 5 changes, as JSON
+  qlikops history DataConnection/Finance/Snowflake --repo ~/qlik-backup --limit 5 --format json`,
+	"find": `  # Recovery points of the Sales apps changed in the last 30 days
+  qlikops find --repo ~/qlik-backup --kind App --name "Sales*" --changed-since 30d
+  # The commit in which Finance's description last changed
+  qlikops find --repo ~/qlik-backup --kind Space --name Finance --field spec.description --limit 1
+  # What carol owns that changed since December, as JSON
+  qlikops find --repo ~/qlik-backup --owner carol.white@example.com --changed-since 2026-12-01 --format json`,
 }
 
 // tenantEnvironment is appended to the help of every command that talks to a

@@ -28,6 +28,8 @@ type planOptions struct {
 	rewriteSecrets bool
 	// allowUnresolved is --allow-unresolved.
 	allowUnresolved bool
+	// only is apply's --only: KIND/NAME selectors.
+	only []string
 }
 
 func (o *planOptions) addFlags(cmd *cobra.Command) {
@@ -40,7 +42,7 @@ func (o *planOptions) addFlags(cmd *cobra.Command) {
 }
 
 func (o *planOptions) planOptions() ops.PlanOptions {
-	return ops.PlanOptions{Ref: o.ref, Prune: o.prune, MaxDeletes: o.maxDeletes, RewriteSecrets: o.rewriteSecrets, AllowUnresolved: o.allowUnresolved}
+	return ops.PlanOptions{Ref: o.ref, Prune: o.prune, MaxDeletes: o.maxDeletes, RewriteSecrets: o.rewriteSecrets, AllowUnresolved: o.allowUnresolved, Only: o.only}
 }
 
 func newPlanCmd(g *globals) *cobra.Command {
@@ -106,6 +108,9 @@ func printPlan(w io.Writer, p *plan.Plan) {
 	n := p.Counts()
 	diff.WriteLine(w, fmt.Sprintf("%s: %d to create, %d to update, %d to delete.",
 		planHeader(p), n[plan.Create], n[plan.Update]+n[plan.WriteSecrets], n[plan.Delete]))
+	if len(p.Only) > 0 {
+		diff.WriteLine(w, "Only: "+strings.Join(p.Only, ", "))
+	}
 	if len(p.Dangerous) > 0 {
 		diff.WriteLine(w, fmt.Sprintf("DANGER: this plan changes access to the tenant (%s); apply needs --allow-access-changes, and refuses it if the caller would be locked out.", strings.Join(p.Dangerous, "; ")))
 	}

@@ -108,6 +108,10 @@ func newRoot(g *globals) *cobra.Command {
 		newStatusCmd(g),
 		newFleetCmd(g),
 		newPruneCmd(g),
+		newRestoreReportCmd(g),
+		newRehearseCmd(g),
+		newHistoryCmd(g),
+		newFindCmd(g),
 	)
 	addFleetFlags(g, root)
 	decorateHelp(root)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,6 +59,13 @@ func TestScripts(t *testing.T) {
 			env.Setenv("SEEDS", filepath.Join(repoRoot, "testdata", "seeds"))
 			env.Setenv("QLIK_TENANT_URL", "")
 			env.Setenv("QLIK_API_KEY", "")
+			derived, err := registryEnv()
+			if err != nil {
+				return err
+			}
+			for k, v := range derived {
+				env.Setenv(k, v)
+			}
 			env.Values[receiverKey{}] = &receiver{}
 			env.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(env.WorkDir, ".gitconfig"))
 			return os.WriteFile(filepath.Join(env.WorkDir, ".gitconfig"), []byte("[user]\n\tname = Tester\n\temail = tester@example.com\n[init]\n\tdefaultBranch = main\n"), 0o644)
@@ -78,6 +86,7 @@ func TestScripts(t *testing.T) {
 			"expand":         cmdExpand,
 			"oauth-secret":   cmdOAuthSecret,
 			"webhook-secret": cmdWebhookSecret,
+			"grab":           cmdGrab,
 		},
 	})
 }
@@ -86,15 +95,23 @@ const testAPIKey = "script-test-key"
 
 // cmdSimStart starts a simulator seeded from a folder and points a variable
 // at it: simstart SEED_DIR [VAR]. VAR defaults to QLIK_TENANT_URL, and then
-// QLIK_API_KEY is set too. SEED_DIR "-" starts an empty tenant.
+// QLIK_API_KEY is set too. SEED_DIR "-" starts an empty tenant. Further
+// EMAIL=KEY arguments are keys acting as those users (qliksim --api-key-for),
+// for simctl --key KEY.
 func cmdSimStart(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) < 1 || len(args) > 2 {
-		ts.Fatalf("usage: simstart SEED_DIR [VAR]")
+	var keys []sim.UserKey
+	for len(args) > 1 && strings.Contains(args[len(args)-1], "=") {
+		email, key, _ := strings.Cut(args[len(args)-1], "=")
+		keys, args = append(keys, sim.UserKey{Email: email, Key: key}), args[:len(args)-1]
 	}
-	s := sim.New(sim.Options{APIKey: testAPIKey})
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: simstart SEED_DIR [VAR] [EMAIL=KEY...]")
+	}
+	s := sim.New(sim.Options{APIKey: testAPIKey, UserKeys: keys})
 	if args[0] != "-" {
 		ts.Check(s.LoadSeed(ts.MkAbs(args[0])))
 	}
+	ts.Check(s.CheckUserKeys())
 	srv := httptest.NewServer(s.Handler())
 	ts.Defer(srv.Close)
 	v := "QLIK_TENANT_URL"
@@ -138,11 +155,18 @@ const testClientSecret = "sentinel-oauth-secret-5f2b"
 //	simctl brand-file BRAND FILE-ID PATH   (PUT of a brand's file from PATH)
 //	simctl reset-stats
 //	simctl writes N          (fails unless exactly N writes since reset)
+//
+// simctl --key KEY COMMAND ... makes the change with another key (one of
+// simstart's EMAIL=KEY users).
 func cmdSimCtl(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) == 0 {
-		ts.Fatalf("usage: simctl COMMAND ARGS...")
+	key := ts.Getenv("QLIK_API_KEY")
+	if len(args) > 1 && args[0] == "--key" {
+		key, args = args[1], args[2:]
 	}
-	c, err := qlik.New(qlik.Config{TenantURL: ts.Getenv("QLIK_TENANT_URL"), APIKey: ts.Getenv("QLIK_API_KEY"),
+	if len(args) == 0 {
+		ts.Fatalf("usage: simctl [--key KEY] COMMAND ARGS...")
+	}
+	c, err := qlik.New(qlik.Config{TenantURL: ts.Getenv("QLIK_TENANT_URL"), APIKey: key,
 		ClientID: ts.Getenv("QLIK_CLIENT_ID"), ClientSecret: ts.Getenv("QLIK_CLIENT_SECRET"), Tier1PerMin: -1, Tier2PerMin: -1})
 	ts.Check(err)
 	ctl := simctl.Ctl{API: c}

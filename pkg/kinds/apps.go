@@ -35,7 +35,8 @@ var Apps = appsKind{Desc{
 	DependsOn: []string{"User", "Space", "DataConnection"},
 	// An app imported from app.qvf gets a new id; links, embeds and
 	// anything else outside the tenant that named the old one break.
-	Policy: resource.KindPolicy{IDReferencedOutside: "re-point links and embeds that use the old app id"},
+	Policy: resource.KindPolicy{IDReferencedOutside: "re-point links and embeds that use the old app id",
+		NeedsReload: "reload it: apps are exported without data"},
 	Coverage: Coverage{
 		Exported: "name, space, description, owner, usage, tags, the data connections its script names (`lib://Space:Conn/...`, `LIB CONNECT TO`; informational), the load script byte for byte (`script.qvs`) and the app exported without data (`app.qvf`, opaque); listed through `/api/v1/items?resourceType=app`",
 		Restored: "a changed script (new script version whose message names the commit), description or owner in place; a deleted app from Qlik's recycle bin with its id, else imported from `app.qvf` into its space with its owner set; pruned to the recycle bin. Every restored app is reported as needing a reload",

@@ -52,6 +52,23 @@
 // (Policy.Singleton), and Update reports the fields Qlik refuses in
 // Result.NotApplied.
 //
+// What a restore of the kind takes is declared too, for restore-report and
+// rehearse (pkg/ops/restore_report.go), which read it and never a kind name.
+// Set whichever applies, one line each:
+//   - Policy.NeedsReload: a restored resource has no data until reloaded
+//     (apps); the text is what to do.
+//   - Policy.IDReferencedOutside: the tenant issues a new id on create and
+//     something outside the tenant uses the id (web integrations, OAuth
+//     clients, imported apps); the text is what to re-point.
+//   - Secrets: resources with placeholders are reported as needing re-entry.
+//   - Recreator (CannotRecreate): documents the snapshot cannot recreate,
+//     with the reason (an automation whose definition only its owner reads).
+//   - Provisioned (FromIdentityProvider): documents the identity provider
+//     creates, never apply (users, synced groups): what to do by hand, and
+//     the qliksim seed row a rehearsal stands in for the provider with.
+//
+// Anything else restores directly.
+//
 // A kind with real behaviour (members, terms, archives, actions) embeds
 // REST or Desc and overrides the methods that differ; see groups.go and
 // users.go (REST with overridden writes) and spaces*.go (Desc and its own

@@ -153,3 +153,15 @@ func sortedCopy(names []string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// FromIdentityProvider implements Provisioned: a group whose provider type
+// is not custom is synced from the identity provider. Its roles are restored
+// by apply once the identity provider has synced it.
+func (groups) FromIdentityProvider(d resource.Document) (string, map[string]any, bool) {
+	s, err := specOf[groupSpec](d)
+	if err != nil || s.ProviderType == "custom" {
+		return "", nil, false
+	}
+	return "the identity provider syncs it (at a member's sign-in or by SCIM); apply then restores its roles",
+		map[string]any{"name": d.Metadata.Name, "providerType": s.ProviderType}, true
+}

@@ -115,6 +115,27 @@ type Recreator interface {
 	CannotRecreate(d resource.Document) string
 }
 
+// Provisioned is a handler some or all of whose documents the identity
+// provider creates, never apply: users, and the groups it syncs.
+type Provisioned interface {
+	// FromIdentityProvider reports whether the identity provider creates d.
+	// If so, manual is what an admin does to bring it back, and seedRow is
+	// what the identity provider holds about it as a row of qliksim's seed
+	// file <folder>.yaml, so that a rehearsal can stand in for it.
+	FromIdentityProvider(d resource.Document) (manual string, seedRow map[string]any, ok bool)
+}
+
+// FromIdentityProvider asks the document's handler whether the identity
+// provider creates it (see Provisioned).
+func (r *Registry) FromIdentityProvider(d resource.Document) (string, map[string]any, bool) {
+	if h, ok := r.Get(d.Kind); ok {
+		if p, ok := h.(Provisioned); ok {
+			return p.FromIdentityProvider(d)
+		}
+	}
+	return "", nil, false
+}
+
 // SecretWriter is a handler that can write some secrets of a resource and
 // nothing else, for re-entry after a restore and for rotation.
 type SecretWriter interface {

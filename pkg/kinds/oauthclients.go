@@ -22,6 +22,7 @@ var OAuthClients = oauthClients{REST[apiOAuthClient, oauthClientSpec]{
 		KindName: "OAuthClient", FolderName: "oauth-clients",
 		ListPath: "/api/v1/oauth-clients", Query: limit100(),
 		IDField: "clientId", NameField: "clientName",
+		Policy: resource.KindPolicy{IDReferencedOutside: "give the new client id (and the new secret apply shows once) to the apps that sign in with it"},
 		Coverage: Coverage{
 			Exported: "name, app type, description, client and logo URIs, redirect URIs, allowed origins, scopes, grant types, auth methods, JWKS URI and public keys, connection config (consent method)",
 			Restored: "created, updated (PATCH; the connection config through its own endpoint), pruned. The client id is the tenant's: a restored client has a **new client id**, so apps and scripts that use the old one must be given the new one",

@@ -186,3 +186,25 @@ func userGroupRefs(ctx context.Context, t *Tenant, userID string, custom []strin
 	}
 	return out, unresolved, nil
 }
+
+// FromIdentityProvider implements Provisioned: every user comes from the
+// identity provider. Its seed row carries who the user is and, of the roles,
+// only TenantAdmin, which every tenant has: a rehearsal then acts as the
+// snapshot's first admin, and apply restores the other roles (custom ones
+// included, which do not exist before apply creates them).
+func (users) FromIdentityProvider(d resource.Document) (string, map[string]any, bool) {
+	s, err := specOf[userSpec](d)
+	if err != nil {
+		return "", nil, false
+	}
+	row := map[string]any{"subject": s.Subject, "name": s.Name, "email": s.Email}
+	if s.Status != "" {
+		row["status"] = s.Status
+	}
+	for _, r := range s.Roles {
+		if r == "TenantAdmin" {
+			row["roles"] = []string{r}
+		}
+	}
+	return "the identity provider creates it at first sign-in (or by SCIM); apply then restores its roles and custom groups", row, true
+}

@@ -105,6 +105,9 @@ func applyPlan(ctx context.Context, env Env, t *kinds.Tenant, o ApplyOptions) (*
 	if saved := o.Saved.Tenant; saved.ID != "" && env.Target.ID != "" && saved.ID != env.Target.ID {
 		return nil, fmt.Errorf("this plan was made for tenant %s, not for the target %s; run qlikops plan against the target", Identity(saved), env.Target)
 	}
+	if len(o.Only) > 0 {
+		return nil, fmt.Errorf("--only plans anew: it cannot be used with a saved plan")
+	}
 	if o.RewriteSecrets {
 		return nil, fmt.Errorf("--rewrite-secrets plans anew: it cannot be used with a saved plan")
 	}

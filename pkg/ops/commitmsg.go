@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
+	"unicode"
 
 	"github.com/qlikops/qlikops/pkg/kinds"
 	"github.com/qlikops/qlikops/pkg/snapshot"
@@ -22,7 +25,7 @@ const maxMessageLines = 50
 // alone tells what each snapshot changed and covered: a subject with the
 // counts, one line per changed resource (capped), the per-kind totals, and
 // the trailer of managed kinds.
-func exportMessage(m Manifest, resources, others []string, managed []string) string {
+func exportMessage(m Manifest, resources, others []string, managed []string, changedBy []Attribution) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "qlikops export from %s: %s changed in %s\n\n", m.Tenant, plural(m.Changed, "file"), plural(len(resources), "resource"))
 	lines := append(append([]string{}, resources...), others...)
@@ -45,7 +48,11 @@ func exportMessage(m Manifest, resources, others []string, managed []string) str
 			fmt.Fprintf(&b, "%s: FAILED, previous files kept\n", k.Folder)
 		}
 	}
-	fmt.Fprintf(&b, "\n%s: %s\n", KindsTrailer, strings.Join(managed, ", "))
+	b.WriteString("\n")
+	for _, l := range changedByTrailers(changedBy) {
+		b.WriteString(l + "\n")
+	}
+	fmt.Fprintf(&b, "%s: %s\n", KindsTrailer, strings.Join(managed, ", "))
 	return b.String()
 }
 
@@ -105,6 +112,15 @@ func changeLines(reg *kinds.Registry, old, new store.Files, changed []string) (r
 // document whose side file it is, or the bundle (theme, extension) whose
 // folder holds it. The outermost bundle file wins, as snapshot.Decode reads it.
 func docPathOf(reg *kinds.Registry, p string, old, new store.Files) (string, bool) {
+	return docOf(reg, p, func(d string) bool {
+		_, inNew := new[d]
+		_, inOld := old[d]
+		return inNew || inOld
+	})
+}
+
+// docOf is docPathOf with the question "is there a file d" left to exists.
+func docOf(reg *kinds.Registry, p string, exists func(d string) bool) (string, bool) {
 	top, _, nested := strings.Cut(p, "/")
 	var h kinds.Handler
 	for _, k := range reg.All() {
@@ -121,10 +137,7 @@ func docPathOf(reg *kinds.Registry, p string, old, new store.Files) (string, boo
 		segs := strings.Split(p, "/")
 		for i := 2; i < len(segs); i++ {
 			d := path.Join(path.Join(segs[:i]...), fl.Bundle)
-			if _, ok := new[d]; ok {
-				return d, true
-			}
-			if _, ok := old[d]; ok {
+			if exists(d) {
 				return d, true
 			}
 		}
@@ -161,4 +174,74 @@ func sortedSet(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// ChangedByTrailer names who changed a resource of the commit, one trailer
+// per user and resource: "Changed-by: EMAIL (Kind Name, TIME)", or
+// "Changed-by: unknown (Kind Name; WHY)" where the audit log cannot tell.
+const ChangedByTrailer = "Changed-by"
+
+// maxChangedBy caps the Changed-by trailers of one commit.
+const maxChangedBy = 1000
+
+func changedByTrailers(atts []Attribution) []string {
+	var out []string
+	for _, a := range atts {
+		label := trailerSafe(a.Resource)
+		for _, c := range a.By {
+			out = append(out, fmt.Sprintf("%s: %s (%s, %s)", ChangedByTrailer, trailerSafe(c.Email), label, c.At.UTC().Format(time.RFC3339)))
+		}
+		if a.Unknown != "" {
+			out = append(out, fmt.Sprintf("%s: unknown (%s; %s)", ChangedByTrailer, label, a.Unknown))
+		}
+	}
+	if len(out) > maxChangedBy {
+		n := len(out) - maxChangedBy
+		out = append(out[:maxChangedBy], fmt.Sprintf("%s: unknown (%d more not listed)", ChangedByTrailer, n))
+	}
+	return out
+}
+
+// trailerSafe keeps a name from breaking out of its trailer line: control
+// characters (a newline could forge a trailer) become escapes.
+func trailerSafe(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
+}
+
+// ParseChangedBy reads one Changed-by trailer value: the user's email
+// ("unknown" when the audit log could not tell), the resource label, and
+// the time (zero when unknown) or the reason.
+func ParseChangedBy(v string) (who, resource string, at time.Time, why string, ok bool) {
+	who, rest, found := strings.Cut(v, " (")
+	if !found || !strings.HasSuffix(rest, ")") {
+		return "", "", time.Time{}, "", false
+	}
+	rest = strings.TrimSuffix(rest, ")")
+	if who == "unknown" {
+		if i := strings.LastIndex(rest, "; "); i >= 0 {
+			return who, rest[:i], time.Time{}, rest[i+2:], true
+		}
+		return who, "", time.Time{}, rest, true
+	}
+	i := strings.LastIndex(rest, ", ")
+	if i < 0 {
+		return "", "", time.Time{}, "", false
+	}
+	t, err := time.Parse(time.RFC3339, rest[i+2:])
+	if err != nil {
+		return "", "", time.Time{}, "", false
+	}
+	return who, rest[:i], t, "", true
+}
+
+// authorName is the name a commit authored by c carries.
+func authorName(c Changer) string {
+	if strings.TrimSpace(c.Name) != "" && !strings.ContainsAny(c.Name, "<>\n\r\x00") {
+		return c.Name
+	}
+	return c.Email
 }

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/qlikops/qlikops/pkg/diff"
 	"github.com/qlikops/qlikops/pkg/kinds"
@@ -67,6 +68,9 @@ type PlanOptions struct {
 	// AllowUnresolved lets references the repo's own tenant lacks through:
 	// they are skipped and listed, and apply exits 3.
 	AllowUnresolved bool
+	// Only is apply --only: KIND/NAME selectors; the plan restores those
+	// resources and what they need in order to exist, nothing else.
+	Only []string
 }
 
 // Plan computes what apply would do, starting from the needs-re-entry list
@@ -97,9 +101,19 @@ func planOn(ctx context.Context, env Env, t *kinds.Tenant, o PlanOptions) (*plan
 	if err != nil {
 		return nil, err
 	}
+	sel, err := selectors(env, snap, o)
+	if err != nil {
+		return nil, err
+	}
 	live, err := readLive(ctx, env, t, hs)
 	if err != nil {
 		return nil, err
+	}
+	var keep map[resource.Key]bool
+	if sel != nil {
+		if keep, err = plan.Only(env.Registry, only(snap.Docs, hs), live, sel); err != nil {
+			return nil, err
+		}
 	}
 	p, err := plan.Build(env.Registry, plan.Input{
 		Commit:         snap.Commit,
@@ -116,6 +130,7 @@ func planOn(ctx context.Context, env Env, t *kinds.Tenant, o PlanOptions) (*plan
 		OtherTenant:     env.OtherTenant,
 		AllowUnresolved: o.AllowUnresolved,
 		Locate:          snap.locate,
+		Only:            keep,
 	})
 	if p != nil {
 		p.Tenant = plan.Tenant(env.Target)
@@ -143,4 +158,27 @@ func prepare(env Env, ref string) (Snapshot, []kinds.Handler, error) {
 
 func only(docs []resource.Document, hs []kinds.Handler) []resource.Document {
 	return resource.OfKinds(docs, kinds.Kinds(hs)...)
+}
+
+// selectors parses --only and checks, before any tenant call, that the
+// snapshot holds every selected resource. Nil means no --only.
+func selectors(env Env, snap Snapshot, o PlanOptions) ([]plan.Selector, error) {
+	if len(o.Only) == 0 {
+		return nil, nil
+	}
+	if o.Prune {
+		return nil, fmt.Errorf("--only restores resources: it cannot be combined with --prune")
+	}
+	sel, err := plan.ParseSelectors(o.Only, func(k string) bool { _, ok := env.Registry.Get(k); return ok })
+	if err != nil {
+		return nil, err
+	}
+	for i, s := range sel {
+		h, _ := env.Registry.Get(s.Kind)
+		sel[i].Kind = h.Kind()
+	}
+	if _, err := plan.Only(env.Registry, snap.Docs, nil, sel); err != nil {
+		return nil, fmt.Errorf("%w (commit %.12s)", err, snap.Commit)
+	}
+	return sel, nil
 }

@@ -82,6 +82,8 @@ type ExportResult struct {
 	// NewWarnings are the manifest's warnings that the previous export did
 	// not have: the ones worth saying again.
 	NewWarnings []string
+	// ChangedBy says who changed each changed resource, from the audit log.
+	ChangedBy []Attribution
 }
 
 // Partial reports whether some kinds failed.
@@ -134,7 +136,11 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 		return ExportResult{}, err
 	}
 	files[ConfigPath] = cfg
-	res, err := commitSnapshot(repo, env, m, files, owned, shared)
+	records, err := runRecords(repo)
+	if err != nil {
+		return ExportResult{}, err
+	}
+	res, err := commitSnapshot(repo, env, m, files, owned, shared, records, newAuditSource(ctx, env, records))
 	res.RecordedTenantID = recorded
 	return res, err
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/qlikops/qlikops/pkg/store"
 )
@@ -35,12 +36,12 @@ type exportTarget struct {
 // commits the difference and records the run on the runs ref, changed or
 // not. The working tree is written only when the target branch is checked
 // out; any other branch is committed from Git objects alone.
-func commitSnapshot(repo *store.Repo, env Env, m Manifest, files store.Files, owned, shared []string) (ExportResult, error) {
+//
+// Each changed resource is attributed to the Qlik users whose audit events
+// touched it (who.attribute); when exactly one user changed everything, and
+// no --author was given, that user is the commit's author.
+func commitSnapshot(repo *store.Repo, env Env, m Manifest, files store.Files, owned, shared []string, records []runRecord, who auditSource) (ExportResult, error) {
 	sig, err := commitAuthor(repo, env.Author)
-	if err != nil {
-		return ExportResult{}, err
-	}
-	records, err := runRecords(repo)
 	if err != nil {
 		return ExportResult{}, err
 	}
@@ -76,12 +77,24 @@ func commitSnapshot(repo *store.Repo, env Env, m Manifest, files store.Files, ow
 	if m.NeedsReentry, err = lastPending(repo, m.Tenant, m.TenantID); err != nil {
 		return ExportResult{}, err
 	}
+	var atts []Attribution
+	if len(changed) > 0 {
+		var rep AuditReport
+		atts, rep = who.attribute(env.Registry, baseFiles, files, changed)
+		m.Audit = &rep
+		if rep.Status == AuditFailed {
+			m.Warnings = append(m.Warnings, "who changed what is unknown in this commit: "+rep.Reason)
+		}
+		if one, ok := soleChanger(atts); ok && env.Author == "" {
+			sig.Name, sig.Email = authorName(one), one.Email
+		}
+	}
 	m.FinishedAt = env.now()
 	sig.When = m.FinishedAt
-	res := ExportResult{Changed: changed, NewWarnings: newWarnings(m.Warnings, records)}
+	res := ExportResult{Changed: changed, NewWarnings: newWarnings(m.Warnings, records), ChangedBy: atts}
 	var otherFiles []string
 	res.Resources, otherFiles = changeLines(env.Registry, baseFiles, files, changed)
-	msg := exportMessage(m, res.Resources, otherFiles, managed)
+	msg := exportMessage(m, res.Resources, otherFiles, managed, atts)
 	if res.Commit, err = writeCommit(repo, t, files, owned, changed, msg, sig); err != nil {
 		return res, err
 	}
@@ -216,10 +229,15 @@ func readCommitFiles(repo *store.Repo, commit string) (store.Files, error) {
 
 // runRecord is the part of a run record (export or apply) that export reads.
 type runRecord struct {
-	Op       string   `json:"op"`
-	Commit   string   `json:"commit"`
-	Status   string   `json:"status"`
-	Warnings []string `json:"warnings"`
+	Op        string    `json:"op"`
+	Commit    string    `json:"commit"`
+	Status    string    `json:"status"`
+	Warnings  []string  `json:"warnings"`
+	StartedAt time.Time `json:"startedAt"`
+	Kinds     []struct {
+		Kind   string `json:"kind"`
+		Status string `json:"status"`
+	} `json:"kinds"`
 }
 
 // runRecords reads every record on the runs ref, newest first. A record that

@@ -64,6 +64,9 @@ type Manifest struct {
 	// apply to this tenant left them: an export cannot see them, so it
 	// carries the list forward for status and alerts.
 	NeedsReentry []plan.Pending `json:"needsReentry"`
+	// Audit is what the run read from the tenant's audit log to say who
+	// changed what; absent when nothing changed.
+	Audit *AuditReport `json:"audit,omitempty"`
 }
 
 // KindTally counts kinds by outcome: exported (read), changed (read and

@@ -68,6 +68,9 @@ type Plan struct {
 	// providers, auth settings, IP policies, the caller's own roles). Apply
 	// refuses such a plan without --allow-access-changes (pkg/ops/guard.go).
 	Dangerous []string `json:"dangerous,omitempty"`
+	// Only lists the resources apply --only restores (the selection and
+	// what it needs in order to exist); empty means the whole snapshot.
+	Only []string `json:"only,omitempty"`
 }
 
 // Tenant names a tenant by URL and by the id it reports.
@@ -121,6 +124,9 @@ type Input struct {
 	// Locate finds the file and line of a document's field, so that an
 	// unresolved reference names them. Nil leaves them out.
 	Locate func(doc resource.Key, field string) (file string, line int)
+	// Only restricts the plan to these resources (see Only); nil plans
+	// every resource in Scope.
+	Only map[resource.Key]bool
 }
 
 // DefaultMaxDeletes is the brake on prune when --max-deletes is not given.
@@ -129,12 +135,16 @@ const DefaultMaxDeletes = 10
 // Build computes the plan. It fails when a reference resolves nowhere or
 // when pruning would exceed the delete brake.
 func Build(k Kinds, in Input) (*Plan, error) {
-	want := resource.OfKinds(in.Desired, in.Scope...)
-	have := resource.OfKinds(in.Live, in.Scope...)
+	want := onlyKeys(resource.OfKinds(in.Desired, in.Scope...), in.Only)
+	have := onlyKeys(resource.OfKinds(in.Live, in.Scope...), in.Only)
 	kinds := append([]string(nil), in.Scope...)
 	sort.Strings(kinds)
 	p := &Plan{Commit: in.Commit, Kinds: kinds, Prune: in.Prune, LiveDigest: Digest(have),
 		Steps: []Step{}, CannotRestore: []Blocked{}, NeedsReentry: currentPending(in, want)}
+	for key := range in.Only {
+		p.Only = append(p.Only, key.String())
+	}
+	sort.Strings(p.Only)
 	if err := checkRefs(k, in, want, in.Live, p); err != nil {
 		return nil, err
 	}

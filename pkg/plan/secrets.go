@@ -132,7 +132,8 @@ func supplied(names []string, has diff.Supplied, why string) ([]string, string) 
 
 // currentPending is the needs-re-entry list restricted to what the snapshot
 // still asks for: resources in scope that still exist in it, secrets it still
-// names. Resources outside the scope keep their entries untouched.
+// names. Resources outside the scope (or outside --only) keep their
+// entries untouched.
 func currentPending(in Input, want []resource.Document) []Pending {
 	inScope := map[string]bool{}
 	for _, k := range in.Scope {
@@ -144,7 +145,7 @@ func currentPending(in Input, want []resource.Document) []Pending {
 	}
 	var out []Pending
 	for _, pe := range in.Pending {
-		if inScope[pe.Kind] {
+		if inScope[pe.Kind] && (in.Only == nil || in.Only[pe.Key()]) {
 			d, ok := byKey[pe.Key()]
 			if !ok {
 				continue

@@ -37,4 +37,8 @@ type KindPolicy struct {
 	// it, and prune never removes it; absent from a snapshot it is simply
 	// not managed.
 	Singleton bool
+	// NeedsReload: a restored resource holds no data until it is reloaded
+	// (apps are exported without data). The text is what to do about it;
+	// restore-report lists the kind's resources under "needs a reload".
+	NeedsReload string
 }

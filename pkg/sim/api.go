@@ -19,6 +19,8 @@ type (
 	FaultCounts = core.FaultCounts
 	// Duration is a time.Duration that reads "200ms" or milliseconds in JSON.
 	Duration = core.Duration
+	// UserKey is a further API key acting as one user (--api-key-for).
+	UserKey = core.UserKey
 )
 
 // DefaultAPIKey is the bearer key accepted when Options.APIKey is empty.

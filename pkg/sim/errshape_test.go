@@ -78,6 +78,7 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		styleApps:            "code,title,detail",
 		styleItems:           "code,title,detail,meta",
 		styleTempContents:    "code,title,detail,meta",
+		styleAudits:          "code,title,detail",
 	}[style]
 	for k := range e {
 		if !strings.Contains(","+allowed+",", ","+k+",") {
@@ -256,6 +257,7 @@ const (
 	styleApps                            // apps (v1 and analytics restore): errors[{code,title,detail}], no traceId
 	styleItems                           // items: errors[{code,title,detail,meta}], no traceId
 	styleTempContents                    // temp-contents: errors[{code,title,detail,meta}], traceId
+	styleAudits                          // audits: errors[{code,title,detail}], traceId (ErrorResponse)
 )
 
 func styleFor(path string) (errStyle, string) {
@@ -304,6 +306,8 @@ func styleFor(path string) (errStyle, string) {
 		return styleItems, "ITEMS"
 	case core.Under(path, "/api/v1/temp-contents"):
 		return styleTempContents, "TEMP-CONTENTS"
+	case core.Under(path, "/api/v1/audits"):
+		return styleAudits, "AUDITS"
 	}
 	return styleGeneric, "HTTP"
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -36,6 +37,7 @@ type cliConfig struct {
 	writeSeed                            string
 	allowRemote                          bool
 	faults                               core.Faults
+	userKeys                             []core.UserKey
 }
 
 func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
@@ -48,6 +50,14 @@ func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
 	}
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address (:0 picks a free port)")
 	fs.StringVar(&c.apiKey, "api-key", defKey, "bearer API key accepted (env QLIKSIM_API_KEY)")
+	fs.Func("api-key-for", "EMAIL=KEY: a further bearer key, acting as that user of the seed (repeatable)", func(v string) error {
+		email, key, ok := strings.Cut(v, "=")
+		if !ok || email == "" || key == "" {
+			return fmt.Errorf("want EMAIL=KEY")
+		}
+		c.userKeys = append(c.userKeys, core.UserKey{Email: email, Key: key})
+		return nil
+	})
 	fs.StringVar(&c.clientID, "client-id", "", "OAuth client id accepted at /oauth/token (empty: OAuth off)")
 	fs.StringVar(&c.clientSecret, "client-secret", "", "OAuth client secret")
 	fs.StringVar(&c.seed, "seed", "", "seed directory (users.yaml, groups.yaml, spaces.yaml)")
@@ -132,12 +142,16 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 		return 2
 	}
 	s := New(core.Options{APIKey: c.apiKey, ClientID: c.clientID, ClientSecret: c.clientSecret,
-		Tier1PerMin: c.tier1, Tier2PerMin: c.tier2, Latency: c.latency,
+		Tier1PerMin: c.tier1, Tier2PerMin: c.tier2, Latency: c.latency, UserKeys: c.userKeys,
 		LatencyMax: c.latencyMax, LatencySeed: c.generateSeed, RateMinute: c.rateMinute})
 	s.SetFaults(c.faults)
 	if err := loadInitial(s, c, stderr); err != nil {
 		fmt.Fprintln(stderr, "qliksim:", err)
 		return 1
+	}
+	if err := s.CheckUserKeys(); err != nil {
+		fmt.Fprintln(stderr, "qliksim:", err)
+		return 2
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

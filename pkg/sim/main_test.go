@@ -131,3 +131,20 @@ func TestCLIRefusesRemoteAddr(t *testing.T) {
 		t.Errorf("allow-remote: %q %v", got, err)
 	}
 }
+
+// --api-key-for is repeatable and names a user of the seed; a key for a
+// user the seed lacks stops qliksim before it listens.
+func TestCLIAPIKeyFor(t *testing.T) {
+	c, err := parseFlags([]string{"--api-key-for", "carol.white@example.com=ck", "--api-key-for", "bob.smith@example.com=bk"}, io.Discard)
+	if err != nil || len(c.userKeys) != 2 || c.userKeys[1] != (core.UserKey{Email: "bob.smith@example.com", Key: "bk"}) {
+		t.Fatalf("parsed %v, %v", c.userKeys, err)
+	}
+	if _, err := parseFlags([]string{"--api-key-for", "no-key"}, io.Discard); err == nil {
+		t.Error("--api-key-for without =KEY accepted")
+	}
+	var out, errb strings.Builder
+	code := run([]string{"--addr", "127.0.0.1:0", "--seed", demoSeed, "--api-key-for", "nobody@example.com=k"}, &out, &errb, nil)
+	if code != 2 || !strings.Contains(errb.String(), "nobody@example.com") || out.Len() != 0 {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
+	}
+}

@@ -3,6 +3,7 @@ package sim
 import (
 	"github.com/qlikops/qlikops/pkg/sim/core"
 	"github.com/qlikops/qlikops/pkg/sim/services/apps"
+	"github.com/qlikops/qlikops/pkg/sim/services/audits"
 	"github.com/qlikops/qlikops/pkg/sim/services/automations"
 	"github.com/qlikops/qlikops/pkg/sim/services/brands"
 	"github.com/qlikops/qlikops/pkg/sim/services/csporigins"
@@ -36,6 +37,7 @@ var services = []core.Service{
 	tenantconfig.Service,    // the tenant and its settings singletons
 	ippolicies.Service,      // IP policies, and the allowlist they enforce
 	apps.Service,            // apps, scripts, temp contents, items listing apps
+	audits.Service,          // an audit event for every write
 }
 
 // New returns a simulator holding an empty tenant: the default roles, the

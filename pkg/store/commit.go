@@ -120,6 +120,9 @@ func (r *Repo) Commit(paths []string, msg string, opts CommitOptions) (string, b
 	if err := r.moveRef(branch, parent, h); err != nil {
 		return "", false, err
 	}
+	// A kill here leaves the branch moved and the index behind; the next
+	// WriteTree repairs it (repairIndex).
+	crashPoint("branch moved")
 	if err := r.syncIndex(idx, items); err != nil {
 		return h.String(), true, err
 	}
@@ -227,15 +230,29 @@ func (r *Repo) writeCommit(tree plumbing.Hash, parents []plumbing.Hash, msg stri
 }
 
 // moveRef sets name to h only if it still points to old (zero: unborn), so a
-// concurrent writer is detected instead of silently overwritten.
+// concurrent writer is detected instead of silently overwritten. It writes
+// the loose ref by git's lock-file protocol (replaceLocked), not through
+// go-git, which truncates the ref file and then writes it in place: a kill
+// between the two left an empty ref, a branch pointing nowhere.
 func (r *Repo) moveRef(name plumbing.ReferenceName, old, h plumbing.Hash) error {
-	var oldRef *plumbing.Reference
-	if !old.IsZero() {
-		oldRef = plumbing.NewHashReference(name, old)
-	} else if _, err := r.repo.Storer.Reference(name); err == nil {
-		return fmt.Errorf("update %s in %s: it was created concurrently", name, r.dir)
+	if err := name.Validate(); err != nil || !strings.HasPrefix(name.String(), "refs/") {
+		return fmt.Errorf("update %s in %s: invalid ref name", name, r.dir)
 	}
-	if err := r.repo.Storer.CheckAndSetReference(plumbing.NewHashReference(name, h), oldRef); err != nil {
+	check := func() error {
+		cur, err := r.repo.Storer.Reference(name)
+		switch {
+		case old.IsZero() && errors.Is(err, plumbing.ErrReferenceNotFound):
+			return nil
+		case old.IsZero() && err == nil:
+			return errors.New("it was created concurrently")
+		case err != nil:
+			return err
+		case cur.Type() != plumbing.HashReference || cur.Hash() != old:
+			return errors.New("it was moved concurrently")
+		}
+		return nil
+	}
+	if err := r.replaceLocked(name.String(), []byte(h.String()+"\n"), check); err != nil {
 		return fmt.Errorf("update %s in %s: %w", name, r.dir, err)
 	}
 	return nil

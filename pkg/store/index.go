@@ -121,28 +121,12 @@ type statInfo struct {
 	dev, ino, uid, gid uint32
 }
 
-// writeIndex follows git's protocol: write index.lock (created exclusively,
-// so a running git command makes us fail instead of racing it), fsync, and
-// rename over index.
+// writeIndex follows git's protocol: index.lock is taken exclusively (so a
+// running git command makes us fail instead of racing it), then renamed over
+// index (see replaceLocked, which also makes a lock left by a killed run
+// recognisable as that run's own).
 func (r *Repo) writeIndex(data []byte) error {
-	final := filepath.Join(r.gitDir, "index")
-	lock := final + ".lock"
-	f, err := os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return fmt.Errorf("write index of %s: %w (is another git command running?)", r.dir, err)
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(lock, final)
-	}
-	if err != nil {
-		_ = os.Remove(lock)
+	if err := r.replaceLocked("index", data, nil); err != nil {
 		return fmt.Errorf("write index of %s: %w", r.dir, err)
 	}
 	return nil

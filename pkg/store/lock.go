@@ -83,9 +83,11 @@ func newLockData() ([]byte, error) {
 
 // TakeLock is Lock, except that a stale lock (its holder ran on this host
 // and is gone) is taken over instead of reported: a crashed cron run must
-// not block every later one. tookOver, if not nil, is told whose lock it
-// was. A live lock, one from another host (whose pid cannot be checked)
-// and an unreadable one are still *LockedError.
+// not block every later one. The index.lock such a run died holding is
+// removed with it (clearDeadLocks), or every later commit would fail.
+// tookOver, if not nil, is told whose lock it was. A live lock, one from
+// another host (whose pid cannot be checked) and an unreadable one are
+// still *LockedError.
 //
 // Race-safe: the takeover happens under an flock on the .git folder, which
 // the kernel releases if its holder dies, and the lock is replaced by an
@@ -108,10 +110,15 @@ func (r *Repo) TakeLock(tookOver func(old LockInfo)) (func() error, error) {
 		case err != nil:
 			return nil, err
 		case done:
+			unlock := r.unlocker(data)
+			if err := r.clearDeadLocks(le.Holder.PID); err != nil {
+				_ = unlock()
+				return nil, err
+			}
 			if tookOver != nil {
 				tookOver(le.Holder)
 			}
-			return r.unlocker(data), nil
+			return unlock, nil
 		case attempt >= 40:
 			return nil, le
 		}
@@ -271,6 +278,11 @@ func (r *Repo) ClearStaleLock() (bool, error) {
 	defer release()
 	if !r.stillStale(le.Holder) {
 		return false, fmt.Errorf("clear stale lock %s: lock changed hands meanwhile; left in place", r.lockPath())
+	}
+	// The index.lock the dead run left goes first: once the lock is gone,
+	// another run may take it and write the index itself.
+	if err := r.clearDeadLocks(le.Holder.PID); err != nil {
+		return false, err
 	}
 	if err := os.Remove(r.lockPath()); err != nil {
 		return false, fmt.Errorf("clear stale lock %s: %w", r.lockPath(), err)

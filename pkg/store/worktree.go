@@ -48,7 +48,9 @@ type writePlan struct {
 // folders, plus the allowed rootFiles. It deletes only files that HEAD's
 // tree tracks under those folders; untracked files, nested repositories and
 // every path outside the folders are left untouched. All validation happens before the first write, so an invalid
-// path means nothing was written.
+// path means nothing was written. Last, index entries that a killed run left
+// behind HEAD are brought up to it where the working tree already matches
+// HEAD (repairIndex), so git status is clean again even when nothing changed.
 func (r *Repo) WriteTree(files Files, owned []string) (Changes, error) {
 	r.freshen()
 	plan, err := r.planWrite(files, owned)
@@ -74,6 +76,9 @@ func (r *Repo) WriteTree(files Files, owned []string) (Changes, error) {
 		}
 	}
 	if err := r.writeAll(plan.write, files); err != nil {
+		return Changes{}, err
+	}
+	if err := r.repairIndex(owned, rootFiles); err != nil {
 		return Changes{}, err
 	}
 	return plan.changes, nil

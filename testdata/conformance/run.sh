@@ -39,6 +39,7 @@ rand_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
 api_key="conf-key-$(rand_hex 16)"
 client_id="conf-client-$(rand_hex 8)"
 client_secret="conf-secret-$(rand_hex 16)"
+carol_key="conf-carol-$(rand_hex 16)"
 
 seed="$root/examples/demo-tenant"
 [[ -d "$seed" ]] || { echo "conformance: seed directory $seed is missing" >&2; exit 1; }
@@ -46,6 +47,7 @@ seed="$root/examples/demo-tenant"
 # Start the simulator; its stdout goes to a FIFO-free log file we poll.
 "$tmp/qliksim" --addr 127.0.0.1:0 --api-key "$api_key" --seed "$seed" \
   --client-id "$client_id" --client-secret "$client_secret" \
+  --api-key-for "carol.white@example.com=$carol_key" \
   >"$tmp/sim.out" 2>"$tmp/sim.err" &
 sim_pid=$!
 
@@ -95,7 +97,7 @@ fi
 # Test files run one at a time: they share one tenant, and list checks compare
 # counts, so a concurrent create in another file would make them flaky.
 set +e
-QLIK_HOST="$host" QLIK_API_KEY="$api_key" \
+QLIK_HOST="$host" QLIK_API_KEY="$api_key" QLIK_CAROL_KEY="$carol_key" \
   QLIK_CLIENT_ID="$client_id" QLIK_CLIENT_SECRET="$client_secret" \
   QLIKSIM_BIN="$tmp/qliksim" QLIKSIM_SEED="$seed" \
   node --test --test-concurrency=1 \

@@ -112,6 +112,9 @@ type Resource[T any] struct {
 	// Render is the item as the API returns it.
 	Render func(r *http.Request, st *State, v *T) any
 	Codes  ErrorCodes
+	// Hidden, if set, makes the rows it is true for absent from lists and
+	// lookups (an audit event past its retention) until they are purged.
+	Hidden func(v *T) bool
 }
 
 // Route registers the resource's verbs on mux.
@@ -140,6 +143,9 @@ func (res *Resource[T]) Route(s *Server, mux *RouteMux) {
 // The state must be locked.
 func (res *Resource[T]) Lookup(w http.ResponseWriter, r *http.Request, st *State) *T {
 	v := res.Table.Get(st, r.PathValue("id"))
+	if v != nil && res.Hidden != nil && res.Hidden(v) {
+		v = nil
+	}
 	if v == nil {
 		NotFound(w, r, fmt.Sprintf("%s %q not found", res.Label, r.PathValue("id")))
 	}

@@ -41,6 +41,9 @@ func (h crud[T]) list(w http.ResponseWriter, r *http.Request) {
 	h.s.Mu.Lock()
 	defer h.s.Mu.Unlock()
 	items := res.Table.List(h.s.St, func(v *T) bool {
+		if res.Hidden != nil && res.Hidden(v) {
+			return false
+		}
 		for _, k := range keep {
 			if !k(v) {
 				return false

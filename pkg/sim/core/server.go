@@ -31,6 +31,10 @@ type Options struct {
 	// sixty times faster and meets the limits the same way.
 	RateMinute    time.Duration
 	Deterministic bool // ids from a counter, for golden tests
+	// UserKeys are further bearer keys, each acting as the user with that
+	// email (who must exist once the tenant is loaded); APIKey acts as the
+	// tenant's admin, as before.
+	UserKeys []UserKey
 
 	// Now replaces the clock (timestamps, token expiry, rate-limit windows).
 	// nil means time.Now.
@@ -52,6 +56,11 @@ type Server struct {
 	tokens  tokenStore
 
 	faults faultInjector
+
+	// acting serializes the requests made with a UserKey: such a request
+	// runs alone, with the state's caller switched to its user (see
+	// actAs), while requests with the admin key share the read side.
+	acting sync.RWMutex
 
 	services []Service
 
@@ -110,6 +119,7 @@ func (s *Server) buildHandler() http.Handler {
 	api := NewRouteMux()
 	s.RouteAPI(api)
 	var h http.Handler = notFoundJSON(api.ServeMux)
+	h = s.recordWrites(h) // innermost: it reads the pattern the mux matched
 	h = s.rateLimit(h)
 	h = s.admit(h)
 	h = s.auth(h)

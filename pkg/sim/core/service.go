@@ -36,6 +36,9 @@ type Service struct {
 	// (writing the answer and returning false), e.g. an IP allowlist. It
 	// locks the state itself.
 	Admit func(s *Server, w http.ResponseWriter, r *http.Request) bool
+	// Written is told of every successful write to the API, with the
+	// state locked (see Write); the audits service records events here.
+	Written func(s *Server, st *State, w Write)
 }
 
 // admit runs every service's Admit hook after authentication.

@@ -60,6 +60,7 @@ var DefaultSpecs = []string{
 	"qliksense-items-api-openapi.yml",
 	"qliksense-temporary-contents-api-openapi.yml",
 	"qliksim-analytics-apps-restore.yml",
+	"qliksim-audits.yml",
 }
 
 // localSpecDir holds spec files transcribed from @qlik/api's types for
