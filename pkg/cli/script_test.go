@@ -232,7 +232,8 @@ func cmdSimCtl(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	case "calls":
 		// calls COUNTER N: qliksim counted N of tier1, tier2, writes, or
-		// a family of requests ("GET /api/v1/apps").
+		// of a route family and the families below it ("GET apps" counts
+		// GET apps/*/scripts/* too).
 		want(2)
 		n, convErr := strconv.Atoi(args[2])
 		ts.Check(convErr)
@@ -240,7 +241,11 @@ func cmdSimCtl(ts *testscript.TestScript, neg bool, args []string) {
 		st, err = ctl.SimStats(ctx)
 		got, named := map[string]int64{"tier1": st.Tier1, "tier2": st.Tier2, "writes": st.Writes}[args[1]]
 		if !named {
-			got = st.ByFamily[args[1]]
+			for family, c := range st.ByFamily {
+				if family == args[1] || strings.HasPrefix(family, args[1]+"/") {
+					got += c
+				}
+			}
 		}
 		if err == nil && got != int64(n) {
 			err = fmt.Errorf("simulator counted %d %s (%v), want %d", got, args[1], st.ByFamily, n)

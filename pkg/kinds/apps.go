@@ -199,8 +199,8 @@ func (it apiAppItem) modified() string {
 // when its modified time is the one listed now and the snapshot holds both.
 // An app without a modified time is always read.
 func priorContent(t *Tenant, id, modified string) (string, []byte, bool) {
-	prior, ok := t.Prior.Lookup("App", id)
-	if !ok || modified == "" || prior.Metadata.Modified != modified {
+	prior, ok := t.Prior.Unchanged("App", id, modified)
+	if !ok {
 		return "", nil, false
 	}
 	script, okScript := prior.Files[appScriptFile]

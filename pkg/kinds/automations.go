@@ -66,6 +66,7 @@ type apiAutomation struct {
 	MaxConcurrentRuns int             `json:"maxConcurrentRuns"`
 	Schedules         []schedule      `json:"schedules"`
 	Workspace         json.RawMessage `json:"workspace"`
+	UpdatedAt         string          `json:"updatedAt"`
 }
 
 func (automations) FileLayout() resource.FileLayout {
@@ -100,7 +101,7 @@ func (automations) Read(ctx context.Context, t *Tenant) ([]resource.Document, er
 	docs := make([]resource.Document, len(list))
 	err := forEach(ctx, len(list), func(ctx context.Context, i int) error {
 		d, err := readAutomation(ctx, t, list[i])
-		docs[i] = d
+		docs[i] = t.Prior.Settle(d)
 		return err
 	})
 	if err != nil {
@@ -109,7 +110,14 @@ func (automations) Read(ctx context.Context, t *Tenant) ([]resource.Document, er
 	return sorted(docs)
 }
 
+// readAutomation normalizes one automation. The list lacks the workspace
+// and the schedules, so each automation is read once more on its own,
+// unless its updatedAt has not moved since the last snapshot, whose
+// document then has them.
 func readAutomation(ctx context.Context, t *Tenant, a apiAutomation) (resource.Document, error) {
+	if prior, ok := t.Prior.Unchanged("Automation", a.ID, a.UpdatedAt); ok {
+		return reuseAutomation(ctx, t, a, prior)
+	}
 	var full apiAutomation
 	err := t.API.Do(ctx, http.MethodGet, "/api/v1/automations/"+url.PathEscape(a.ID), nil, &full)
 	visible := true
@@ -119,6 +127,12 @@ func readAutomation(ctx context.Context, t *Tenant, a apiAutomation) (resource.D
 	case err != nil:
 		return resource.Document{}, fmt.Errorf("read automation %q: %w", a.Name, err)
 	}
+	return automationDoc(ctx, t, a, full, visible)
+}
+
+// automationDoc normalizes an automation: a is the list item, full the
+// item with its workspace and schedules (a itself when not visible).
+func automationDoc(ctx context.Context, t *Tenant, a, full apiAutomation, visible bool) (resource.Document, error) {
 	owner, _, err := t.Names.KeyOf(ctx, "User", full.OwnerID)
 	if err != nil {
 		return resource.Document{}, err
@@ -150,8 +164,28 @@ func readAutomation(ctx context.Context, t *Tenant, a apiAutomation) (resource.D
 		t.Warnf("automation %q (owner %s): its definition is visible only to its owner; exported without the workspace", a.Name, orDefault(owner, a.OwnerID))
 	}
 	d, err := toDoc("Automation", a.Name, a.ID, spec)
-	d.Files = files
+	d.Files, d.Metadata.Modified = files, a.UpdatedAt
 	return d, err
+}
+
+// reuseAutomation builds the document from the list item and, for what
+// only a GET returns (workspace, schedules, whether the definition is
+// visible), the last snapshot's document of the unchanged automation.
+func reuseAutomation(ctx context.Context, t *Tenant, a apiAutomation, prior resource.Document) (resource.Document, error) {
+	old, err := specOf[automationSpec](prior)
+	if err != nil {
+		return resource.Document{}, err
+	}
+	full := a
+	full.Schedules = old.Schedules
+	if visibleDefinition(old) {
+		ws, ok := prior.Files[workspaceFile]
+		if !ok {
+			return resource.Document{}, fmt.Errorf("automation %q: the last snapshot has no %s", a.Name, workspaceFile)
+		}
+		full.Workspace = json.RawMessage(ws)
+	}
+	return automationDoc(ctx, t, a, full, visibleDefinition(old))
 }
 
 // automationState maps Qlik's states to what a user can set: "unavailable"

@@ -62,6 +62,7 @@ type apiDataConnection struct {
 	DatasourceID        string   `json:"datasourceID"`
 	ConnectionSecret    string   `json:"qConnectionSecret"`
 	User                string   `json:"user"`
+	Updated             string   `json:"updated"`
 }
 
 func (dataConnections) Refs(d resource.Document) []resource.Ref {
@@ -86,7 +87,7 @@ func (dataConnections) Read(ctx context.Context, t *Tenant) ([]resource.Document
 	keep := make([]bool, len(conns))
 	err := forEach(ctx, len(conns), func(ctx context.Context, i int) error {
 		d, ok, err := readDataConnection(ctx, t, conns[i])
-		docs[i], keep[i] = d, ok
+		docs[i], keep[i] = t.Prior.Settle(d), ok
 		return err
 	})
 	if err != nil {
@@ -103,7 +104,8 @@ func (dataConnections) Read(ctx context.Context, t *Tenant) ([]resource.Document
 
 // readDataConnection normalizes one connection. The list lacks
 // qConnectionSecret, so each connection is read once more on its own to
-// know whether it has one.
+// know whether it has one, unless its updated time has not moved since the
+// last snapshot, which then tells.
 func readDataConnection(ctx context.Context, t *Tenant, c apiDataConnection) (resource.Document, bool, error) {
 	space, ok, err := t.Names.KeyOf(ctx, "Space", c.Space)
 	if err != nil {
@@ -114,7 +116,11 @@ func readDataConnection(ctx context.Context, t *Tenant, c apiDataConnection) (re
 		return resource.Document{}, false, nil
 	}
 	var full apiDataConnection
-	if err := t.API.Do(ctx, http.MethodGet, "/api/v1/data-connections/"+url.PathEscape(c.ID), nil, &full); err != nil {
+	if prior, ok := t.Prior.Unchanged("DataConnection", c.ID, c.Updated); ok {
+		if _, has := prior.Spec["connectionSecret"]; has {
+			full.ConnectionSecret = "set"
+		}
+	} else if err := t.API.Do(ctx, http.MethodGet, "/api/v1/data-connections/"+url.PathEscape(c.ID), nil, &full); err != nil {
 		return resource.Document{}, false, fmt.Errorf("read data connection %s/%s: %w", space, c.Name, err)
 	}
 	base := secrets.Name(DataConnections.FolderName, space, c.Name)
@@ -136,7 +142,7 @@ func readDataConnection(ctx context.Context, t *Tenant, c apiDataConnection) (re
 		spec.ConnectionSecret = secrets.Placeholder(base + "/connectionSecret")
 	}
 	d, err := toDoc("DataConnection", c.Name, c.ID, spec)
-	d.Metadata.Space = space
+	d.Metadata.Space, d.Metadata.Modified = space, c.Updated
 	return d, true, err
 }
 

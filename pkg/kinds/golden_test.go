@@ -60,7 +60,7 @@ func exportDemo(t *testing.T, c *qlik.Client) snapshot.Files {
 
 func demoClient(t *testing.T) *qlik.Client {
 	t.Helper()
-	// A fixed clock: apps carry their modified time.
+	// A fixed clock: apps, data connections and automations carry their modified times.
 	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	s := sim.New(sim.Options{APIKey: "golden-key", Deterministic: true, Now: func() time.Time { return at }})
 	if err := s.LoadSeed(demoSeed); err != nil {

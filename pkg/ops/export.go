@@ -133,6 +133,7 @@ func Export(ctx context.Context, env Env) (ExportResult, error) {
 			return ExportResult{}, err
 		}
 	}
+	m.API.MinTier1Calls = minCalls(hs, reports, docs, t.Prior)
 	files, err := snapshot.Encode(env.Registry, docs)
 	if err != nil {
 		return ExportResult{}, err
@@ -189,6 +190,21 @@ func priorSnapshot(repo *store.Repo, env Env) *kinds.Prior {
 		}
 	}
 	return kinds.NewPrior(snap.Docs)
+}
+
+// minCalls is the fewest reads the kinds read successfully needed.
+func minCalls(hs []kinds.Handler, reports []KindReport, docs []resource.Document, prior *kinds.Prior) int64 {
+	byKind := map[string][]resource.Document{}
+	for _, d := range docs {
+		byKind[d.Kind] = append(byKind[d.Kind], d)
+	}
+	total := 0
+	for i, h := range hs {
+		if reports[i].Status == KindOK {
+			total += kinds.MinCalls(h, byKind[h.Kind()], prior)
+		}
+	}
+	return int64(total)
 }
 
 // readKinds reads every selected kind in parallel. Users and groups are

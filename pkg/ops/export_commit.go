@@ -102,7 +102,9 @@ func commitSnapshot(repo *store.Repo, env Env, m Manifest, files store.Files, ow
 	if m.Commit == "" {
 		m.Commit = t.base
 	}
+	minCalls := m.API.MinTier1Calls
 	m.API = apiUsage(env.Client.Stats().Sub(env.statsAtStart))
+	m.API.MinTier1Calls = minCalls
 	res.Manifest = m
 	if _, err := repo.RecordRun(m.encode(), "qlikops run "+m.Status, sig); err != nil {
 		return res, err

@@ -86,6 +86,10 @@ type APIUsage struct {
 	Tier2 TierUsage `json:"tier2"` // writes
 	// TokenRequests counts OAuth token exchanges.
 	TokenRequests int64 `json:"tokenRequests"`
+	// MinTier1Calls (exports) is the fewest reads the kinds read this run
+	// needed, given the tenant and the prior snapshot (kinds.MinCalls):
+	// Tier1.Calls against it is how many calls were wasted.
+	MinTier1Calls int64 `json:"minTier1Calls,omitempty"`
 }
 
 // TierUsage is one tier's calls: every HTTP attempt, the attempts that

@@ -89,8 +89,8 @@ func New(cfg Config) (*Client, error) {
 	if c.userAgent == "" {
 		c.userAgent = "qlikops/" + Version
 	}
-	c.tiers[tier1] = &tierState{bucket: newBucket(perMinOrDefault(cfg.Tier1PerMin, defaultTier1PerMin), c.now)}
-	c.tiers[tier2] = &tierState{bucket: newBucket(perMinOrDefault(cfg.Tier2PerMin, defaultTier2PerMin), c.now)}
+	c.tiers[tier1] = &tierState{bucket: newBucket(perMinOrDefault(cfg.Tier1PerMin, defaultTier1PerMin), cfg.RateMinute, c.now)}
+	c.tiers[tier2] = &tierState{bucket: newBucket(perMinOrDefault(cfg.Tier2PerMin, defaultTier2PerMin), cfg.RateMinute, c.now)}
 	if cfg.Scheduler != nil {
 		c.tiers[tier1].bucket, c.tiers[tier2].bucket = cfg.Scheduler.buckets[tier1], cfg.Scheduler.buckets[tier2]
 	}

@@ -34,6 +34,7 @@ type Config struct {
 	HTTPClient   *http.Client                     // nil = a client with sane timeouts, TLS verified
 	Tier1PerMin  int                              // GET/HEAD budget; 0 = 1000; negative = unlimited
 	Tier2PerMin  int                              // POST/PUT/PATCH/DELETE budget; 0 = 100; negative = unlimited
+	RateMinute   time.Duration                    // how long a rate-limit minute lasts; 0 = a minute (benchmarks against qliksim --rate-minute)
 	MaxRetries   int                              // retries after the first attempt; 0 = 5; negative = none
 	RetryBackoff time.Duration                    // base of the exponential backoff; 0 = 250ms
 	IdleTimeout  time.Duration                    // a response body that sends nothing for this long is abandoned; 0 = 1m

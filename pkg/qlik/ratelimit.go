@@ -26,73 +26,132 @@ func tierFor(method string) tierID {
 	return tier2
 }
 
-// bucket is a token bucket that refills at perMin/60 tokens per second and
-// holds at most perMin tokens.
+// bucket paces one tier over a sliding window, the way Qlik (and qliksim)
+// counts: no window of one rate-limit minute holds more than the budget.
 //
-// Why a burst of a whole minute: Qlik evaluates its per-minute limits over a
-// 5-minute window precisely to allow bursts, so a fresh client can send one
-// minute's budget at once without a 429 and then settles to the steady rate,
-// which never exceeds the limit. The burst is not larger because this client
-// cannot know what the same user spent in the window before it started; if
-// that guess is wrong the server's 429 pauses the tier and drains the bucket
-// (see pause), so the next burst does not repeat the mistake.
+// Why a sliding log and not a token bucket: a bucket that starts full and
+// refills at the limit sends up to twice the budget within its first
+// minute, which a sliding window answers with 429s. Keeping the times of
+// the last cap admissions (some in the future: reservations not yet due)
+// lets a fresh client send cap requests at once, then one each time the
+// oldest leaves the window: the limit exactly, never over it.
 //
-// A bucket with rate 0 is unlimited but still honours pauses from a 429.
+// cap is the budget less 5% headroom, for requests Qlik counts that this
+// client did not send (another tool on the same user), and a slot frees a
+// margin after the oldest leaves the window (see margin). A 429 pauses the whole tier until Retry-After (see pause)
+// and lowers cap by a fifth; cap then recovers by a tenth of the budget per
+// window without another 429: adaptive backoff around the real limit.
+//
+// A bucket with limit 0 is unlimited but still honours pauses from a 429.
 type bucket struct {
 	mu          sync.Mutex
-	rate        float64 // tokens per second; 0 = unlimited
-	burst       float64
-	tokens      float64 // negative while callers hold reservations not yet due
-	last        time.Time
+	limit       int           // requests per window, headroom taken; 0 = unlimited
+	window      time.Duration // a rate-limit minute
+	log         []*slot       // the last admissions, oldest first, at most limit
 	pausedUntil time.Time
+	throttledAt time.Time // the last 429; zero: none
+	reduced     int       // cap right after that 429
 	now         func() time.Time
 }
 
-func newBucket(perMin int, now func() time.Time) *bucket {
-	b := &bucket{now: now, last: now()}
+// slot is one admission: when it is due, then (done) when its response
+// came. The response time bounds when the server counted the request, so
+// a slot frees a window after it, however long the request took to reach
+// the server (a burst on fresh connections, a busy machine).
+type slot struct {
+	at   time.Time
+	done bool
+}
+
+// headroom is the share of a tier's budget the pacer uses.
+const headroom = 0.95
+
+func newBucket(perMin int, window time.Duration, now func() time.Time) *bucket {
+	if window <= 0 {
+		window = time.Minute
+	}
+	b := &bucket{now: now, window: window}
 	if perMin > 0 {
-		b.rate = float64(perMin) / 60
-		b.burst = float64(perMin)
-		b.tokens = b.burst
+		b.limit = max(1, int(float64(perMin)*headroom))
 	}
 	return b
 }
 
-func (b *bucket) refill(now time.Time) {
-	if now.After(b.last) {
-		b.tokens += now.Sub(b.last).Seconds() * b.rate
-		if b.tokens > b.burst {
-			b.tokens = b.burst
-		}
-		b.last = now
+// margin is how much later than a window after the oldest request a slot
+// frees, for the server's clock and window edges: 2% of a window.
+func (b *bucket) margin() time.Duration { return b.window / 50 }
+
+// capAt is how many requests a window may hold now: the limit, or less
+// while recovering from a 429.
+func (b *bucket) capAt(now time.Time) int {
+	if b.throttledAt.IsZero() {
+		return b.limit
 	}
+	regained := int(float64(b.limit) * 0.1 * float64(now.Sub(b.throttledAt)) / float64(b.window))
+	return max(1, min(b.limit, b.reduced+regained))
 }
 
-// reserve takes a token now and says how long until it may be used. Taking it
-// up front (rather than polling) keeps waiters in FIFO-like order and makes
-// the delay computable without a lock held while sleeping.
-func (b *bucket) reserve() time.Duration {
+// reserve takes the next free slot and says how long until it is due.
+// Taking it up front (rather than polling) keeps waiters in FIFO order and
+// makes the delay computable without a lock held while sleeping. The slot
+// frees a window after the latest of the requests that must leave the
+// window first has been answered (one still in flight counts as now).
+func (b *bucket) reserve() (time.Duration, *slot) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.rate == 0 {
-		return 0
+	if b.limit == 0 {
+		return 0, nil
 	}
 	now := b.now()
-	b.refill(now)
-	b.tokens--
-	if b.tokens >= 0 {
-		return 0
+	at := now
+	if b.pausedUntil.After(at) {
+		at = b.pausedUntil
 	}
-	// last is in the future while the tier is paused: tokens accrue only from then.
-	due := b.last.Add(time.Duration(-b.tokens / b.rate * float64(time.Second)))
-	return due.Sub(now)
+	if c := b.capAt(now); len(b.log) >= c {
+		var latest time.Time
+		for _, s := range b.log[:len(b.log)-c+1] {
+			t := s.at
+			if !s.done && t.Before(now) {
+				t = now
+			}
+			if t.After(latest) {
+				latest = t
+			}
+		}
+		if due := latest.Add(b.window + b.margin()); due.After(at) {
+			at = due
+		}
+	}
+	s := &slot{at: at}
+	b.log = append(b.log, s)
+	if len(b.log) > b.limit {
+		b.log = append(b.log[:0:0], b.log[len(b.log)-b.limit:]...)
+	}
+	return at.Sub(now), s
 }
 
-func (b *bucket) unreserve() {
+// done records that the request of s was answered.
+func (b *bucket) done(s *slot) {
+	if s == nil {
+		return
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.rate > 0 {
-		b.tokens++
+	if now := b.now(); now.After(s.at) {
+		s.at = now
+	}
+	s.done = true
+}
+
+// unreserve gives a slot back (the caller gave up, or a pause came first).
+func (b *bucket) unreserve(s *slot) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i := len(b.log) - 1; i >= 0; i-- {
+		if b.log[i] == s {
+			b.log = append(b.log[:i], b.log[i+1:]...)
+			return
+		}
 	}
 }
 
@@ -105,46 +164,46 @@ func (b *bucket) pauseLeft() time.Duration {
 }
 
 // pause blocks the tier, mirroring Qlik, which blocks every endpoint of the
-// tier for the user until Retry-After has passed. The bucket is drained and
-// refills only after the pause, so the tier resumes at the steady rate
-// instead of bursting straight into another 429.
+// tier for the user until Retry-After has passed, and lowers the pace: the
+// server counted more than this client knew of.
 func (b *bucket) pause(d time.Duration) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	until := b.now().Add(d)
+	now := b.now()
+	until := now.Add(d)
 	if until.After(b.pausedUntil) {
 		b.pausedUntil = until
 	}
-	if b.tokens > 0 {
-		b.tokens = 0
-	}
-	if b.pausedUntil.After(b.last) {
-		b.last = b.pausedUntil
+	if b.limit > 0 {
+		b.reduced = max(1, b.capAt(now)*4/5)
+		b.throttledAt = now
 	}
 }
 
-// wait blocks until the caller may send one request on this tier. A 429
-// that arrives while the caller sleeps makes it give its slot back and queue
+// wait blocks until the caller may send one request on this tier, and
+// returns its slot, to be marked done when the response comes. A 429 that
+// arrives while the caller sleeps makes it give its slot back and queue
 // again behind the pause, so waiters spread out after the pause instead of
 // all firing the moment it ends.
-func (b *bucket) wait(ctx context.Context) (time.Duration, error) {
+func (b *bucket) wait(ctx context.Context) (time.Duration, *slot, error) {
 	start := b.now()
 	for {
 		if p := b.pauseLeft(); p > 0 {
 			if err := sleepCtx(ctx, p); err != nil {
-				return b.now().Sub(start), err
+				return b.now().Sub(start), nil, err
 			}
 			continue
 		}
-		if err := sleepCtx(ctx, b.reserve()); err != nil {
-			b.unreserve()
-			return b.now().Sub(start), err
+		d, s := b.reserve()
+		if err := sleepCtx(ctx, d); err != nil {
+			b.unreserve(s)
+			return b.now().Sub(start), nil, err
 		}
 		if b.pauseLeft() > 0 {
-			b.unreserve()
+			b.unreserve(s)
 			continue
 		}
-		return b.now().Sub(start), nil
+		return b.now().Sub(start), s, nil
 	}
 }
 

@@ -55,12 +55,13 @@ type outcome struct {
 func (k *call) run(ctx context.Context) (*http.Response, error) {
 	ts := k.c.tiers[tierFor(k.method)]
 	for attempt := 0; ; attempt++ {
-		waited, err := ts.bucket.wait(ctx)
+		waited, slot, err := ts.bucket.wait(ctx)
 		ts.waitedNs.Add(int64(waited))
 		if err != nil {
 			return nil, k.wrap(err)
 		}
 		o := k.attempt(ctx, ts)
+		ts.bucket.done(slot)
 		if o.retry && k.reauth(o) {
 			ts.retries.Add(1)
 			attempt--

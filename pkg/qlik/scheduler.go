@@ -15,8 +15,14 @@ type Scheduler struct {
 // NewScheduler builds a shared budget. Per-minute budgets follow Config:
 // 0 = Qlik's default (1000 and 100), negative = unlimited.
 func NewScheduler(tier1PerMin, tier2PerMin int) *Scheduler {
+	return NewSchedulerEvery(tier1PerMin, tier2PerMin, time.Minute)
+}
+
+// NewSchedulerEvery is NewScheduler with a rate-limit minute of the given
+// length (see Config.RateMinute).
+func NewSchedulerEvery(tier1PerMin, tier2PerMin int, minute time.Duration) *Scheduler {
 	return &Scheduler{buckets: [2]*bucket{
-		newBucket(perMinOrDefault(tier1PerMin, defaultTier1PerMin), time.Now),
-		newBucket(perMinOrDefault(tier2PerMin, defaultTier2PerMin), time.Now),
+		newBucket(perMinOrDefault(tier1PerMin, defaultTier1PerMin), minute, time.Now),
+		newBucket(perMinOrDefault(tier2PerMin, defaultTier2PerMin), minute, time.Now),
 	}}
 }

@@ -29,7 +29,7 @@ type Document struct {
 // fast path when applying back to that same tenant.
 //
 // Modified is, for a kind whose list says when each resource last changed
-// (apps), that time as the tenant lists it: observed, like ID, never
+// (apps, data connections, automations), that time as the tenant lists it: observed, like ID, never
 // written back and never compared by diff or plan. Export keys incremental
 // reads on it (what has not moved since the previous snapshot is reused).
 type Metadata struct {

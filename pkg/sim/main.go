@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/qlikops/qlikops/pkg/sim/core"
+	"github.com/qlikops/qlikops/pkg/sim/generate"
 )
 
 // Main is the qliksim command line. It returns the process exit code.
@@ -30,7 +31,10 @@ type cliConfig struct {
 	addr, apiKey, clientID, clientSecret string
 	seed, state                          string
 	tier1, tier2                         int
-	latency                              time.Duration
+	latency, latencyMax, rateMinute      time.Duration
+	generate                             *generate.Counts
+	generateSeed                         uint64
+	writeSeed                            string
 	allowRemote                          bool
 	faults                               core.Faults
 	userKeys                             []core.UserKey
@@ -60,7 +64,18 @@ func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
 	fs.StringVar(&c.state, "state", "", "state file: loaded at start if it exists, saved on shutdown")
 	fs.IntVar(&c.tier1, "tier1", 0, "tier 1 (GET) requests per minute; 0 = unlimited")
 	fs.IntVar(&c.tier2, "tier2", 0, "tier 2 (write) requests per minute; 0 = unlimited")
-	fs.DurationVar(&c.latency, "latency", 0, "fixed latency added to every request, e.g. 20ms")
+	fs.Func("latency", "latency added to every request: fixed (20ms) or random in a range drawn from --generate-seed (10ms-40ms)", func(v string) (err error) {
+		c.latency, c.latencyMax, err = core.ParseLatency(v)
+		return err
+	})
+	fs.DurationVar(&c.rateMinute, "rate-minute", 0, "how long a rate-limit minute lasts, e.g. 1s for benchmarks at Qlik's real rates (default a minute)")
+	fs.Func("generate", "generate a tenant at scale instead of --seed: spaces=N,assignments=N,users=N,groups=N,connections=N,automations=N,glossaries=N,terms=N,apps=N,tasks=N", func(v string) error {
+		n, err := generate.Parse(v)
+		c.generate = &n
+		return err
+	})
+	fs.StringVar(&c.writeSeed, "write-seed", "", "with --generate: write the tenant's seed files to this directory and exit (to read them, or serve them with --seed)")
+	fs.Uint64Var(&c.generateSeed, "generate-seed", 1, "seed of --generate and of a --latency range: the same seed gives the same tenant and delays")
 	fs.BoolVar(&c.allowRemote, "allow-remote", false, "allow listening on a non-loopback address")
 	fs.Func("faults", "inject faults, e.g. seed=1,5xx=0.2,reset=0.05,slow=0.1,stall=0.01,truncate=0.05,429storm=3,tokenuses=50,stalecursor=30s (see POST /_sim/faults)", func(v string) error {
 		f, err := core.ParseFaults(v)
@@ -72,6 +87,12 @@ func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if c.generate != nil && c.seed != "" {
+		return c, errors.New("--generate and --seed both describe the tenant; pass one")
+	}
+	if c.writeSeed != "" && c.generate == nil {
+		return c, errors.New("--write-seed writes a generated tenant; pass --generate too")
 	}
 	return c, nil
 }
@@ -107,13 +128,22 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 		fmt.Fprintln(stderr, "qliksim:", err)
 		return 2
 	}
+	if c.writeSeed != "" {
+		if err := writeGenerated(c.writeSeed, *c.generate, c.generateSeed); err != nil {
+			fmt.Fprintln(stderr, "qliksim:", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "qliksim wrote a generated tenant of %d resources to %s\n", c.generate.Total(), c.writeSeed)
+		return 0
+	}
 	addr, err := checkAddr(c.addr, c.allowRemote)
 	if err != nil {
 		fmt.Fprintln(stderr, "qliksim:", err)
 		return 2
 	}
 	s := New(core.Options{APIKey: c.apiKey, ClientID: c.clientID, ClientSecret: c.clientSecret,
-		Tier1PerMin: c.tier1, Tier2PerMin: c.tier2, Latency: c.latency, UserKeys: c.userKeys})
+		Tier1PerMin: c.tier1, Tier2PerMin: c.tier2, Latency: c.latency, UserKeys: c.userKeys,
+		LatencyMax: c.latencyMax, LatencySeed: c.generateSeed, RateMinute: c.rateMinute})
 	s.SetFaults(c.faults)
 	if err := loadInitial(s, c, stderr); err != nil {
 		fmt.Fprintln(stderr, "qliksim:", err)
@@ -167,5 +197,28 @@ func loadInitial(s *core.Server, c cliConfig, stderr io.Writer) error {
 	if c.seed != "" {
 		return s.LoadSeed(c.seed)
 	}
+	if c.generate != nil {
+		return LoadGenerated(s, *c.generate, c.generateSeed)
+	}
 	return nil
+}
+
+func writeGenerated(dir string, counts generate.Counts, seed uint64) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return generate.Write(dir, counts, seed)
+}
+
+// LoadGenerated adds a generated tenant (see package generate) to s.
+func LoadGenerated(s *core.Server, counts generate.Counts, seed uint64) error {
+	dir, err := os.MkdirTemp("", "qliksim-generate-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	if err := generate.Write(dir, counts, seed); err != nil {
+		return err
+	}
+	return s.LoadSeed(dir)
 }

@@ -9,12 +9,13 @@ import (
 )
 
 // rateLimiter enforces Qlik's per-tier limits over a sliding one-minute
-// window. Tier 1 is GET (and HEAD), tier 2 is every write. When a tier is over
+// window (Options.RateMinute shortens the minute, for benchmarks). Tier 1 is GET (and HEAD), tier 2 is every write. When a tier is over
 // its limit it is blocked as a whole until Retry-After has passed.
 type rateLimiter struct {
-	mu    sync.Mutex
-	now   func() time.Time
-	tiers [2]tierState
+	mu     sync.Mutex
+	now    func() time.Time
+	window time.Duration // a rate-limit minute
+	tiers  [2]tierState
 }
 
 type tierState struct {
@@ -23,8 +24,11 @@ type tierState struct {
 	blockedUntil time.Time
 }
 
-func newRateLimiter(tier1, tier2 int, now func() time.Time) *rateLimiter {
-	rl := &rateLimiter{now: now}
+func newRateLimiter(tier1, tier2 int, window time.Duration, now func() time.Time) *rateLimiter {
+	if window <= 0 {
+		window = time.Minute
+	}
+	rl := &rateLimiter{now: now, window: window}
 	rl.tiers[0].limit = tier1
 	rl.tiers[1].limit = tier2
 	return rl
@@ -51,12 +55,12 @@ func (rl *rateLimiter) admit(tier int) int {
 		return ceilSeconds(t.blockedUntil.Sub(now))
 	}
 	cut := 0
-	for cut < len(t.hits) && !now.Before(t.hits[cut].Add(time.Minute)) {
+	for cut < len(t.hits) && !now.Before(t.hits[cut].Add(rl.window)) {
 		cut++
 	}
 	t.hits = t.hits[cut:]
 	if len(t.hits) >= t.limit {
-		t.blockedUntil = t.hits[0].Add(time.Minute)
+		t.blockedUntil = t.hits[0].Add(rl.window)
 		return ceilSeconds(t.blockedUntil.Sub(now))
 	}
 	t.hits = append(t.hits, now)
@@ -74,8 +78,9 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if wait := s.limiter.admit(tierOf(r.Method)); wait > 0 {
-			s.stats.throttle()
+		tier := tierOf(r.Method)
+		if wait := s.limiter.admit(tier); wait > 0 {
+			s.stats.throttle(tier)
 			writeRateLimited(w, r, wait)
 			return
 		}

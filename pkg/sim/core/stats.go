@@ -19,16 +19,14 @@ type Stats struct {
 	ByMethod  map[string]int64 `json:"byMethod"`
 	Writes    int64            `json:"writes"`
 	Throttled int64            `json:"throttled"`
-	// ByFamily counts /api/ requests by method and the path's first three
-	// segments ("GET /api/v1/apps"), so a test can tell script reads and
-	// app exports from list calls.
+	// Tier1Throttled and Tier2Throttled split Throttled (the 429s) by tier.
+	Tier1Throttled int64 `json:"tier1Throttled"`
+	Tier2Throttled int64 `json:"tier2Throttled"`
+	// ByFamily counts /api/ requests by method and route family: the path
+	// after the API version with every id replaced by *, so a benchmark can
+	// tell list pages ("GET spaces") from per-item reads ("GET spaces/*")
+	// and per-item sub-lists ("GET spaces/*/assignments").
 	ByFamily map[string]int64 `json:"byFamily"`
-}
-
-// familyOf is a request's ByFamily key.
-func familyOf(r *http.Request) string {
-	parts := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 4)
-	return r.Method + " /" + strings.Join(parts[:min(3, len(parts))], "/")
 }
 
 type statsCounter struct {
@@ -50,7 +48,7 @@ func (c *statsCounter) count(r *http.Request, readOnly bool) {
 	if c.s.ByFamily == nil {
 		c.s.ByFamily = map[string]int64{}
 	}
-	c.s.ByFamily[familyOf(r)]++
+	c.s.ByFamily[r.Method+" "+RouteFamily(r.URL.Path)]++
 	if tierOf(r.Method) == 1 {
 		c.s.Tier1++
 	} else {
@@ -61,10 +59,36 @@ func (c *statsCounter) count(r *http.Request, readOnly bool) {
 	}
 }
 
-func (c *statsCounter) throttle() {
+func (c *statsCounter) throttle(tier int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.s.Throttled++
+	if tier == 1 {
+		c.s.Tier1Throttled++
+	} else {
+		c.s.Tier2Throttled++
+	}
+}
+
+// RouteFamily is an /api/ path without its prefix and version, every id
+// replaced by *: /api/v1/spaces/abc/assignments is "spaces/*/assignments".
+// Qlik's paths alternate collection and id below the first segment, which
+// is what makes the odd positions ids.
+func RouteFamily(p string) string {
+	rest := strings.TrimPrefix(p, "/api/")
+	if _, after, ok := strings.Cut(rest, "/"); ok { // the version: v1, core, analytics
+		rest = after
+	}
+	segs := strings.Split(strings.Trim(rest, "/"), "/")
+	for i := range segs {
+		if i%2 == 1 {
+			segs[i] = "*"
+		}
+	}
+	if len(segs) > 4 {
+		segs = segs[:4]
+	}
+	return strings.Join(segs, "/")
 }
 
 // Stats returns a snapshot of the request counters (as GET /_sim/stats).
