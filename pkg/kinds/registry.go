@@ -118,6 +118,7 @@ func Default() *Registry {
 		Apps,
 		ReloadTasks,
 		ReportTemplates,
+		SharingTasks,
 		Brands,
 		OAuthClients,
 		Webhooks,
