@@ -58,3 +58,22 @@ var sheetSharingTasksFixture = kindtest.Fixture{
 		"state":      spec{"selections": list{spec{"name": "Country", "values": list{"Germany"}, "isNumeric": false, "stateName": "$"}}}}),
 	FailPaths: []string{"/api/v1/sharing-tasks"},
 }
+
+// A task exported without its app, or a template-sharing task without its
+// report template, is reported as not recreatable instead of planned.
+func TestSharingTaskCannotRecreate(t *testing.T) {
+	reg := kinds.Default()
+	ok := sharingTasksFixture.New
+	if why := reg.CannotRecreate(ok); why != "" {
+		t.Errorf("a whole task: %q", why)
+	}
+	noApp := sharingTaskDoc("x", spec{"type": "chart-sharing", "enabled": true, "templates": list{spec{"type": "chart"}}, "recipients": spec{}})
+	if why := reg.CannotRecreate(noApp); why == "" {
+		t.Error("a task without its app is recreatable")
+	}
+	noTemplate := sharingTaskDoc("y", spec{"type": "template-sharing", "enabled": true, "app": spec{"space": "Finance", "name": "Cash Flow"},
+		"templates": list{spec{"type": "excel"}}, "recipients": spec{}})
+	if why := reg.CannotRecreate(noTemplate); why == "" {
+		t.Error("a template-sharing task without its report template is recreatable")
+	}
+}
