@@ -188,13 +188,13 @@ func resolveTarget(repo *store.Repo, requested string, records []runRecord, file
 		return t, nil, err
 	}
 	carryShared(baseFiles, files, shared)
-	if t.base == "" || t.branch == DriftBranch || len(records) == 0 || knownCommit(records, t.base) {
+	isKnown := func(h string) bool { return knownCommit(records, h) || lostRecord(repo, records, h) }
+	if t.base == "" || t.branch == DriftBranch || len(records) == 0 || isKnown(t.base) {
 		return t, baseFiles, nil
 	}
 	if len(changedPaths(baseFiles, files, owned)) == 0 {
 		return t, baseFiles, nil
 	}
-	isKnown := func(h string) bool { return knownCommit(records, h) }
 	t.unapplied, t.more, err = repo.CommitsUntil(t.base, isKnown, maxUnapplied)
 	if err != nil {
 		return t, nil, err
@@ -261,6 +261,21 @@ func runRecords(repo *store.Repo) ([]runRecord, error) {
 
 // knownCommit reports whether a run exported commit or applied it: an apply
 // that failed outright did not bring the tenant to it.
+// lostRecord tells an export commit whose run was killed after it moved
+// the branch and before it recorded the run: qlikops committed it, its
+// message carries the kinds trailer every export commit has, and its parent
+// is a commit the runs ref knows. It is the tool's own snapshot, not an
+// unapplied change, so it must not send the live state to the drift branch.
+// A commit a person amended, cherry-picked or reverted has that person as
+// committer and stays unknown.
+func lostRecord(repo *store.Repo, records []runRecord, commit string) bool {
+	tool, msg, parents, err := repo.ToolCommit(commit)
+	if err != nil || !tool || len(parents) != 1 || !strings.Contains(msg, "\n"+KindsTrailer+": ") {
+		return false
+	}
+	return knownCommit(records, parents[0])
+}
+
 func knownCommit(records []runRecord, commit string) bool {
 	for _, r := range records {
 		if r.Commit != commit {

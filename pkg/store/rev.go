@@ -180,3 +180,20 @@ func (r *Repo) Log(n int) ([]CommitInfo, error) {
 	}
 	return out, nil
 }
+
+// ToolCommit tells whether qlikops itself committed hash (the committer is
+// the tool's identity, which CommitOptions never lets a caller change; a
+// person who amends, cherry-picks or reverts the commit becomes its
+// committer), with its message and parents.
+func (r *Repo) ToolCommit(hash string) (tool bool, msg string, parents []string, err error) {
+	r.freshen()
+	c, err := r.repo.CommitObject(plumbing.NewHash(hash))
+	if err != nil {
+		return false, "", nil, fmt.Errorf("read %s in %s: %w", hash, r.dir, err)
+	}
+	for _, p := range c.ParentHashes {
+		parents = append(parents, p.String())
+	}
+	tool = c.Committer.Name == defaultName && c.Committer.Email == defaultEmail
+	return tool, c.Message, parents, nil
+}

@@ -77,7 +77,12 @@ func secretEnv(name, secret, key string) obj {
 	return obj{"name": name, "valueFrom": obj{"secretKeyRef": obj{"name": secret, "key": key}}}
 }
 
-// cronJob is one tenant's job: clone, export --push.
+// cronJob is one tenant's job: clone, export --push, then rehearse the
+// snapshot it made. Init containers run one after the other and the image
+// has no shell, so the export is the second init container and the
+// rehearsal the job's container: a failed export fails the job before the
+// rehearsal, and a failed rehearsal (exit 2) fails it with the backup
+// already pushed.
 func cronJob(t fleet.Tenant, o Options) obj {
 	secret := "qlikops-" + t.Name
 	creds := []any{}
@@ -90,6 +95,7 @@ func cronJob(t fleet.Tenant, o Options) obj {
 	security := obj{"runAsNonRoot": true, "runAsUser": 65532, "runAsGroup": 65532, "allowPrivilegeEscalation": false,
 		"readOnlyRootFilesystem": true, "capabilities": obj{"drop": []any{"ALL"}}}
 	work := []any{obj{"name": "work", "mountPath": "/work"}}
+	resources := obj{"requests": obj{"cpu": "100m", "memory": "256Mi"}, "limits": obj{"memory": "1Gi"}}
 	// The token reaches git through a credential helper reading the
 	// variable, so it is never in the clone's .git/config.
 	clone := `git -c credential.helper='!f() { echo username=x-access-token; echo "password=$QLIKOPS_GIT_TOKEN"; }; f' clone --quiet "$REMOTE" /work/repo` +
@@ -117,13 +123,17 @@ func cronJob(t fleet.Tenant, o Options) obj {
 							"env": []any{obj{"name": "REMOTE", "value": strings.ReplaceAll(o.Remote, "{name}", t.Name)},
 								obj{"name": "HOME", "value": "/work"}, gitToken},
 							"securityContext": security, "volumeMounts": work,
-						}},
-						"containers": []any{obj{
+						}, obj{
 							"name": "export", "image": o.Image,
 							"args":            []any{"export", "--repo", "/work/repo", "--tenant", t.URL, "--push"},
 							"env":             append(creds, gitToken),
-							"securityContext": security, "volumeMounts": work,
-							"resources": obj{"requests": obj{"cpu": "100m", "memory": "256Mi"}, "limits": obj{"memory": "1Gi"}},
+							"securityContext": security, "volumeMounts": work, "resources": resources,
+						}},
+						// The rehearsal needs no credential: it touches no tenant.
+						"containers": []any{obj{
+							"name": "rehearse", "image": o.Image,
+							"args":            []any{"rehearse", "--repo", "/work/repo"},
+							"securityContext": security, "volumeMounts": work, "resources": resources,
 						}},
 					},
 				},

@@ -54,17 +54,8 @@ func TestCronJobsPerTenant(t *testing.T) {
 					Spec struct {
 						Template struct {
 							Spec struct {
-								Containers []struct {
-									Args []string
-									Env  []struct {
-										Name      string
-										Value     string
-										ValueFrom *struct {
-											SecretKeyRef struct{ Name, Key string }
-										}
-									}
-									SecurityContext struct{ RunAsNonRoot bool }
-								}
+								InitContainers []container
+								Containers     []container
 							}
 						}
 					}
@@ -81,7 +72,16 @@ func TestCronJobsPerTenant(t *testing.T) {
 			continue
 		}
 		delete(tenants, tenant)
-		c := cj.Spec.JobTemplate.Spec.Template.Spec.Containers[0]
+		pod := cj.Spec.JobTemplate.Spec.Template.Spec
+		if len(pod.InitContainers) != 2 || len(pod.Containers) != 1 {
+			t.Fatalf("%s: %d init containers and %d containers, want clone and export, then rehearse", tenant, len(pod.InitContainers), len(pod.Containers))
+		}
+		c := pod.InitContainers[1]
+		r := pod.Containers[0]
+		recipetest.Check(t, cj.Metadata.Name+" rehearse", r.Args)
+		if len(r.Args) == 0 || r.Args[0] != "rehearse" || len(r.Env) != 0 {
+			t.Errorf("%s: the job's container runs %v with %d variables; want rehearse, with no credential", tenant, r.Args, len(r.Env))
+		}
 		recipetest.Check(t, cj.Metadata.Name, c.Args)
 		if !contains(c.Args, "--push") || !c.SecurityContext.RunAsNonRoot {
 			t.Errorf("%s: args %v, runAsNonRoot %v", tenant, c.Args, c.SecurityContext.RunAsNonRoot)
@@ -111,6 +111,19 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// container is what the test reads of a pod's container.
+type container struct {
+	Args []string
+	Env  []struct {
+		Name      string
+		Value     string
+		ValueFrom *struct {
+			SecretKeyRef struct{ Name, Key string }
+		}
+	}
+	SecurityContext struct{ RunAsNonRoot bool }
 }
 
 // TestDockerfile: the final stage is distroless or scratch and runs as a
