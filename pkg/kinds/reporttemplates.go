@@ -62,6 +62,7 @@ type apiReportTemplate struct {
 	Description *string `json:"description"`
 	Type        string  `json:"type"`
 	SourceAppID *string `json:"sourceAppId"`
+	UpdatedAt   string  `json:"updatedAt"`
 }
 
 func (reportTemplatesKind) FileLayout() resource.FileLayout {
@@ -108,15 +109,14 @@ func (k reportTemplatesKind) Read(ctx context.Context, t *Tenant) ([]resource.Do
 				t.Warnf("report template %q: its source app %s is not an app qlikops exports (a personal space, or deleted); exported without it", it.Name, *it.SourceAppID)
 			}
 		}
-		var b []byte
-		req := qlik.Request{Method: http.MethodPost, Path: k.itemPath(it.ID) + "/actions/download", Repeatable: true}
-		if strings.HasSuffix(file, "x") { // .xlsx, .pptx, .docx: Office Open XML, a zip
-			req.Check = wholeZip
-		}
-		if _, err := t.API.Send(ctx, req, &b); err != nil {
-			return fmt.Errorf("download report template %q: %w", it.Name, err)
+		// The download is a Tier-2 call: a template whose updatedAt has not
+		// moved keeps the file of the last snapshot.
+		b, err := k.templateBytes(ctx, t, it, file)
+		if err != nil {
+			return err
 		}
 		d, err := toDoc(k.KindName, it.Name, it.ID, s)
+		d.Metadata.Modified = it.UpdatedAt
 		d.Files = map[string][]byte{file: b}
 		docs[i] = d
 		return err
@@ -125,6 +125,25 @@ func (k reportTemplatesKind) Read(ctx context.Context, t *Tenant) ([]resource.Do
 		return nil, err
 	}
 	return sorted(docs)
+}
+
+// templateBytes is the template's file: the last snapshot's when the
+// template has not changed since, else downloaded through actions/download.
+func (k reportTemplatesKind) templateBytes(ctx context.Context, t *Tenant, it apiReportTemplate, file string) ([]byte, error) {
+	if prior, ok := t.Prior.Unchanged(k.KindName, it.ID, it.UpdatedAt); ok {
+		if b, ok := prior.Files[file]; ok {
+			return b, nil
+		}
+	}
+	var b []byte
+	req := qlik.Request{Method: http.MethodPost, Path: k.itemPath(it.ID) + "/actions/download", Repeatable: true}
+	if strings.HasSuffix(file, "x") { // .xlsx, .pptx, .docx: Office Open XML, a zip
+		req.Check = wholeZip
+	}
+	if _, err := t.API.Send(ctx, req, &b); err != nil {
+		return nil, fmt.Errorf("download report template %q: %w", it.Name, err)
+	}
+	return b, nil
 }
 
 func (k reportTemplatesKind) itemPath(id string) string { return k.ListPath + "/" + url.PathEscape(id) }

@@ -120,6 +120,10 @@ func classify(reg *kinds.Registry, d resource.Document) RestoreEntry {
 	if newID != "" && d.Metadata.ID != "" {
 		e.ID = d.Metadata.ID
 	}
+	if pol.ReadOnly {
+		e.Class, e.Why = Manual, "exported for reference only, as no API writes it: check that the target tenant's own matches what the restore needs"
+		return e
+	}
 	if why := reg.CannotRecreate(d); why != "" {
 		e.Class, e.Why = CannotRestore, why
 		return e

@@ -16,9 +16,17 @@ after(async () => {
   for (const id of createdReloadTasks) await quietly(() => api.reloadTasks.deleteReloadTask(id));
 });
 
-async function appId(name) {
-  const r = await api.items.getItems({ resourceType: "app", name, limit: 100 }, fresh);
-  assert.equal(r.data.data.length, 1, `one app named ${name}`);
+// appId finds an app by name, and by space when the name is not unique
+// (Pipeline Review has a published copy in Executive Dashboards).
+async function appId(name, space) {
+  const query = { resourceType: "app", name, limit: 100 };
+  if (space) {
+    const s = await api.spaces.getSpaces({ name: space, limit: 100 }, fresh);
+    assert.equal(s.data.data.length, 1, `one space named ${space}`);
+    query.spaceId = s.data.data[0].id;
+  }
+  const r = await api.items.getItems(query, fresh);
+  assert.equal(r.data.data.length, 1, `one app named ${name}${space ? " in " + space : ""}`);
   return r.data.data[0].resourceId;
 }
 
@@ -101,7 +109,7 @@ describe("reload-tasks (deprecated)", () => {
     assert.equal(r.status, 200);
     const t = r.data.data.find((x) => x.timeZone === "America/New_York");
     assert.ok(t, "seeded reload task listed");
-    assert.equal(t.appId, await appId("Pipeline Review"));
+    assert.equal(t.appId, await appId("Pipeline Review", "Sales Analytics"));
     assert.deepEqual(t.recurrence, ["RRULE:FREQ=WEEKLY;INTERVAL=1;BYDAY=MO;BYHOUR=7;BYMINUTE=30;BYSECOND=0"]);
     assert.equal(t.state, "Enabled");
     assert.equal(typeof t.links.self.href, "string");
