@@ -31,6 +31,8 @@ type applyOptions struct {
 	progress *stepProgress
 	// guard is --allow-access-changes and --i-know-this-locks-me-out.
 	guard ops.GuardOptions
+	// restoreAppContent is --restore-app-content.
+	restoreAppContent bool
 }
 
 func newApplyCmd(g *globals) *cobra.Command {
@@ -57,6 +59,7 @@ left unresolved, or a created resource still needs a secret re-entered.`,
 	f.BoolVar(&o.readableSecret, "allow-readable-secrets", false, "accept a secrets file that the group or others can read")
 	f.BoolVar(&o.rewriteSecrets, "rewrite-secrets", false, "write every supplied secret again, also to resources that did not change (rotation)")
 	f.BoolVar(&o.guard.AllowAccessChanges, "allow-access-changes", false, "apply a plan that changes identity providers, auth settings, IP policies or the caller's own roles (still refused if it would lock the caller out)")
+	f.BoolVar(&o.restoreAppContent, "restore-app-content", false, "for an app whose content beyond the script (sheets, master items) differs from the commit, import the commit's app file as a new app \"<name> (restored <date>)\" in the same space; the live app is never overwritten")
 	f.BoolVar(&o.guard.LockMeOut, "i-know-this-locks-me-out", false, "with --allow-access-changes: apply even a plan that would lock the caller out of the tenant")
 	return withNotify(g, "apply", cmd)
 }
@@ -90,7 +93,7 @@ func (o *applyOptions) run(cmd *cobra.Command, _ []string) error {
 		}
 	}
 	env.Secrets = secrets.NewStore(values, os.Getenv)
-	opts := ops.ApplyOptions{PlanOptions: o.planOptions.planOptions(), DryRun: o.dryRun, Abort: o.onError == "abort", Guard: o.guard}
+	opts := ops.ApplyOptions{PlanOptions: o.planOptions.planOptions(), DryRun: o.dryRun, Abort: o.onError == "abort", Guard: o.guard, RestoreAppContent: o.restoreAppContent}
 	if o.planFile != "" {
 		if opts.Saved, err = loadPlan(o.planFile); err != nil {
 			return err

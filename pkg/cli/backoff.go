@@ -9,3 +9,11 @@ import "time"
 // default delays they spent most of their time waiting. It is no setting
 // for users: the defaults are what keeps retries polite to a real tenant.
 var retryBackoff time.Duration
+
+// unlimitedRates, set only by the tests (SetUnlimitedRates in
+// export_test.go), lifts the client's Tier-1 and Tier-2 pacing for the
+// single-tenant commands the CLI scripts run: their qliksim has no rate
+// limit, and at Qlik's 100 writes a minute a whole-tenant restore of the
+// demo tenant would wait a minute for nothing. The pacer has tests of its
+// own (pkg/qlik), and fleets keep theirs (a shared budget is what they test).
+var unlimitedRates bool

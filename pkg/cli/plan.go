@@ -126,6 +126,9 @@ func printPlan(w io.Writer, p *plan.Plan) {
 		if s.Action == plan.Update {
 			diff.TextFields(w, "    ", s.Fields)
 		}
+		for _, n := range s.Notes {
+			diff.WriteLine(w, "    note: "+n)
+		}
 	}
 	for _, u := range p.Unresolved {
 		diff.WriteLine(w, fmt.Sprintf("unresolved: %s (will be skipped)", u))

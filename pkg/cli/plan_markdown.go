@@ -36,6 +36,10 @@ func printPlanMarkdown(w io.Writer, p *plan.Plan) {
 		default:
 			diff.MarkdownFields(w, s.Fields)
 		}
+		for _, n := range s.Notes {
+			diff.WriteLine(w, "")
+			diff.WriteLine(w, "> note: "+diff.MarkdownText(n))
+		}
 	}
 	if len(p.Unresolved) > 0 {
 		diff.WriteLine(w, "")

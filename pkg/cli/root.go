@@ -132,6 +132,9 @@ func (g *globals) env(withTenant bool) (ops.Env, error) {
 	}
 	cfg := qlik.ConfigFromEnv()
 	cfg.RetryBackoff = retryBackoff
+	if unlimitedRates {
+		cfg.Tier1PerMin, cfg.Tier2PerMin = -1, -1
+	}
 	o.Qlik = &cfg
 	o.CheckConfig = func(repoCfg ops.Config) error {
 		if err := g.checkKinds(repoCfg); err != nil {

@@ -29,6 +29,7 @@ const scriptRetryBackoff = 5 * time.Millisecond
 
 func TestMain(m *testing.M) {
 	cli.SetRetryBackoff(scriptRetryBackoff)
+	cli.SetUnlimitedRates()
 	os.Exit(testscript.RunMain(m, map[string]func() int{
 		"qlikops": cli.Main,
 		// qlikops-exit N ARGS... runs qlikops ARGS and succeeds only if it

@@ -42,9 +42,9 @@ var Apps = appsKind{Desc{
 		NeedsReload: "reload it: apps are exported without data"},
 	Coverage: Coverage{
 		Exported: "name, space, description, owner, usage, tags, the data connections its script names (`lib://Space:Conn/...`, `LIB CONNECT TO`; informational), for a published copy its source app by space and name (`spec.source`; the managed space it was published to is its own), the load script byte for byte (`script.qvs`) and the app exported without data (`app.qvf`, opaque); listed through `/api/v1/items?resourceType=app`; its modified time (`metadata.modified`, observed like `metadata.id`, never compared or written back): an app whose modified time has not moved since the last export keeps that snapshot's script and app file, so an unchanged tenant costs no script read and no export. With `export --artifacts DIR` the app file goes to the content-addressed store `DIR/sha256/<digest>` (written once per digest) instead of the repo, and `app.yaml` keeps `spec.artifacts[\"app.qvf\"].sha256`; plan, drift and apply take the same `--artifacts DIR` and check the digest (a missing file is an error naming the document and the digest, before any write)",
-		Restored: "a changed script (new script version whose message names the commit), description or owner in place; a deleted app from Qlik's recycle bin with its id, else imported from `app.qvf` into its space with its owner set, and republished over its published copies (which then point at the new id; apply prints the old and new id); a published copy gone for good is published again from its source (linked), only without a source imported unlinked; pruned to the recycle bin. Every restored app is reported as needing a reload",
-		Reentry:  "a reload, to bring back the data (nothing with data is exported); sheets and master items changed in place (reported as not applied: REST cannot write them, the engine API can)",
-		LeftOut:  "apps in personal spaces unless `export --include-personal` (they are their owners' private work; with the flag they are documents of the space `personal:<owner email>`, compared, and restored into the owner's personal space); report filters and space shares (not yet); `--restore-app-content` (not built: content beyond the script is reported as not applied); a space move restores as a new app, not in place",
+		Restored: "a changed script (new script version whose message names the commit), description or owner in place; a deleted app from Qlik's recycle bin with its id, else imported from `app.qvf` into its space with its owner set, and republished over its published copies (which then point at the new id; apply prints the old and new id); a published copy gone for good is published again from its source (linked), only without a source imported unlinked; pruned to the recycle bin. Every restored app is reported as needing a reload. Content beyond the script (sheets, master items) is compared as the app file's bytes, exported again only for an app whose modified time moved since the snapshot (plan, drift and apply reuse the snapshot's file otherwise; after in-place writes to script or description apply exports once more to see whether anything beyond them differs): plan notes it, apply reports it as not applied, and `apply --restore-app-content` imports the snapshot's `app.qvf` as a new app `<name> (restored <date>)` in the same space, owned by the app's owner, never over the live app, needing a reload",
+		Reentry:  "a reload, to bring back the data (nothing with data is exported); sheets and master items changed in place (reported as not applied: REST cannot write them into a live app, the engine API can; `--restore-app-content` brings the snapshot's beside it as a new app)",
+		LeftOut:  "apps in personal spaces unless `export --include-personal` (they are their owners' private work; with the flag they are documents of the space `personal:<owner email>`, compared, and restored into the owner's personal space); report filters and space shares (not yet); sheets, master items and private bookmarks written into the live app (the engine API's); a space move restores as a new app, not in place",
 	},
 }}
 
@@ -196,19 +196,26 @@ func (it apiAppItem) modified() string {
 }
 
 // priorContent is the previous snapshot's script and app file of the app,
-// when its modified time is the one listed now and the snapshot holds both.
-// An app without a modified time is always read.
+// when its modified time is the one listed now and the snapshot holds both:
+// the last export's (Tenant.Prior) on export, the compared snapshot's
+// (Tenant.Compared) on plan, drift and apply. An app without a modified
+// time is always read.
 func priorContent(t *Tenant, id, modified string) (string, []byte, bool) {
-	prior, ok := t.Prior.Unchanged("App", id, modified)
-	if !ok {
-		return "", nil, false
+	for _, p := range []*Prior{t.Prior, t.Compared} {
+		if p == nil {
+			continue
+		}
+		prior, ok := p.Unchanged("App", id, modified)
+		if !ok {
+			continue
+		}
+		script, okScript := prior.Files[appScriptFile]
+		qvf, okQVF := prior.Files[appQVFFile]
+		if okScript && okQVF {
+			return string(script), qvf, true
+		}
 	}
-	script, okScript := prior.Files[appScriptFile]
-	qvf, okQVF := prior.Files[appQVFFile]
-	if !okScript || !okQVF {
-		return "", nil, false
-	}
-	return string(script), qvf, true
+	return "", nil, false
 }
 
 // personalPrefix starts the space of an app in its owner's personal space:

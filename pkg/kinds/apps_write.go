@@ -237,9 +237,9 @@ func writeScript(ctx context.Context, t *Tenant, id, script string) error {
 	return nil
 }
 
-// Update restores an app in place. The app file (app.qvf) is opaque: when
-// it differs while the script does not, the difference is content beyond
-// the script, which REST cannot write, and it is reported as not applied.
+// Update restores an app in place: description, owner and script. The
+// app file (app.qvf) is opaque; when it still differs once those are
+// written, the difference is content beyond the script (appContent).
 func (appsKind) Update(ctx context.Context, t *Tenant, want, have resource.Document) (Result, error) {
 	if unchanged(want, have) {
 		return Result{}, nil
@@ -272,8 +272,8 @@ func (appsKind) Update(ctx context.Context, t *Tenant, want, have resource.Docum
 		}
 		res.Notes = append(res.Notes, "script restored in place; "+needsReload)
 	}
-	if !scriptChanged && string(want.Files[appQVFFile]) != string(have.Files[appQVFFile]) {
-		res.NotApplied = append(res.NotApplied, "app content beyond the script (sheets, master items): REST cannot restore it in place")
+	if err := appContent(ctx, t, want, have, scriptChanged || ws.Description != hs.Description, &res); err != nil {
+		return res, err
 	}
 	if (ws.Source == nil) != (hs.Source == nil) || (ws.Source != nil && *ws.Source != *hs.Source) {
 		res.NotApplied = append(res.NotApplied, "source: which app a copy was published from is set by publishing, not in place")

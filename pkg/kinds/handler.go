@@ -154,3 +154,20 @@ func (r *Registry) CannotRecreate(d resource.Document) string {
 	}
 	return ""
 }
+
+// PlanNoter is a handler with something to tell a reviewer about an update
+// step beyond its field changes, such as a difference apply cannot write
+// in place.
+type PlanNoter interface {
+	PlanNotes(want, have resource.Document) []string
+}
+
+// PlanNotes asks the document's handler for its notes on an update step.
+func (r *Registry) PlanNotes(want, have resource.Document) []string {
+	if h, ok := r.Get(want.Kind); ok {
+		if n, ok := h.(PlanNoter); ok {
+			return n.PlanNotes(want, have)
+		}
+	}
+	return nil
+}

@@ -15,6 +15,10 @@ import (
 type Registry struct {
 	handlers []Handler
 	waves    map[string]int
+	// byName maps each folded kind name and folded folder to the first
+	// handler, in wave order, that answers to it: Get runs for every
+	// document an export writes, so it must not fold strings per handler.
+	byName map[string]Handler
 }
 
 // Build makes a registry and computes each kind's wave from the kinds it
@@ -76,6 +80,14 @@ func Build(hs ...Handler) (*Registry, error) {
 		}
 		return a < b
 	})
+	r.byName = map[string]Handler{}
+	for _, h := range r.handlers {
+		for _, name := range []string{kindName(h.Kind()), kindName(h.Folder())} {
+			if _, taken := r.byName[name]; !taken {
+				r.byName[name] = h
+			}
+		}
+	}
 	return r, nil
 }
 
@@ -144,13 +156,10 @@ func (r *Registry) All() []Handler { return r.handlers }
 // Get finds a handler by kind or folder, singular or plural, in any case:
 // "Space", "space", "spaces", "Spaces", "data-connection", "DataConnections".
 func (r *Registry) Get(name string) (Handler, bool) {
-	want := kindName(name)
-	for _, h := range r.handlers {
-		if h.Kind() == name || kindName(h.Kind()) == want || kindName(h.Folder()) == want {
-			return h, true
-		}
-	}
-	return nil, false
+	// An exact kind name folds to itself, so one lookup of the folded name
+	// finds the first handler matching by kind, folded kind or folder.
+	h, ok := r.byName[kindName(name)]
+	return h, ok
 }
 
 // kindName folds the spellings of a kind name that --kinds accepts: case,
@@ -158,8 +167,10 @@ func (r *Registry) Get(name string) (Handler, bool) {
 // folders plural, so comparing with both accepts either form without
 // guessing English plurals (glossary, glossaries).
 func kindName(s string) string {
-	return strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(s))
+	return kindNameFolder.Replace(strings.ToLower(s))
 }
+
+var kindNameFolder = strings.NewReplacer("-", "", "_", "")
 
 // Folder implements snapshot.Layout: the top-level repo folder of a kind,
 // which several kinds may share (Desc.Dir).

@@ -34,6 +34,16 @@ type Tenant struct {
 	// IncludePersonal reads apps in personal spaces too (export
 	// --include-personal; plan, drift and apply when the snapshot has any).
 	IncludePersonal bool
+	// Compared is the snapshot plan, drift and apply compare the tenant
+	// with. An app whose modified time is the snapshot's keeps the
+	// snapshot's script and app file instead of a new read and export: its
+	// content cannot have changed without moving that time. Nil on export.
+	Compared *Prior
+	// RestoreAppContent is apply --restore-app-content: an app whose
+	// content beyond the script (sheets, master items) differs from the
+	// snapshot gets the snapshot's app file imported beside it as a new
+	// app, never over it.
+	RestoreAppContent bool
 
 	warnMu   sync.Mutex
 	warnings []string

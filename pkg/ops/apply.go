@@ -24,6 +24,10 @@ type ApplyOptions struct {
 	Abort bool
 	// Guard is the lock-out guard's flags.
 	Guard GuardOptions
+	// RestoreAppContent is --restore-app-content: an app whose content
+	// beyond the script differs gets the snapshot's app file imported
+	// beside it as a new app (see kinds.Tenant.RestoreAppContent).
+	RestoreAppContent bool
 }
 
 // ApplyResult is the plan and what executing it did.
@@ -64,6 +68,7 @@ func Apply(ctx context.Context, env Env, o ApplyOptions) (ApplyResult, error) {
 	}
 	t := kinds.NewTenant(env.Client)
 	t.Secrets = env.Secrets
+	t.RestoreAppContent = o.RestoreAppContent
 	p, err := applyPlan(ctx, env, t, o)
 	if err != nil {
 		return ApplyResult{}, err

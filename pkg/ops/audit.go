@@ -12,7 +12,6 @@ import (
 
 	"github.com/qlikops/qlikops/pkg/kinds"
 	"github.com/qlikops/qlikops/pkg/qlik"
-	"github.com/qlikops/qlikops/pkg/snapshot"
 	"github.com/qlikops/qlikops/pkg/store"
 )
 
@@ -88,7 +87,7 @@ type touch struct {
 
 // attribute says who changed each changed document, reading the events
 // since the earliest window start of their kinds, one call per page.
-func (a auditSource) attribute(reg *kinds.Registry, old, new store.Files, changed []string) ([]Attribution, AuditReport) {
+func (a auditSource) attribute(reg *kinds.Registry, old, new store.Files, changed []string, decoded decodedDocs) ([]Attribution, AuditReport) {
 	type doc struct{ label, id, kind string }
 	var docs []doc
 	seen := map[string]bool{}
@@ -102,11 +101,11 @@ func (a auditSource) attribute(reg *kinds.Registry, old, new store.Files, change
 		if !inNew {
 			data = old[d]
 		}
-		dec, err := snapshot.DecodeFile(d, data)
+		dec, err := decoded.decode(d, data)
 		if err != nil || dec.Kind == "" {
 			continue
 		}
-		docs = append(docs, doc{label: docLabel(d, data), id: dec.Metadata.ID, kind: dec.Kind})
+		docs = append(docs, doc{label: labelOf(d, dec, err), id: dec.Metadata.ID, kind: dec.Kind})
 	}
 	sort.Slice(docs, func(i, j int) bool { return docs[i].label < docs[j].label })
 	if len(docs) == 0 {

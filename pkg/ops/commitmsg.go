@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/qlikops/qlikops/pkg/kinds"
+	"github.com/qlikops/qlikops/pkg/resource"
 	"github.com/qlikops/qlikops/pkg/snapshot"
 	"github.com/qlikops/qlikops/pkg/store"
 )
@@ -69,7 +70,7 @@ func plural(n int, noun string) string {
 // file changed), "- Group Old" (removed). Files that are no document's, such
 // as qlikops.yaml or a schema, get a line of their own with their path.
 // Only the changed documents are parsed, so the cost follows the change.
-func changeLines(reg *kinds.Registry, old, new store.Files, changed []string) (resources, others []string) {
+func changeLines(reg *kinds.Registry, old, new store.Files, changed []string, decoded decodedDocs) (resources, others []string) {
 	docs := map[string]bool{}
 	var other []string
 	for _, p := range changed {
@@ -89,7 +90,7 @@ func changeLines(reg *kinds.Registry, old, new store.Files, changed []string) (r
 		case !inNew:
 			op, data = "-", old[d]
 		}
-		resources = append(resources, op+" "+docLabel(d, data))
+		resources = append(resources, op+" "+decoded.label(d, data))
 	}
 	for _, p := range other {
 		_, inOld := old[p]
@@ -106,6 +107,33 @@ func changeLines(reg *kinds.Registry, old, new store.Files, changed []string) (r
 		}
 	}
 	return resources, others
+}
+
+// decodedDocs remembers the changed documents one commit decodes, so that
+// the audit attribution and the change lines of the message, which both read
+// every changed document, parse and validate each only once.
+type decodedDocs map[string]decodedDoc
+
+type decodedDoc struct {
+	doc resource.Document
+	err error
+}
+
+// decode is snapshot.DecodeFile(p, data) for the commit's file p.
+func (c decodedDocs) decode(p string, data []byte) (resource.Document, error) {
+	if d, ok := c[p]; ok {
+		return d.doc, d.err
+	}
+	d, err := snapshot.DecodeFile(p, data)
+	c[p] = decodedDoc{d, err}
+	return d, err
+}
+
+// label names the document p "Kind Name" or "Kind Space/Name", decoded
+// through the cache.
+func (c decodedDocs) label(p string, data []byte) string {
+	d, err := c.decode(p, data)
+	return labelOf(p, d, err)
 }
 
 // docPathOf finds the document a changed file belongs to: itself, the
@@ -154,10 +182,9 @@ func docOf(reg *kinds.Registry, p string, exists func(d string) bool) (string, b
 	return "", false
 }
 
-// docLabel names a document "Kind Name" or "Kind Space/Name"; a file that
+// labelOf names a decoded document "Kind Name" or "Kind Space/Name"; a file that
 // does not parse is named by its path.
-func docLabel(p string, data []byte) string {
-	d, err := snapshot.DecodeFile(p, data)
+func labelOf(p string, d resource.Document, err error) string {
 	if err != nil || d.Kind == "" || d.Metadata.Name == "" {
 		return p
 	}

@@ -50,6 +50,7 @@ func Drift(ctx context.Context, env Env, ref string) ([]diff.Change, error) {
 	}
 	t := kinds.NewTenant(env.Client)
 	t.IncludePersonal = kinds.HasPersonalApps(snap.Docs)
+	t.Compared = kinds.NewPrior(snap.Docs)
 	live, err := readLive(ctx, env, t, hs)
 	if err != nil {
 		return nil, err
@@ -104,6 +105,7 @@ func planOn(ctx context.Context, env Env, t *kinds.Tenant, o PlanOptions) (*plan
 		return nil, err
 	}
 	t.IncludePersonal = kinds.HasPersonalApps(snap.Docs)
+	t.Compared = kinds.NewPrior(snap.Docs)
 	sel, err := selectors(env, snap, o)
 	if err != nil {
 		return nil, err

@@ -78,9 +78,10 @@ func commitSnapshot(repo *store.Repo, env Env, m Manifest, files store.Files, ow
 		return ExportResult{}, err
 	}
 	var atts []Attribution
+	decoded := decodedDocs{}
 	if len(changed) > 0 {
 		var rep AuditReport
-		atts, rep = who.attribute(env.Registry, baseFiles, files, changed)
+		atts, rep = who.attribute(env.Registry, baseFiles, files, changed, decoded)
 		m.Audit = &rep
 		if rep.Status == AuditFailed {
 			m.Warnings = append(m.Warnings, "who changed what is unknown in this commit: "+rep.Reason)
@@ -93,7 +94,7 @@ func commitSnapshot(repo *store.Repo, env Env, m Manifest, files store.Files, ow
 	sig.When = m.FinishedAt
 	res := ExportResult{Changed: changed, NewWarnings: newWarnings(m.Warnings, records), ChangedBy: atts}
 	var otherFiles []string
-	res.Resources, otherFiles = changeLines(env.Registry, baseFiles, files, changed)
+	res.Resources, otherFiles = changeLines(env.Registry, baseFiles, files, changed, decoded)
 	msg := exportMessage(m, res.Resources, otherFiles, managed, atts)
 	if res.Commit, err = writeCommit(repo, t, files, owned, changed, msg, sig); err != nil {
 		return res, err

@@ -35,6 +35,14 @@ type Step struct {
 	// says whether they are re-entered or rewritten. Never values.
 	Secrets []string `json:"secrets,omitempty"`
 	Why     string   `json:"why,omitempty"`
+	// Notes are what the kind tells a reviewer about an update beyond its
+	// fields, e.g. app content that apply cannot restore in place.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// StepNoter is a Kinds that has notes on update steps (see Step.Notes).
+type StepNoter interface {
+	PlanNotes(want, have resource.Document) []string
 }
 
 // Key of the step's resource.
@@ -163,6 +171,9 @@ func Build(k Kinds, in Input) (*Plan, error) {
 			step.Action = Create
 		case diff.Changed:
 			step.Action = Update
+			if n, ok := k.(StepNoter); ok {
+				step.Notes = n.PlanNotes(*c.New, *c.Old)
+			}
 		case diff.Removed:
 			if !in.Prune {
 				continue

@@ -12,8 +12,12 @@ var secretKeys = []string{
 	"privatekey", "privatekeypassphrase", "passphrase", "sastoken", "sharedaccesskey",
 }
 
+// secretKeySeparators is built once: isSecretKey runs for every key of
+// every connection string an export redacts.
+var secretKeySeparators = strings.NewReplacer("_", "", "-", "")
+
 func isSecretKey(k string) bool {
-	k = strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(k))
+	k = strings.ToLower(secretKeySeparators.Replace(k))
 	for _, s := range secretKeys {
 		if k == s {
 			return true

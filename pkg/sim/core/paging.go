@@ -184,7 +184,14 @@ func EncodeQuery(q url.Values) string {
 }
 
 // seqKey is the sort key for "creation order".
-func SeqKey(seq int64) SortKey { return SortKey{K: fmt.Sprintf("%020d", seq), S: seq} }
+func SeqKey(seq int64) SortKey {
+	if seq < 0 {
+		return SortKey{K: fmt.Sprintf("%020d", seq), S: seq}
+	}
+	// fmt's %020d without fmt: lists sort every row by this key per page.
+	digits := strconv.FormatInt(seq, 10)
+	return SortKey{K: strings.Repeat("0", max(0, 20-len(digits))) + digits, S: seq}
+}
 
 // writeIdentityPage pages, renders and writes a users, groups or roles
 // list: the three services share cursor paging and the optional

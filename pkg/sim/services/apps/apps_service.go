@@ -1,7 +1,10 @@
 package apps
 
 import (
+	"encoding/json"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/qlikops/qlikops/pkg/sim/core"
 )
@@ -59,7 +62,13 @@ var Service = core.Service{
 // routeSim serves the test-only views (no auth, not counted):
 //   - DELETE /_sim/apps/recycle-bin empties the recycle bin: deleted apps
 //     are gone for good, and restore answers 404. 200 {"purged": n}.
+//   - PUT /_sim/apps/{appId}/objects replaces the app's objects (sheets,
+//     master items) with the body, a JSON list of {id, type, title,
+//     properties}: what an edit in the hub does through the engine API,
+//     which qliksim does not serve. It moves the app's modified time, as
+//     such an edit does. 200 {"objects": n}.
 func (s server) routeSim(mux *http.ServeMux) {
+	mux.HandleFunc("PUT /_sim/apps/{appId}/objects", s.putObjects)
 	mux.HandleFunc("DELETE /_sim/apps/recycle-bin", func(w http.ResponseWriter, r *http.Request) {
 		s.Mu.Lock()
 		defer s.Mu.Unlock()
@@ -72,4 +81,32 @@ func (s server) routeSim(mux *http.ServeMux) {
 		}
 		core.WriteJSON(w, http.StatusOK, map[string]any{"purged": n})
 	})
+}
+
+func (s server) putObjects(w http.ResponseWriter, r *http.Request) {
+	var objs []appObject
+	if err := json.NewDecoder(r.Body).Decode(&objs); err != nil {
+		core.BadRequest(w, r, "body", "the body must be a JSON list of objects: "+err.Error())
+		return
+	}
+	for i, o := range objs {
+		if o.ID == "" || o.Type == "" {
+			core.BadRequest(w, r, "body", "objects["+strconv.Itoa(i)+"]: an object needs an id and a type")
+			return
+		}
+	}
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	a := lookup(w, r, s.St)
+	if a == nil {
+		return
+	}
+	a.Objects = objs
+	// Like touch, without a caller (test routes carry no key).
+	now := s.Now()
+	if !now.After(a.ModifiedAt) {
+		now = a.ModifiedAt.Add(time.Millisecond)
+	}
+	a.ModifiedAt = now
+	core.WriteJSON(w, http.StatusOK, map[string]any{"objects": len(objs)})
 }

@@ -149,6 +149,22 @@ func (s server) createAssignment(w http.ResponseWriter, r *http.Request) {
 // addAssignment validates and stores an assignment. On failure it returns
 // the status (400 or 409), the JSON pointer and the message.
 func (s server) addAssignment(st *core.State, sp *core.Space, in assignmentCreate) (*assignment, string, string, int) {
+	return s.addAssignmentTo(st, sp, in, assigneesOf(st, sp.ID))
+}
+
+// assigneesOf is the set of assignee IDs the space has an assignment for.
+func assigneesOf(st *core.State, spaceID string) map[string]bool {
+	out := map[string]bool{}
+	for _, a := range spaceAssignments(st, spaceID) {
+		out[a.AssigneeID] = true
+	}
+	return out
+}
+
+// addAssignmentTo is addAssignment given the space's assignees, which it
+// extends: seeding a space's members keeps one set instead of scanning every
+// assignment of the tenant per member (quadratic on a generated tenant).
+func (s server) addAssignmentTo(st *core.State, sp *core.Space, in assignmentCreate, assignees map[string]bool) (*assignment, string, string, int) {
 	if msg := checkAssignee(st, in.Type, in.AssigneeID); msg != "" {
 		ptr := "/assigneeId"
 		if in.Type != "user" && in.Type != "group" && in.Type != "bot" {
@@ -163,11 +179,9 @@ func (s server) addAssignment(st *core.State, sp *core.Space, in assignmentCreat
 		return nil, "/assigneeId", "the space owner cannot be assigned: the owner has all assignableRoles implicitly",
 			http.StatusBadRequest
 	}
-	for _, a := range spaceAssignments(st, sp.ID) {
-		if a.AssigneeID == in.AssigneeID {
-			return nil, "/assigneeId", "an assignment for this assigneeId already exists in the space",
-				http.StatusConflict
-		}
+	if assignees[in.AssigneeID] {
+		return nil, "/assigneeId", "an assignment for this assigneeId already exists in the space",
+			http.StatusConflict
 	}
 	now := s.Now()
 	caller := core.CallerOf(st).ID
@@ -175,6 +189,7 @@ func (s server) addAssignment(st *core.State, sp *core.Space, in assignmentCreat
 		Roles: dedupe(in.Roles), CreatedBy: caller, UpdatedBy: caller, CreatedAt: now, UpdatedAt: now,
 		Seq: st.NextSeq()}
 	Assignments.In(st)[a.ID] = a
+	assignees[a.AssigneeID] = true
 	return a, "", "", 0
 }
 

@@ -67,8 +67,9 @@ func (s server) seedSpaces(st *core.State, spaces []seedSpace) error {
 		}
 		nsp := s.insertSpace(st, sp.Name, sp.Type, sp.Description, owner.ID)
 		nsp.Apps = sp.Apps
+		assignees := map[string]bool{} // the space is new: no assignment yet
 		for j, m := range sp.Members {
-			if err := s.seedMember(st, nsp, m); err != nil {
+			if err := s.seedMember(st, nsp, m, assignees); err != nil {
 				return fmt.Errorf("%s: members[%d]: %w", where, j, err)
 			}
 		}
@@ -76,7 +77,7 @@ func (s server) seedSpaces(st *core.State, spaces []seedSpace) error {
 	return nil
 }
 
-func (s server) seedMember(st *core.State, sp *core.Space, m seedMember) error {
+func (s server) seedMember(st *core.State, sp *core.Space, m seedMember, assignees map[string]bool) error {
 	in := assignmentCreate{Roles: m.Roles}
 	switch {
 	case m.User != "" && m.Group != "":
@@ -96,7 +97,7 @@ func (s server) seedMember(st *core.State, sp *core.Space, m seedMember) error {
 	default:
 		return fmt.Errorf("set user or group")
 	}
-	if _, _, msg, status := s.addAssignment(st, sp, in); status != 0 {
+	if _, _, msg, status := s.addAssignmentTo(st, sp, in, assignees); status != 0 {
 		return errors.New(msg)
 	}
 	return nil
