@@ -24,6 +24,9 @@ type Desc struct {
 	// page's parameters (limit and filters). Pager is how the list pages
 	// (nil: links.next.href); Unpaged lists answer {data:[...]} in one go.
 	ListPath string
+	// ItemsKey is the list's array key when it is not "data" (sharing
+	// tasks answer {sharingTasks: [...]}).
+	ItemsKey string
 	Query    url.Values
 	Pager    qlik.Pager
 	Unpaged  bool
@@ -102,7 +105,7 @@ func (d Desc) nameField() string {
 
 // ListOptions is how to page the kind's collection.
 func (d Desc) ListOptions() qlik.ListOptions {
-	return qlik.ListOptions{Query: d.Query, Pager: d.Pager}
+	return qlik.ListOptions{Query: d.Query, Pager: d.Pager, ItemsKey: d.ItemsKey}
 }
 
 // limit100 is the largest page size most Qlik lists accept.

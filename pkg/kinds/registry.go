@@ -130,6 +130,7 @@ func Default() *Registry {
 		Apps,
 		ReloadTasks,
 		ReportTemplates,
+		SharingTasks,
 		Brands,
 		OAuthClients,
 		Webhooks,

@@ -130,6 +130,7 @@ type tenantList struct {
 	path  string
 	query url.Values // the kind's own (tags and governed collections, not private ones); nil: limit 100
 	pager qlik.Pager // nil: not paginated ({data:[...]})
+	items string     // the list's array key ("" data)
 	key   func(map[string]any) string
 	// spaced is the space field of a kind that lives in spaces: its items
 	// in personal spaces (no space) are left out by design, as export
@@ -157,7 +158,7 @@ var tenantLists = func() []tenantList {
 		if d.Policy.IdPOwned || d.Policy.Singleton {
 			continue // singletons are no list: the drift check compares them
 		}
-		l := tenantList{path: d.ListPath, query: d.Query, pager: d.Pager, key: field(nameField(d))}
+		l := tenantList{path: d.ListPath, query: d.Query, pager: d.Pager, items: d.ItemsKey, key: field(nameField(d))}
 		if d.Pager == nil {
 			l.pager = qlik.PageLinks
 		}
@@ -209,7 +210,7 @@ func listAll(t *testing.T, c *qlik.Client, l tenantList) []map[string]any {
 	if query == nil {
 		query = url.Values{"limit": {"100"}}
 	}
-	err := c.ListPages(ctx, l.path, qlik.ListOptions{Query: query, Pager: l.pager}, func(raw json.RawMessage) error {
+	err := c.ListPages(ctx, l.path, qlik.ListOptions{Query: query, Pager: l.pager, ItemsKey: l.items}, func(raw json.RawMessage) error {
 		var m map[string]any
 		if err := json.Unmarshal(raw, &m); err != nil {
 			return err

@@ -87,6 +87,7 @@ func assertErrShape(t *testing.T, path string, r simtest.Resp, status int) {
 		styleAudits:          "code,title,detail",
 		styleIdPs:            "code,title,detail,meta,source,status",
 		styleReportTemplates: "code,title,detail,meta",
+		styleSharingTasks:    "code,title,detail,meta",
 	}[style]
 	for k := range e {
 		if !strings.Contains(","+allowed+",", ","+k+",") {
@@ -273,6 +274,7 @@ const (
 	styleIdPs                            // identity-providers: errors[{code,title,detail,source,status}], status a number, no traceId
 	styleTasks                           // tasks: errors[HttpResult{code (the status, a number), title, context}], traceId
 	styleReportTemplates                 // report-templates ErrorResult: errors[{code,title,detail,meta}], statusCode, no traceId
+	styleSharingTasks                    // sharing-tasks Errors: errors[{code,title,detail,meta{httpCode}}], traceId
 )
 
 func styleFor(path string) (errStyle, string) {
@@ -329,6 +331,8 @@ func styleFor(path string) (errStyle, string) {
 		return styleItems, "COLLECTIONS" // items and collections share ErrorResponseBody: errors[] only
 	case core.Under(path, "/api/v1/report-templates"):
 		return styleReportTemplates, "REPORT-TEMPLATES"
+	case core.Under(path, "/api/v1/sharing-tasks"):
+		return styleSharingTasks, "SHARING-TASKS"
 	case core.Under(path, "/api/v1/tasks"):
 		return styleTasks, "TASKS"
 	case core.Under(path, "/api/v1/reload-tasks"):

@@ -17,6 +17,7 @@ import (
 	"github.com/qlikops/qlikops/pkg/sim/services/oauthclients"
 	"github.com/qlikops/qlikops/pkg/sim/services/qext"
 	"github.com/qlikops/qlikops/pkg/sim/services/reporttemplates"
+	"github.com/qlikops/qlikops/pkg/sim/services/sharingtasks"
 	"github.com/qlikops/qlikops/pkg/sim/services/spaces"
 	"github.com/qlikops/qlikops/pkg/sim/services/tasks"
 	"github.com/qlikops/qlikops/pkg/sim/services/tenantconfig"
@@ -48,6 +49,7 @@ var services = []core.Service{
 	collections.Service,       // tags and collections of items (apps)
 	tasks.Service,             // reload schedules: tasks and the deprecated reload-tasks
 	reporttemplates.Service,   // report templates and their files
+	sharingtasks.Service,      // report subscriptions and template sharing
 }
 
 // New returns a simulator holding an empty tenant: the default roles, the

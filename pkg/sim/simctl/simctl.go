@@ -267,7 +267,11 @@ func (c Ctl) findID(ctx context.Context, list, field, value, idField string) (st
 		idField = "id"
 	}
 	var found string
-	err := c.API.ListAll(ctx, list, nil, func(raw json.RawMessage) error {
+	opts := qlik.ListOptions{}
+	if strings.HasPrefix(list, "/api/v1/sharing-tasks") {
+		opts = qlik.ListOptions{ItemsKey: "sharingTasks", Pager: qlik.PageOffset} // the one list not under data
+	}
+	err := c.API.ListPages(ctx, list, opts, func(raw json.RawMessage) error {
 		var item map[string]any
 		if err := json.Unmarshal(raw, &item); err != nil {
 			return err

@@ -66,6 +66,7 @@ var DefaultSpecs = []string{
 	"qliksense-task-api-openapi.yml",
 	"qliksense-reload-tasks-api-openapi.yml",
 	"qliksense-report-templates-api-openapi.yml",
+	"qliksense-sharing-tasks-api-openapi.yml",
 }
 
 // localSpecDir holds spec files transcribed from @qlik/api's types for
