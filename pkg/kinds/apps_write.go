@@ -77,6 +77,9 @@ func (a appsKind) Create(ctx context.Context, t *Tenant, want resource.Document)
 	if err := syncApp(ctx, t, live, want, s, spaceID, &res); err != nil {
 		return res, err
 	}
+	if err := syncReportFilters(ctx, t, res.ID, s.ReportFilters); err != nil {
+		return res, err
+	}
 	if imported {
 		if err := republishCopies(ctx, t, want.Metadata.ID, live.Attributes.ID, &res); err != nil {
 			return res, err
@@ -271,6 +274,11 @@ func (appsKind) Update(ctx context.Context, t *Tenant, want, have resource.Docum
 			return res, err
 		}
 		res.Notes = append(res.Notes, "script restored in place; "+needsReload)
+	}
+	if !sameReportFilters(ws.ReportFilters, hs.ReportFilters) {
+		if err := syncReportFilters(ctx, t, id, ws.ReportFilters); err != nil {
+			return res, err
+		}
 	}
 	if err := appContent(ctx, t, want, have, scriptChanged || ws.Description != hs.Description, &res); err != nil {
 		return res, err

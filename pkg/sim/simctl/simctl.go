@@ -251,7 +251,12 @@ func (c Ctl) Call(ctx context.Context, method, path, body string) error {
 			return id
 		})
 	}
-	path, body = resolve(path), resolve(body)
+	// A reference may name a list below another item ({/api/v1/apps/{...}/
+	// report-filters:name=X}): the inner one resolves in a pass, the outer
+	// in the next.
+	for pass := 0; pass < 4 && err == nil; pass++ {
+		path, body = resolve(path), resolve(body)
+	}
 	if err != nil {
 		return err
 	}

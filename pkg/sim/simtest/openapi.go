@@ -61,6 +61,7 @@ var DefaultSpecs = []string{
 	"qliksense-temporary-contents-api-openapi.yml",
 	"qliksense-idp-api-openapi.yml",
 	"qliksim-analytics-apps-restore.yml",
+	"qliksim-apps-report-filters.yml",
 	"qliksim-audits.yml",
 	"qliksense-collections-api-openapi.yml",
 	"qliksense-task-api-openapi.yml",

@@ -22,6 +22,8 @@ type seedApp struct {
 	Script      string      `json:"script,omitempty"`
 	Objects     []appObject `json:"objects,omitempty"`
 	PublishTo   []string    `json:"publishTo,omitempty"`
+	// ReportFilters are the app's report filters (reportfilters.go).
+	ReportFilters []seedFilter `json:"reportFilters,omitempty"`
 }
 
 // seed creates the apps of apps.yaml, in file order, each with its script
@@ -70,6 +72,9 @@ func (s server) seedOne(st *core.State, e seedApp) error {
 	a := s.newApp(st, e.Name, e.Description, spaceID, e.Usage, script, e.Objects)
 	a.OwnerID, a.CreatorID, a.UpdaterID = owner.ID, owner.ID, owner.ID
 	a.Scripts[0].ModifierID = owner.ID
+	if err := seedFilters(st, a, e.ReportFilters); err != nil {
+		return err
+	}
 	for j, name := range e.PublishTo {
 		to, err := core.SeedSpaceID(st, name)
 		if err != nil || to == "" {

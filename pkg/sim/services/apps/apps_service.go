@@ -40,6 +40,7 @@ var Service = core.Service{
 		s.routeApps(mux)
 		s.routeItems(mux)
 		s.routeTempContents(mux)
+		s.routeReportFilters(mux)
 	},
 	SimRoutes: func(cs *core.Server, mux *http.ServeMux) { server{cs}.routeSim(mux) },
 	Seed:      func(cs *core.Server, st *core.State, dir string) error { return server{cs}.seed(st, dir) },
@@ -56,6 +57,7 @@ var Service = core.Service{
 		"qliksense-items-api-openapi.yml",
 		"qliksense-temporary-contents-api-openapi.yml",
 		"qliksim-analytics-apps-restore.yml",
+		"qliksim-apps-report-filters.yml",
 	},
 }
 
