@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/qlikops/qlikops/pkg/qlik"
 	"github.com/qlikops/qlikops/pkg/resource"
@@ -149,16 +148,9 @@ func importApp(ctx context.Context, t *Tenant, want resource.Document, spaceID s
 	if !ok || len(qvf) == 0 {
 		return nil, fmt.Errorf("%s: %s is missing, so the app cannot be imported", want.Key(), appQVFFile)
 	}
-	up, err := t.API.Send(ctx, qlik.Request{Method: http.MethodPost, Path: "/api/v1/temp-contents",
-		Query: url.Values{"filename": {resource.Slug(want.Metadata.Name) + ".qvf"}}, Body: qvf,
-		ContentType: "application/octet-stream"}, nil)
+	fileID, err := uploadTempContent(ctx, t, resource.Slug(want.Metadata.Name)+".qvf", qvf)
 	if err != nil {
-		return nil, fmt.Errorf("upload %s: %w", appQVFFile, err)
-	}
-	loc := up.Header.Get("Location")
-	fileID := loc[strings.LastIndex(loc, "/")+1:]
-	if fileID == "" {
-		return nil, fmt.Errorf("upload %s: no Location in the answer", appQVFFile)
+		return nil, err
 	}
 	var app apiApp
 	q := url.Values{"fileId": {fileID}, "spaceId": {spaceID}, "name": {want.Metadata.Name}}
